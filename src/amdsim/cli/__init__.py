@@ -1,0 +1,54 @@
+"""Command-line entry point: ``amdsim <command> --help`` explains each command."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from amdsim.cli.app import app
+
+# One module per command group; each registers itself on ``app`` when imported.
+COMMAND_MODULES = (
+    "run",
+    "scenario_cmds",
+    "bench",
+)
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"amdsim.cli.{name}")
+
+
+def main() -> None:
+    """Run the CLI; errors meant for the user print as messages with an exit status."""
+    from amdsim.errors import AmdsimError
+
+    _register()
+    try:
+        app(standalone_mode=False)
+    except AmdsimError as exc:
+        print(f"amdsim: {exc.user_message()}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("amdsim: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # an amdsim bug, not the user's: say so, briefly
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        if os.environ.get("AMDSIM_DEBUG"):
+            raise
+        print(
+            f"amdsim: internal error: {type(exc).__name__}: {exc}\n"
+            "        (set AMDSIM_DEBUG=1 to see the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        sys.exit(1)

@@ -1,0 +1,123 @@
+"""Earth models and frame conversions, SI units and radians throughout.
+
+WGS84 geodetic <-> ECEF conversions call pymap3d (with ``deg=False``); great-circle helpers work on
+a sphere of the mean Earth radius, which is what route following uses. Names follow pymap3d's
+``source2target(coordinates, reference, options)`` convention.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pymap3d
+
+#: IUGG mean Earth radius R1 (m), used for great-circle route geometry.
+EARTH_MEAN_RADIUS = 6_371_008.8
+#: WGS84 semi-major axis (m).
+WGS84_A = 6_378_137.0
+#: WGS84 first eccentricity squared.
+WGS84_E2 = 6.694379990141316e-3
+#: Earth's gravitational parameter GM (m^3/s^2), WGS84.
+EARTH_MU = 3.986004418e14
+#: Standard gravity (m/s^2).
+G0 = 9.80665
+#: Default effective-earth-radius factor for radar line of sight (the "4/3 earth").
+FOUR_THIRDS = 4.0 / 3.0
+
+_ELL = pymap3d.Ellipsoid.from_name("wgs84")
+
+
+def geodetic2ecef(lat, lon, alt):
+    """Geodetic latitude, longitude (rad) and height above the ellipsoid (m) to ECEF (m).
+
+    Returns an array of shape (..., 3).
+    """
+    x, y, z = pymap3d.geodetic2ecef(lat, lon, alt, ell=_ELL, deg=False)
+    return np.stack([np.asarray(x, float), np.asarray(y, float), np.asarray(z, float)], axis=-1)
+
+
+def ecef2geodetic(pos_ecef):
+    """ECEF positions (..., 3) in metres to (lat rad, lon rad, height above ellipsoid m).
+
+    Closed form (Heikkinen 1982, as given by Zhu 1993), vectorized, no iteration, so it is cheap on
+    the per-step hot path; round-trip error against ``geodetic2ecef`` is below 1 mm for heights
+    between -10 km and 2000 km (checked in the tests).
+    """
+    p = np.asarray(pos_ecef, dtype=float)
+    x, y, z = p[..., 0], p[..., 1], p[..., 2]
+    a = WGS84_A
+    e2 = WGS84_E2
+    b = a * np.sqrt(1.0 - e2)
+    ep2 = (a * a - b * b) / (b * b)
+    r = np.hypot(x, y)
+    # Heikkinen (1982), as given by Zhu (1993) "Conversion of Earth-centered Earth-fixed
+    # coordinates to geodetic coordinates", IEEE TAES 30(3), eqs. (1)-(12).
+    big_f = 54.0 * b * b * z * z
+    g = r * r + (1.0 - e2) * z * z - e2 * (a * a - b * b)
+    c = e2 * e2 * big_f * r * r / (g * g * g)
+    s = np.cbrt(1.0 + c + np.sqrt(np.maximum(c * c + 2.0 * c, 0.0)))
+    pp = big_f / (3.0 * (s + 1.0 / s + 1.0) ** 2 * g * g)
+    q = np.sqrt(1.0 + 2.0 * e2 * e2 * pp)
+    r0 = -(pp * e2 * r) / (1.0 + q) + np.sqrt(
+        np.maximum(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * pp * r * r, 0.0)
+    )
+    u = np.sqrt((r - e2 * r0) ** 2 + z * z)
+    v = np.sqrt((r - e2 * r0) ** 2 + (1.0 - e2) * z * z)
+    z0 = b * b * z / (a * v)
+    alt = u * (1.0 - b * b / (a * v))
+    lat = np.arctan2(z + ep2 * z0, r)
+    lon = np.arctan2(y, x)
+    return lat, lon, alt
+
+
+def enu_basis(lat, lon):
+    """Rows of the ENU basis at (lat, lon) in rad, expressed in ECEF: shape (..., 3, 3).
+
+    ``basis[..., 0, :]`` is east, ``[..., 1, :]`` north, ``[..., 2, :]`` up.
+    """
+    sl, cl = np.sin(lat), np.cos(lat)
+    so, co = np.sin(lon), np.cos(lon)
+    east = np.stack([-so, co, np.zeros_like(so)], axis=-1)
+    north = np.stack([-sl * co, -sl * so, cl], axis=-1)
+    up = np.stack([cl * co, cl * so, sl], axis=-1)
+    return np.stack([east, north, up], axis=-2)
+
+
+def ecef2enu_vector(vec_ecef, lat, lon):
+    """Rotate ECEF vectors (..., 3) into the local ENU frame at (lat, lon) rad."""
+    return np.einsum("...ij,...j->...i", enu_basis(lat, lon), vec_ecef)
+
+
+def enu2ecef_vector(vec_enu, lat, lon):
+    """Rotate local ENU vectors (..., 3) at (lat, lon) rad into ECEF."""
+    return np.einsum("...ji,...j->...i", enu_basis(lat, lon), vec_enu)
+
+
+def great_circle_distance(lat1, lon1, lat2, lon2, radius=EARTH_MEAN_RADIUS):
+    """Haversine great-circle distance (m) between points given in radians."""
+    dlat = lat2 - lat1
+    dlon = lon2 - lon1
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    return 2.0 * radius * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def initial_bearing(lat1, lon1, lat2, lon2):
+    """Initial great-circle bearing (rad, clockwise from north) from point 1 to point 2."""
+    dlon = lon2 - lon1
+    y = np.sin(dlon) * np.cos(lat2)
+    x = np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(dlon)
+    return np.arctan2(y, x)
+
+
+def destination(lat, lon, bearing, distance, radius=EARTH_MEAN_RADIUS):
+    """Point reached after ``distance`` metres along a great circle with initial ``bearing`` (rad).
+
+    Returns (lat2, lon2, final_bearing) in radians.
+    """
+    d = distance / radius
+    sl, cl = np.sin(lat), np.cos(lat)
+    sd, cd = np.sin(d), np.cos(d)
+    lat2 = np.arcsin(np.clip(sl * cd + cl * sd * np.cos(bearing), -1.0, 1.0))
+    lon2 = lon + np.arctan2(np.sin(bearing) * sd * cl, cd - sl * np.sin(lat2))
+    lon2 = (lon2 + np.pi) % (2 * np.pi) - np.pi
+    final = initial_bearing(lat2, lon2, lat, lon) + np.pi
+    return lat2, lon2, (final + np.pi) % (2 * np.pi) - np.pi

@@ -1,0 +1,1 @@
+"""movers stage."""
