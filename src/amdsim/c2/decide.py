@@ -1,0 +1,182 @@
+"""The C2 stage: per blue force, evaluate threats, check engagement feasibility, assign weapons.
+
+Reads only the force's perceived picture (never the truth), its shooters' state and the
+engagement book; writes engagement orders. Threat evaluation, feasibility and the assignment
+solver are pluggable functions of plain arrays (``c2/threat.py``, ``c2/intercept.py``, ``c2/wta.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from amdsim.c2.coordination import CoordinationChannel
+from amdsim.engage.book import EngagementBook
+from amdsim.engine.state import World
+from amdsim.kinds import Side
+from amdsim.scenario.compile import DOCTRINE_CODES, CompiledScenario
+from amdsim.tracking.picture import Picture
+
+
+@dataclass
+class Orders:
+    """Engagement orders of one step (O rows): shooter fires ``rounds`` at a track."""
+
+    shooter: np.ndarray       # (O,) int32
+    track_id: np.ndarray      # (O,) int64
+    force: np.ndarray         # (O,) int16
+    rounds: np.ndarray        # (O,) int32
+    truth: np.ndarray         # (O,) int32 bookkeeping: true mover behind the track
+    pip: np.ndarray           # (O,3) predicted intercept point (ECEF m)
+    pk: np.ndarray            # (O,) estimated single-shot Pk
+
+    @property
+    def n(self) -> int:
+        return self.shooter.size
+
+
+def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: EngagementBook,
+           coord: CoordinationChannel, solver) -> Orders:
+    """All blue forces' engagement orders for this step."""
+    sh = cs.shooters
+    it = cs.itypes
+    t = w.t
+    out: list[tuple] = []
+    for f, pic in enumerate(pictures):
+        if cs.force_side[f] != Side.BLUE or pic.n == 0:
+            continue
+        shooters = np.flatnonzero((sh.force == f) & w.is_active[sh.host] & (w.rounds_left > 0)
+                                  & (w.next_ready <= t + 1e-9) & (t < sh.endurance))
+        if shooters.size == 0:
+            continue
+        eligible = _eligible_tracks(f, pic, book, coord, t)
+        if eligible.size == 0:
+            continue
+        tp = pic.take(eligible)
+        values = threat_values(tp, w, cs)
+        pk, pip = engagement_pk(w, cs, shooters, tp)
+        # reserve interceptors are kept for ballistic threats (high speed, high altitude)
+        ballistic = _looks_ballistic(tp)
+        short = (w.rounds_left[shooters] <= sh.reserve[shooters])[:, None] & ~ballistic[None, :]
+        tight = ~sh.weapons_free[shooters][:, None] & ~(tp.confirmed & ballistic)[None, :]
+        pk = np.where(short | tight, 0.0, pk)
+        if not np.any(pk > 0):
+            continue
+        assignment = solver(values, pk)
+        ordered: set[int] = set()
+        for k, j in enumerate(assignment.tolist()):
+            if j < 0 or pk[k, j] <= 0:
+                continue
+            s = shooters[k]
+            mode = sh.doctrine[s]
+            # "look" doctrines commit one shooter per threat per decision, then wait for the assessment
+            if j in ordered and mode != DOCTRINE_CODES["salvo"]:
+                continue
+            ordered.add(j)
+            rounds = int(sh.salvo_size[s]) if mode == DOCTRINE_CODES["salvo"] else (
+                2 if mode == DOCTRINE_CODES["shoot_shoot_look"] else 1)
+            rounds = min(rounds, int(w.rounds_left[s]))
+            out.append((s, tp.track_id[j], f, rounds, tp.truth[j], pip[k, j], pk[k, j]))
+    if not out:
+        return Orders(np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.int32),
+                      np.zeros(0, np.int32), np.zeros((0, 3)), np.zeros(0))
+    cols = list(zip(*out, strict=True))
+    return Orders(np.array(cols[0], np.int32), np.array(cols[1], np.int64), np.array(cols[2], np.int16),
+                  np.array(cols[3], np.int32), np.array(cols[4], np.int32), np.array(cols[5], float).reshape(-1, 3),
+                  np.array(cols[6], float))
+
+
+def _eligible_tracks(f: int, pic: Picture, book: EngagementBook, coord: CoordinationChannel, t: float) -> np.ndarray:
+    ok = pic.confirmed.copy()
+    status = book.status[f]
+    for i, tid in enumerate(pic.track_id.tolist()):
+        st = status.get(tid)
+        if st is None:
+            continue
+        if st.believed_dead and pic.t_update[i] > st.next_allowed:
+            st.believed_dead = False  # the picture shows it still flying: the kill assessment was wrong
+        if st.inflight > 0 or st.believed_dead or t < st.next_allowed:
+            ok[i] = False
+    ok &= ~coord.engaged_by_allies(f, t, pic.pos)
+    return np.flatnonzero(ok)
+
+
+def _looks_ballistic(pic: Picture) -> np.ndarray:
+    speed = np.linalg.norm(pic.vel, axis=1)
+    return speed > 1200.0
+
+
+def threat_values(pic: Picture, w: World, cs: CompiledScenario) -> np.ndarray:
+    """Threat value per track: the most threatened asset's value times a likelihood.
+
+    The likelihood falls with the predicted closest-approach distance to the asset (straight-line
+    extrapolation) relative to the asset radius, and grows as the time to go shrinks.
+    """
+    if cs.asset_rows.size == 0:
+        return np.ones(pic.n)
+    apos = w.pos[cs.asset_rows]                                     # (A,3)
+    rel = apos[None, :, :] - pic.pos[:, None, :]                    # (M,A,3)
+    v = pic.vel[:, None, :]
+    vv = np.maximum(np.einsum("mak,mak->ma", v * np.ones_like(rel), v * np.ones_like(rel)), 1e-6)
+    tcpa = np.clip(np.einsum("mak,mak->ma", rel, v * np.ones_like(rel)) / vv, 0.0, None)
+    miss = np.linalg.norm(rel - v * tcpa[..., None], axis=-1)
+    likelihood = np.exp(-0.5 * (miss / (5.0 * cs.asset_radius[None, :])) ** 2)
+    urgency = 1.0 / (1.0 + tcpa / 300.0)
+    score = cs.asset_value[None, :] * np.maximum(likelihood, 0.05) * (0.5 + 0.5 * urgency)
+    return score.max(axis=1)
+
+
+def engagement_pk(w: World, cs: CompiledScenario, shooters: np.ndarray, pic: Picture):
+    """(K,M) estimated single-shot Pk (0 where infeasible) and (K,M,3) predicted intercept points.
+
+    Flyout model: the interceptor reaches its burnout speed after the boost and averages 85 % of it;
+    the intercept time solves |p + v tau - s| = v_avg tau (constant-velocity target). Feasible when
+    the intercept lies inside the envelope: range and altitude limits and the time of flight.
+    """
+    sh = cs.shooters
+    it = cs.itypes
+    ty = sh.itype[shooters]
+    v_bo = it.launch_speed[ty] + it.boost_accel[ty] * it.boost_time[ty]
+    v_avg = 0.85 * v_bo
+    spos = w.pos[sh.host[shooters]]                                  # (K,3)
+    rel = pic.pos[None, :, :] - spos[:, None, :]                      # (K,M,3)
+    vt = pic.vel[None, :, :]
+    a = np.einsum("kmi,kmi->km", vt * np.ones_like(rel), vt * np.ones_like(rel)) - v_avg[:, None] ** 2
+    b = 2 * np.einsum("kmi,kmi->km", rel, vt * np.ones_like(rel))
+    c = np.einsum("kmi,kmi->km", rel, rel)
+    disc = b * b - 4 * a * c
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sq = np.sqrt(np.maximum(disc, 0.0))
+        r1 = (-b - sq) / (2 * a)
+        r2 = (-b + sq) / (2 * a)
+    tau = np.where((r1 > 0) & (r2 > 0), np.minimum(r1, r2), np.maximum(r1, r2))
+    tau = np.where((disc >= 0) & np.isfinite(tau) & (tau > 0), tau, np.inf)
+    pip = pic.pos[None, :, :] + vt * np.where(np.isfinite(tau), tau, 0.0)[..., None]
+    rng = np.linalg.norm(pip - spos[:, None, :], axis=-1)
+    pip_alt = np.linalg.norm(pip, axis=-1) - np.linalg.norm(spos, axis=-1)[:, None] + w.alt[sh.host[shooters]][:, None]
+    feasible = (np.isfinite(tau) & (tau <= it.max_tof[ty][:, None] * 0.9)
+                & (rng >= it.min_range[ty][:, None]) & (rng <= it.max_range[ty][:, None])
+                & (pip_alt >= it.min_alt[ty][:, None] * 0.5) & (pip_alt <= it.max_alt[ty][:, None]))
+    # Pk estimate degrades towards the edge of the envelope
+    edge = np.clip(1.0 - (rng / it.max_range[ty][:, None]) ** 4, 0.2, 1.0)
+    pk = np.where(feasible, it.pk_max[ty][:, None] * edge, 0.0)
+    return pk, pip
+
+
+def greedy_assign(values: np.ndarray, pk: np.ndarray) -> np.ndarray:
+    """Maximum-marginal-return greedy: repeatedly give the weapon-target pair with the largest
+    reduction of expected surviving value. Returns the target index per weapon (-1 none)."""
+    n_w, _ = pk.shape
+    surv = values.astype(float).copy()
+    assignment = np.full(n_w, -1, np.int64)
+    free = np.ones(n_w, bool)
+    for _ in range(n_w):
+        gain = np.where(free[:, None], surv[None, :] * pk, -1.0)
+        k, j = np.unravel_index(np.argmax(gain), gain.shape)
+        if gain[k, j] <= 0:
+            break
+        assignment[k] = j
+        free[k] = False
+        surv[j] *= 1.0 - pk[k, j]
+    return assignment

@@ -1,0 +1,93 @@
+"""One replication, start to finish: build the state, step to the end, write the run folder."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from amdsim.engine.context import Replication
+from amdsim.engine.rng import replication_seed
+from amdsim.engine.sanity import check_world
+from amdsim.engine.step import step
+from amdsim.errors import SimulationError
+from amdsim.records import tables
+from amdsim.records.summary import build_summary
+from amdsim.records.writer import write_json_atomic, write_parquet_atomic
+from amdsim.scenario.compile import CompiledScenario
+
+
+def simulate(cs: CompiledScenario, replication: int = 0, root_seed: int | None = None,
+             progress: Callable[[float], None] | None = None, record_detections: bool = True) -> Replication:
+    """Run replication ``replication`` to the end and return its final state (nothing written).
+
+    A :class:`SimulationError` stops the run; the replication so far is attached as ``exc.replication``.
+    """
+    seed = cs.seed if root_seed is None else root_seed
+    r = Replication(cs, replication_seed(seed, replication), record_detections=record_detections)
+    _configure_stages(r)
+    n = cs.n_steps
+    every = max(1, n // 200)
+    try:
+        for k in range(n):
+            step(r)
+            check_world(r)
+            if progress is not None and k % every == 0:
+                progress(r.world.t)
+    except SimulationError as exc:
+        exc.replication = r
+        raise
+    if progress is not None:
+        progress(r.world.t)
+    return r
+
+
+def _configure_stages(r: Replication) -> None:
+    """Hook for richer stage models (Kalman tracking, WTA solvers, terrain) chosen by the scenario."""
+    from amdsim.engine.configure import configure
+
+    configure(r)
+
+
+def run_replication(cs: CompiledScenario, replication: int = 0, out_dir: Path | None = None, *,
+                    root_seed: int | None = None, progress: Callable[[float], None] | None = None) -> dict:
+    """Simulate one replication and, if ``out_dir`` is given, write its run folder. Returns the summary.
+
+    If the simulation stops on a :class:`SimulationError`, what was computed is still written,
+    with ``complete: false`` and the error in summary.json, and the error is raised again.
+    """
+    seed = cs.seed if root_seed is None else root_seed
+    t0 = time.perf_counter()
+    try:
+        r = simulate(cs, replication, seed, progress)
+    except SimulationError as exc:
+        r = exc.replication
+        summary = build_summary(r, replication, seed, complete=False, error=exc.user_message())
+        if out_dir is not None:
+            write_run_folder(r, summary, Path(out_dir))
+        raise
+    summary = build_summary(r, replication, seed)
+    if out_dir is not None:
+        write_run_folder(r, summary, Path(out_dir))
+    summary["_wall_s"] = time.perf_counter() - t0
+    return summary
+
+
+def write_run_folder(r: Replication, summary: dict, out: Path) -> None:
+    """Write every table of the run folder atomically; summary.json last (its presence marks completion)."""
+    cs = r.cs
+    out.mkdir(parents=True, exist_ok=True)
+    write_parquet_atomic(tables.movers_table(cs), out / "movers.parquet")
+    write_parquet_atomic(tables.sensors_table(cs), out / "sensors.parquet")
+    write_parquet_atomic(tables.events_table(cs, r.log), out / "events.parquet")
+    write_parquet_atomic(tables.states_table(cs, r.recorder), out / "states.parquet")
+    write_parquet_atomic(tables.detections_table(cs, r.recorder), out / "detections.parquet")
+    write_parquet_atomic(tables.tracks_table(cs, r.recorder), out / "tracks.parquet")
+    write_parquet_atomic(tables.engagements_table(cs, r.book), out / "engagements.parquet")
+    clean = {k: v for k, v in summary.items() if not k.startswith("_")}
+    write_json_atomic(clean, out / "summary.json")
+
+
+__all__ = ["np", "run_replication", "simulate", "write_run_folder"]

@@ -1,0 +1,35 @@
+"""One major time step: the stages in a fixed order, each over all entities at once.
+
+    movers -> sensors -> tracking -> links -> c2 -> engage -> records
+
+Each stage reads only what earlier stages wrote, so the order of entities never changes a result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from amdsim.c2.decide import decide
+from amdsim.engage.engage import assess_kills, fly_interceptors, launch_due, place_orders
+from amdsim.engine.context import Replication
+from amdsim.movers.advance import advance_movers
+from amdsim.sensors.sense import sense
+
+
+def step(r: Replication) -> None:
+    """Advance replication ``r`` by one major step ``r.cs.dt``."""
+    cs, w, dt = r.cs, r.world, r.cs.dt
+    moved = advance_movers(w, cs, dt, surface=r.surface)                        # movers
+    w.t += dt
+    r.log_mover_events(moved)
+    detections = sense(w, cs, r.sensor_state, r.streams, dt, terrain=r.terrain)  # sensors
+    r.note_detections(detections)
+    own = r.tracking.update(w, detections)                                      # tracking
+    pictures = r.share(own)                                                     # links
+    orders = decide(w, cs, pictures, r.book, r.coord, r.solver)                 # c2
+    place_orders(w, cs, orders, r.book, r.launches, r.log)                      # engage
+    launch_due(w, cs, r.book, r.launches, r.log)
+    fly_interceptors(w, cs, pictures, r.book, r.streams, r.log, dt)
+    assess_kills(w, cs, r.book, r.streams)
+    r.report_engagements(pictures)
+    r.record(pictures, ended=np.concatenate([moved.impacted, r.ended_this_step()]))  # records

@@ -1,0 +1,162 @@
+"""The movers stage: launch what is due, then advance every non-interceptor row by one step.
+
+Interceptors are flown by ``engage/flyout.py`` after C2 has decided, because their guidance
+needs this step's target positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from amdsim.engine.state import Fate, World
+from amdsim.geo import enu2ecef_vector, geodetic2ecef, great_circle_distance, initial_bearing
+from amdsim.kinds import Behavior, MoverKind
+from amdsim.movers.ballistic import propagate_ballistic
+from amdsim.movers.orbit import orbit_position
+from amdsim.movers.route import distance_to_route_end, route_step, terminal_height
+from amdsim.scenario.compile import CompiledScenario
+
+
+@dataclass
+class MoverEvents:
+    """What happened to movers during one step (row indices)."""
+
+    launched: np.ndarray      # rows launched this step
+    impacted: np.ndarray      # threat rows that reached the ground / their aim point
+    impact_pos: np.ndarray    # (len(impacted), 3) ECEF impact points
+
+
+def advance_movers(w: World, cs: CompiledScenario, dt: float, surface=None) -> MoverEvents:
+    """Advance all active non-interceptor movers from ``w.t`` to ``w.t + dt``.
+
+    ``surface`` is an optional callable ``(lat, lon) -> height of the surface (m)``, the DEM.
+    """
+    m = cs.movers
+    t_new = w.t + dt
+    w.pos_prev[:] = w.pos
+    due = (w.fate == Fate.PENDING) & (m.kind != MoverKind.INTERCEPTOR) & (w.t_launch <= t_new)
+    launched = np.flatnonzero(due)
+    if launched.size:
+        w.is_active[launched] = True
+        w.fate[launched] = Fate.FLYING
+        w.pos[launched] = m.pos0[launched]
+        w.vel[launched] = m.vel0[launched]
+        w.refresh_geodetic(launched)
+    impacted: list[np.ndarray] = []
+    impact_pos: list[np.ndarray] = []
+
+    rows = np.flatnonzero(w.is_active & (w.behavior == Behavior.ROUTE))
+    if rows.size:
+        r_imp, p_imp = _advance_route(w, cs, rows, dt, t_new, surface)
+        impacted.append(r_imp)
+        impact_pos.append(p_imp)
+    rows = np.flatnonzero(w.is_active & (w.behavior == Behavior.ORBIT))
+    if rows.size:
+        _advance_orbit(w, cs, rows, t_new, dt)
+    rows = np.flatnonzero(w.is_active & (w.behavior == Behavior.GOTO))
+    if rows.size:
+        _advance_goto(w, rows, dt)
+    rows = np.flatnonzero(w.is_active & (w.behavior == Behavior.BALLISTIC))
+    if rows.size:
+        r_imp, p_imp = _advance_ballistic(w, cs, rows, dt)
+        impacted.append(r_imp)
+        impact_pos.append(p_imp)
+    imp = np.concatenate(impacted) if impacted else np.zeros(0, np.int64)
+    pos = np.concatenate(impact_pos) if impact_pos else np.zeros((0, 3))
+    if imp.size:
+        w.is_active[imp] = False
+        w.fate[imp] = Fate.IMPACT
+        w.t_end[imp] = t_new
+        w.vel[imp] = 0.0
+    return MoverEvents(launched=launched, impacted=imp, impact_pos=pos)
+
+
+def _advance_route(w, cs, rows, dt, t_new, surface):
+    m = cs.movers
+    home = m.home_on[rows]
+    home_mask = home >= 0
+    hidx = np.where(home_mask, home, 0)
+    lat0, lon0, alt0 = w.lat[rows], w.lon[rows], w.alt[rows]
+    lat, lon, brg, wpi, arrived = route_step(
+        lat0, lon0, w.wp_index[rows], m.speed[rows], dt, m.wp_offset[rows], m.wp_count[rows],
+        m.wp_lat, m.wp_lon, m.loop[rows], w.lat[hidx], w.lon[hidx], home_mask)
+    w.wp_index[rows] = wpi
+    # Height above the surface: the waypoint's own if it gives one, else the mover's cruise height,
+    # reshaped by the terminal manoeuvre near the end of the route.
+    wp_row = m.wp_offset[rows] + np.clip(wpi, 0, np.maximum(m.wp_count[rows] - 1, 0))
+    agl = np.where(np.isnan(m.wp_agl[wp_row]), m.agl[rows], m.wp_agl[wp_row]) if m.wp_agl.size else m.agl[rows]
+    term = m.term_kind[rows]
+    if np.any(term > 0):
+        to_go = distance_to_route_end(lat, lon, wpi, m.wp_offset[rows], m.wp_count[rows], m.wp_lat, m.wp_lon,
+                                      w.lat[hidx], w.lon[hidx], home_mask)
+        agl = np.where(term > 0, terminal_height(agl, to_go, term, m.term_range[rows], m.term_alt[rows]), agl)
+    ground = surface(lat, lon) if surface is not None else 0.0
+    alt = np.maximum(ground + agl, ground)
+    pos = geodetic2ecef(lat, lon, alt)
+    speed = m.speed[rows]
+    moving = ~arrived | (m.kind[rows] != MoverKind.CRUISE_MISSILE)
+    stopped = arrived & ~m.loop[rows]
+    v_enu = np.stack([speed * np.sin(brg), speed * np.cos(brg), (alt - alt0) / dt], axis=-1)
+    v_enu[stopped & (m.kind[rows] != MoverKind.CRUISE_MISSILE)] = 0.0
+    w.pos[rows] = pos
+    w.vel[rows] = enu2ecef_vector(v_enu, lat, lon)
+    w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, brg
+    del moving
+    threat_end = arrived & (m.kind[rows] == MoverKind.CRUISE_MISSILE)
+    return rows[threat_end], pos[threat_end]
+
+
+def _advance_orbit(w, cs, rows, t_new, dt):
+    m = cs.movers
+    lat, lon, course = orbit_position(t_new, m.orb_lat[rows], m.orb_lon[rows], m.orb_radius[rows],
+                                      m.speed[rows], m.orb_dir[rows], w.orb_phase0[rows])
+    alt = m.orb_alt[rows]
+    speed = m.speed[rows]
+    v_enu = np.stack([speed * np.sin(course), speed * np.cos(course), np.zeros_like(speed)], axis=-1)
+    w.pos[rows] = geodetic2ecef(lat, lon, alt)
+    w.vel[rows] = enu2ecef_vector(v_enu, lat, lon)
+    w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, course
+
+
+def _advance_goto(w, rows, dt):
+    from amdsim.geo import destination
+
+    glat, glon, galt = w.goal[rows, 0], w.goal[rows, 1], w.goal[rows, 2]
+    lat0, lon0, alt0 = w.lat[rows], w.lon[rows], w.alt[rows]
+    dist = great_circle_distance(lat0, lon0, glat, glon)
+    brg = initial_bearing(lat0, lon0, glat, glon)
+    step = np.minimum(w.goal_speed[rows] * dt, dist)
+    lat, lon, _ = destination(lat0, lon0, brg, step)
+    climb = np.clip(galt - alt0, -50.0 * dt, 50.0 * dt)
+    alt = alt0 + climb
+    speed = step / dt
+    v_enu = np.stack([speed * np.sin(brg), speed * np.cos(brg), climb / dt], axis=-1)
+    w.pos[rows] = geodetic2ecef(lat, lon, alt)
+    w.vel[rows] = enu2ecef_vector(v_enu, lat, lon)
+    w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, brg
+
+
+def _advance_ballistic(w, cs, rows, dt):
+    m = cs.movers
+    p0, v0 = w.pos[rows], w.vel[rows]
+    p1, v1 = propagate_ballistic(p0, v0, m.ballistic_coeff[rows], dt)
+    r0 = np.linalg.norm(p0, axis=1)
+    r1 = np.linalg.norm(p1, axis=1)
+    rt = m.impact_radius[rows]
+    descending = np.einsum("ij,ij->i", p1, v1) < 0
+    hit = descending & (r1 <= rt)
+    # Impact point: linear interpolation of the radius crossing inside the step.
+    frac = np.clip((r0 - rt) / np.maximum(r0 - r1, 1e-9), 0.0, 1.0)[:, None]
+    p_hit = p0 + frac * (p1 - p0)
+    w.pos[rows] = np.where(hit[:, None], p_hit, p1)
+    w.vel[rows] = v1
+    w.refresh_geodetic(rows)
+    v_enu_n = np.einsum("ij,ij->i", v1, np.stack([-np.sin(w.lat[rows]) * np.cos(w.lon[rows]),
+                                                   -np.sin(w.lat[rows]) * np.sin(w.lon[rows]),
+                                                   np.cos(w.lat[rows])], axis=-1))
+    v_enu_e = np.einsum("ij,ij->i", v1, np.stack([-np.sin(w.lon[rows]), np.cos(w.lon[rows]),
+                                                   np.zeros(rows.size)], axis=-1))
+    w.heading[rows] = np.arctan2(v_enu_e, v_enu_n)
+    return rows[hit], w.pos[rows[hit]]

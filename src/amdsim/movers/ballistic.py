@@ -1,0 +1,111 @@
+"""Ballistic flight on a spherical, non-rotating earth: burnout conditions and propagation.
+
+Free flight follows a Keplerian conic. With burnout radius :math:`r_0`, target radius :math:`r_t`,
+ground-range angle :math:`\\Psi` and flight-path angle :math:`\\gamma`, the burnout speed
+parameter :math:`Q = v^2 r_0/\\mu` that reaches the target is (Bate, Mueller & White,
+*Fundamentals of Astrodynamics*, 1971, sec. 6.2, the free-flight range equation, generalised to
+unequal radii):
+
+.. math:: Q = \\frac{1 - \\cos\\Psi}{\\cos\\gamma\\,\\left(\\frac{r_0}{r_t}\\cos\\gamma - \\cos(\\Psi+\\gamma)\\right)}
+
+The minimum-energy trajectory minimises :math:`Q` over :math:`\\gamma`; for :math:`r_0 = r_t` the
+optimum is :math:`\\gamma^* = (\\pi - \\Psi)/4` (ibid., eq. 6.2-19). Lofted and depressed
+trajectories add or subtract a flight-path-angle offset.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+from amdsim.geo import EARTH_MU
+
+#: Sea-level air density (kg/m^3) and scale height (m) of the exponential atmosphere used for drag.
+RHO0 = 1.225
+SCALE_HEIGHT = 7200.0
+
+
+def speed_parameter(psi: float, gamma: float, r0: float, rt: float) -> float:
+    """Burnout speed parameter Q = v^2 r0 / mu reaching range angle ``psi`` (rad) at flight-path angle ``gamma``."""
+    den = np.cos(gamma) * (r0 / rt * np.cos(gamma) - np.cos(psi + gamma))
+    return (1.0 - np.cos(psi)) / den if den > 0 else np.inf
+
+
+def minimum_energy_gamma(psi: float, r0: float, rt: float) -> float:
+    """Flight-path angle (rad) minimising the burnout speed for range angle ``psi``."""
+    if abs(r0 - rt) < 1e-9 * r0:
+        return (np.pi - psi) / 4.0
+    res = minimize_scalar(lambda g: speed_parameter(psi, g, r0, rt), bounds=(1e-4, np.pi / 2 - 1e-4),
+                          method="bounded", options={"xatol": 1e-12})
+    return float(res.x)
+
+
+def burnout_state(r0_vec, rt_vec, trajectory: str = "minimum_energy", loft: float = 0.0, mu: float = EARTH_MU):
+    """ECEF burnout position and velocity reaching ``rt_vec`` from ``r0_vec`` (both m, shape (3,)).
+
+    ``trajectory`` is ``minimum_energy``, ``lofted`` (gamma* + loft) or ``depressed`` (gamma* - loft).
+    """
+    r0_vec = np.asarray(r0_vec, float)
+    rt_vec = np.asarray(rt_vec, float)
+    r0, rt = np.linalg.norm(r0_vec), np.linalg.norm(rt_vec)
+    u0 = r0_vec / r0
+    psi = float(np.arccos(np.clip(np.dot(u0, rt_vec / rt), -1.0, 1.0)))
+    if psi < 1e-6:
+        raise ValueError("launch and aim points coincide")
+    gamma = minimum_energy_gamma(psi, r0, rt)
+    if trajectory == "lofted":
+        gamma = min(gamma + loft, np.pi / 2 - 1e-3)
+    elif trajectory == "depressed":
+        gamma = max(gamma - loft, 1e-3)
+    q = speed_parameter(psi, gamma, r0, rt)
+    v = np.sqrt(q * mu / r0)
+    horiz = rt_vec - np.dot(rt_vec, u0) * u0
+    horiz /= np.linalg.norm(horiz)
+    vel = v * (np.cos(gamma) * horiz + np.sin(gamma) * u0)
+    return r0_vec.copy(), vel
+
+
+def kepler_apogee_radius(r0: float, v0: float, gamma: float, mu: float = EARTH_MU) -> float:
+    """Apogee radius (m) of the conic through burnout radius ``r0``, speed ``v0``, flight-path angle ``gamma``."""
+    energy = v0**2 / 2 - mu / r0
+    a = -mu / (2 * energy)
+    h = r0 * v0 * np.cos(gamma)
+    e = np.sqrt(max(1.0 - h**2 / (mu * a), 0.0))
+    return a * (1 + e)
+
+
+def gravity_drag_accel(pos, vel, ballistic_coeff, mu: float = EARTH_MU):
+    """Acceleration (m/s^2), shape (N,3): point-mass gravity plus drag in an exponential atmosphere.
+
+    Drag deceleration is rho v^2 / (2 beta) opposite the velocity, beta the ballistic coefficient
+    (kg/m^2); ``inf`` means no drag.
+    """
+    r = np.linalg.norm(pos, axis=-1, keepdims=True)
+    acc = -mu * pos / r**3
+    beta = np.asarray(ballistic_coeff, float)[..., None]
+    has_drag = np.isfinite(beta)
+    if np.any(has_drag):
+        h = r - 6_371_008.8
+        rho = RHO0 * np.exp(-np.clip(h, 0.0, None) / SCALE_HEIGHT)
+        speed = np.linalg.norm(vel, axis=-1, keepdims=True)
+        drag = np.where(has_drag, -rho * speed * vel / (2.0 * np.where(has_drag, beta, 1.0)), 0.0)
+        acc = acc + drag
+    return acc
+
+
+def propagate_ballistic(pos, vel, ballistic_coeff, dt: float, max_substep: float = 0.25):
+    """Advance ballistic states (N,3) by ``dt`` seconds with classical RK4 sub-steps."""
+    n_sub = max(1, int(np.ceil(dt / max_substep)))
+    h = dt / n_sub
+    p, v = np.array(pos, float), np.array(vel, float)
+    for _ in range(n_sub):
+        a1 = gravity_drag_accel(p, v, ballistic_coeff)
+        p2, v2 = p + 0.5 * h * v, v + 0.5 * h * a1
+        a2 = gravity_drag_accel(p2, v2, ballistic_coeff)
+        p3, v3 = p + 0.5 * h * v2, v + 0.5 * h * a2
+        a3 = gravity_drag_accel(p3, v3, ballistic_coeff)
+        p4, v4 = p + h * v3, v + h * a3
+        a4 = gravity_drag_accel(p4, v4, ballistic_coeff)
+        p = p + h / 6.0 * (v + 2 * v2 + 2 * v3 + v4)
+        v = v + h / 6.0 * (a1 + 2 * a2 + 2 * a3 + a4)
+    return p, v

@@ -1,0 +1,71 @@
+"""The records stage: snapshot states, detections and tracks into columnar chunks.
+
+Chunks are numpy arrays appended to lists and concatenated once at the end of the run, so the
+step itself never builds Python objects per mover.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from amdsim.engine.state import World
+from amdsim.tracking.picture import Picture
+
+
+class Recorder:
+    def __init__(self, output_rate: float, record_detections: bool = True, record_tracks: bool = True) -> None:
+        self.output_rate = output_rate
+        self.next_output = 0.0
+        self.states: list[dict[str, np.ndarray]] = []
+        self.detections: list[dict[str, np.ndarray]] = []
+        self.tracks: list[dict[str, np.ndarray]] = []
+        self.record_detections = record_detections
+        self.record_tracks = record_tracks
+
+    def due(self, t: float) -> bool:
+        return t + 1e-9 >= self.next_output
+
+    def record_states(self, w: World) -> None:
+        rows = np.flatnonzero(w.is_active)
+        self.states.append({
+            "time_s": np.full(rows.size, w.t), "mover_id": rows.astype(np.int32),
+            "lat": w.lat[rows].copy(), "lon": w.lon[rows].copy(), "alt_m": w.alt[rows].copy(),
+            "pos": w.pos[rows].copy(), "vel": w.vel[rows].copy(), "heading": w.heading[rows].copy(),
+        })
+        self.next_output += self.output_rate * max(1.0, np.floor((w.t + 1e-9 - self.next_output) / self.output_rate) + 1)
+
+    def record_final(self, w: World, rows: np.ndarray) -> None:
+        """Record the last state of movers that ended this step (impact, kill), so trails end where they did."""
+        if rows.size:
+            self.states.append({
+                "time_s": np.full(rows.size, w.t), "mover_id": rows.astype(np.int32),
+                "lat": w.lat[rows].copy(), "lon": w.lon[rows].copy(), "alt_m": w.alt[rows].copy(),
+                "pos": w.pos[rows].copy(), "vel": w.vel[rows].copy(), "heading": w.heading[rows].copy(),
+            })
+
+    def record_detections_chunk(self, det, host: np.ndarray, force: np.ndarray) -> None:
+        if not self.record_detections or det.n == 0:
+            return
+        self.detections.append({
+            "time_s": np.full(det.n, det.time), "sensor_id": det.sensor, "host_id": host[det.sensor],
+            "force_index": force[det.sensor], "target_id": det.target, "range_m": det.range, "az_rad": det.az,
+            "el_rad": det.el, "snr_db": det.snr_db, "pos": det.pos, "cov": det.cov,
+        })
+
+    def record_pictures(self, pictures: list[Picture], t: float) -> None:
+        if not self.record_tracks:
+            return
+        for pic in pictures:
+            if pic.n == 0:
+                continue
+            self.tracks.append({
+                "time_s": np.full(pic.n, t), "force_index": np.full(pic.n, pic.force, np.int16),
+                "track_id": pic.track_id, "truth_id": pic.truth, "confirmed": pic.confirmed, "pos": pic.pos.copy(),
+                "vel": pic.vel.copy(), "pos_sigma_m": pic.pos_sigma, "source_force": pic.source_force,
+            })
+
+
+def concat_chunks(chunks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray] | None:
+    if not chunks:
+        return None
+    return {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}

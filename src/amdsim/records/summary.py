@@ -1,0 +1,109 @@
+"""summary.json of one replication: fate of every threat, damage to every asset, the key counts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from amdsim import __version__
+from amdsim.engine.state import Fate
+from amdsim.kinds import KIND_NAMES
+
+
+def _f(x: float) -> float | None:
+    return None if not np.isfinite(x) else round(float(x), 6)
+
+
+def double_engagements(book) -> int:
+    """Threats that two or more forces had interceptors in the air against at the same time."""
+    n = 0
+    by_target: dict[int, list[tuple[int, float, float]]] = {}
+    for k in range(book.n_shots):
+        if not np.isfinite(book.launch_time[k]) or book.outcome[k] == "not_launched":
+            continue
+        end = book.end_time[k] if np.isfinite(book.end_time[k]) else np.inf
+        by_target.setdefault(book.target[k], []).append((book.force[k], book.launch_time[k], end))
+    for shots in by_target.values():
+        found = False
+        for i, (fi, si, ei) in enumerate(shots):
+            for fj, sj, ej in shots[i + 1:]:
+                if fi != fj and si < ej and sj < ei:
+                    found = True
+        n += found
+    return n
+
+
+def build_summary(r, replication: int, root_seed: int, complete: bool = True, error: str | None = None) -> dict:
+    cs, w, book = r.cs, r.world, r.book
+    m = cs.movers
+    threats = []
+    rows = r.threat_rows()
+    shots_by_target: dict[int, list[int]] = {}
+    for k in range(book.n_shots):
+        shots_by_target.setdefault(book.target[k], []).append(k)
+    blue = [f for f in range(len(cs.force_names)) if cs.force_side[f] == 0]
+    detect_to_shot = []
+    for row in rows.tolist():
+        fate = int(w.fate[row])
+        killer = int(w.killed_by[row])
+        shots = shots_by_target.get(row, [])
+        first_det = {cs.force_names[f]: _f(w.first_detect[f, row]) for f in blue if np.isfinite(w.first_detect[f, row])}
+        t_det = min((w.first_detect[f, row] for f in blue), default=np.inf)
+        t_shot = min((book.launch_time[k] for k in shots if np.isfinite(book.launch_time[k])), default=np.inf)
+        if np.isfinite(t_det) and np.isfinite(t_shot):
+            detect_to_shot.append(t_shot - t_det)
+        killer_shot = int(w.icpt_shot[killer]) if killer >= 0 else -1
+        impact = int(w.impact_asset[row])
+        threats.append({
+            "mover_id": row, "name": m.name[row], "kind": KIND_NAMES[int(m.kind[row])], "type": m.type_name[row],
+            "launch_time_s": _f(w.t_launch[row]) if fate != Fate.PENDING else None,
+            "fate": "leaked" if fate == Fate.IMPACT and impact >= 0 else Fate.NAMES[fate],
+            "end_time_s": _f(w.t_end[row]),
+            "killed_by": m.name[killer] if killer >= 0 else None,
+            "killed_by_shooter": cs.shooters.name[book.shooter[killer_shot]] if killer_shot >= 0 else None,
+            "killed_by_force": cs.force_names[book.force[killer_shot]] if killer_shot >= 0 else None,
+            "impact_asset": m.name[impact] if impact >= 0 else None,
+            "aimed_at": m.name[int(m.aim_asset[row])] if m.aim_asset[row] >= 0 else None,
+            "first_detection_s": first_det,
+            "shots": len(shots),
+        })
+    assets = []
+    leak_per_asset = {}
+    for a, row in enumerate(cs.asset_rows.tolist()):
+        hits = int(np.sum(w.impact_asset[rows] == row))
+        leak_per_asset[m.name[row]] = hits
+        assets.append({"name": m.name[row], "force": cs.force_names[int(m.force[row])], "hits": hits,
+                       "damaged": bool(w.asset_damage[a] > 0), "value": float(cs.asset_value[a])})
+    fates = [t["fate"] for t in threats]
+    launched = sum(1 for t in threats if t["launch_time_s"] is not None)
+    fired = sum(1 for k in range(book.n_shots) if np.isfinite(book.launch_time[k]) and book.outcome[k] != "not_launched"
+                and book.launch_time[k] <= w.t)
+    kills = fates.count("killed")
+    by_shooter: dict[str, int] = {}
+    for k in range(book.n_shots):
+        if book.outcome[k] != "not_launched" and book.launch_time[k] <= w.t:
+            name = cs.shooters.name[book.shooter[k]]
+            by_shooter[name] = by_shooter.get(name, 0) + 1
+    leakers = sum(leak_per_asset.values())
+    return {
+        "run": {
+            "scenario": cs.name, "scenario_sha256": cs.scenario_hash, "seed": int(root_seed),
+            "replication": int(replication), "amdsim_version": __version__, "start_utc": cs.start_utc,
+            "duration_s": cs.duration, "step_s": cs.dt, "simulated_to_s": _f(w.t), "complete": bool(complete),
+            "error": error,
+        },
+        "counts": {
+            "threats": len(threats), "launched": launched, "killed": kills, "leaked": fates.count("leaked"),
+            "impact_ground": fates.count("impact"), "in_flight_at_end": fates.count("in_flight"),
+            "not_launched": fates.count("not_launched"), "neutralized": fates.count("neutralized"),
+        },
+        "leakers": leakers,
+        "zero_leakers": leakers == 0,
+        "leakers_per_asset": leak_per_asset,
+        "interceptors_expended": fired,
+        "interceptors_by_shooter": dict(sorted(by_shooter.items())),
+        "interceptors_per_kill": _f(fired / kills) if kills else None,
+        "double_engagements": double_engagements(book),
+        "mean_detect_to_first_shot_s": _f(float(np.mean(detect_to_shot))) if detect_to_shot else None,
+        "threats": threats,
+        "assets": assets,
+    }

@@ -1,0 +1,72 @@
+"""Atomic, deterministic writers: Parquet tables and JSON, temp file + rename.
+
+Parquet files carry no creation timestamps and are written with fixed options, so the same
+table gives the same bytes (checked by the determinism tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from amdsim.errors import OutputError
+
+
+def write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` through a temporary file in the same folder, then rename."""
+    path = Path(path)
+    table = table.replace_schema_metadata(None)
+    _atomic(path, lambda fh: pq.write_table(table, fh, compression="zstd", use_dictionary=True,
+                                             write_statistics=True, store_schema=True,
+                                             data_page_version="2.0"), binary=True)
+
+
+def write_json_atomic(obj, path: Path) -> None:
+    _atomic(Path(path), lambda fh: fh.write(json.dumps(obj, indent=2, sort_keys=False, default=_jsonable) + "\n"),
+            binary=False)
+
+
+def _jsonable(o):
+    import numpy as np
+
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return None if not np.isfinite(o) else float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, np.bool_):
+        return bool(o)
+    return str(o)
+
+
+def _atomic(path: Path, write, binary: bool) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb" if binary else "w") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _unlink(tmp)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def _unlink(p: str) -> None:
+    try:
+        os.unlink(p)
+    except OSError:
+        pass

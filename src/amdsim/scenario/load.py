@@ -1,0 +1,155 @@
+"""Read a scenario file into a validated :class:`~amdsim.scenario.models.Scenario`.
+
+Every problem is reported at once as an :class:`~amdsim.errors.InputError` whose lines give the
+file, the field path (``cruise_missiles[2].target``) and what was expected. Hostile YAML (not
+UTF-8, too deep, aliases that expand beyond reason, gigantic files) is refused with a message too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from amdsim.errors import InputError, Problem
+from amdsim.scenario.models import Scenario
+from amdsim.scenario.references import check_references
+
+#: Largest scenario file accepted (bytes).
+MAX_FILE_BYTES = 5_000_000
+#: Largest number of YAML nodes after alias expansion.
+MAX_EXPANDED_NODES = 2_000_000
+#: Deepest nesting accepted.
+MAX_DEPTH = 64
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    """Read, parse and validate a scenario file; raises :class:`InputError` listing every problem."""
+    raw = read_scenario_dict(path)
+    return scenario_from_dict(raw, file=str(path))
+
+
+def read_scenario_dict(path: str | Path) -> dict:
+    """Read and parse a YAML file into a plain dict (no schema validation yet)."""
+    name = str(path)
+    p = Path(path)
+    try:
+        if not p.is_file():
+            raise InputError(Problem(name, "", "file not found (expected a scenario YAML file)"))
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(Problem(name, "", f"file is {size} bytes; scenarios are limited to {MAX_FILE_BYTES}"))
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(name, "", f"cannot read file: {exc.strerror or exc}")) from None
+    return parse_scenario_text(data, file=name)
+
+
+def parse_scenario_text(data: bytes | str, file: str = "<scenario>") -> dict:
+    """Parse YAML text (bytes must be UTF-8) into a dict, refusing hostile documents."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(Problem(file, "", f"not UTF-8 text (byte {exc.start}): expected a YAML file")) from None
+    else:
+        text = data
+    if "\x00" in text:
+        raise InputError(Problem(file, "", "contains NUL characters: expected a YAML text file"))
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            raise InputError(Problem(file, "", "file is empty: expected a YAML mapping with the scenario fields"))
+        _check_node_budget(node, file)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        msg = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(Problem(file, where, f"not valid YAML: {msg}")) from None
+    except RecursionError:
+        raise InputError(Problem(file, "", f"YAML nested too deeply (limit {MAX_DEPTH} levels)")) from None
+    if not isinstance(raw, dict):
+        raise InputError(Problem(file, "", f"expected a YAML mapping at the top level, found {type(raw).__name__}"))
+    return raw
+
+
+def _check_node_budget(root: yaml.Node, file: str) -> None:
+    """Refuse documents too deep or whose aliases expand to too many nodes (billion laughs)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(Problem(file, "", f"YAML nested too deeply (limit {MAX_DEPTH} levels)"))
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                children.extend((k, v))
+        if not done:
+            sizes[key] = -1  # in progress
+            stack.append((node, depth, True))
+            stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+        else:
+            total = 1 + sum(max(sizes.get(id(c), 1), 1) for c in children)
+            sizes[key] = total
+            if total > MAX_EXPANDED_NODES:
+                raise InputError(Problem(
+                    file, "", f"YAML expands to more than {MAX_EXPANDED_NODES} nodes (aliases/anchors): refused"))
+
+
+def scenario_from_dict(raw: dict, file: str = "<scenario>") -> Scenario:
+    """Validate a parsed scenario dict: schema first, then cross references."""
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError([_problem_from_pydantic(file, e) for e in exc.errors()]) from None
+    except RecursionError:
+        raise InputError(Problem(file, "", "structure nested too deeply")) from None
+    problems = check_references(scenario, file)
+    if problems:
+        raise InputError(problems)
+    return scenario
+
+
+def scenario_hash(raw: dict) -> str:
+    """SHA-256 of the canonical JSON of the validated scenario (stable across key order)."""
+    import json
+
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _problem_from_pydantic(file: str, err: dict[str, Any]) -> Problem:
+    path = format_field_path(err.get("loc", ()))
+    kind = err.get("type", "")
+    msg = err.get("msg", "invalid value")
+    if kind == "extra_forbidden":
+        msg = "unknown field (check the spelling; `amdsim schema` lists the fields)"
+    elif kind == "missing":
+        msg = "required field is missing"
+    got = err.get("input")
+    if kind not in ("missing", "extra_forbidden") and not isinstance(got, dict | list):
+        shown = repr(got)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        msg = f"{msg} (got {shown})"
+    return Problem(file, path, msg)
+
+
+def format_field_path(loc: tuple) -> str:
+    """``('cruise_missiles', 2, 'target')`` -> ``cruise_missiles[2].target``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

@@ -1,0 +1,72 @@
+"""Cross-reference checks the schema cannot express: ids exist, are unique, sides make sense."""
+
+from __future__ import annotations
+
+from amdsim.errors import Problem
+from amdsim.scenario.models import Scenario
+
+
+def check_references(sc: Scenario, file: str) -> list[Problem]:
+    """Return every dangling or inconsistent reference, each with its field path."""
+    problems: list[Problem] = []
+
+    def bad(path: str, msg: str) -> None:
+        problems.append(Problem(file, path, msg))
+
+    forces = {f.id: f for f in sc.forces}
+    if len(forces) != len(sc.forces):
+        bad("forces", "force ids must be unique")
+    groups = {
+        "assets": sc.assets, "launch_sites": sc.launch_sites, "cruise_missiles": sc.cruise_missiles,
+        "ballistic_missiles": sc.ballistic_missiles, "aircraft": sc.aircraft, "radars": sc.radars,
+        "aew": sc.aew, "fighters": sc.fighters, "batteries": sc.batteries,
+    }
+    seen: dict[str, str] = {}
+    for group, items in groups.items():
+        for i, item in enumerate(items):
+            if item.id in seen:
+                bad(f"{group}[{i}].id", f"id {item.id!r} is already used by {seen[item.id]}")
+            seen.setdefault(item.id, f"{group}[{i}]")
+            if item.force not in forces:
+                bad(f"{group}[{i}].force", f"unknown force {item.force!r}; expected one of {sorted(forces)}")
+    red_groups = ("launch_sites", "cruise_missiles", "ballistic_missiles", "aircraft")
+    for group, items in groups.items():
+        want = "red" if group in red_groups else "blue"
+        for i, item in enumerate(items):
+            f = forces.get(item.force)
+            if f is not None and f.side != want:
+                bad(f"{group}[{i}].force", f"force {item.force!r} is {f.side}; {group} belong to a {want} force")
+    assets = {a.id for a in sc.assets}
+    sites = {s.id for s in sc.launch_sites}
+    itypes = {t.id for t in sc.interceptor_types}
+    if len(itypes) != len(sc.interceptor_types):
+        bad("interceptor_types", "interceptor type ids must be unique")
+    for group in ("cruise_missiles", "ballistic_missiles", "aircraft"):
+        for i, t in enumerate(groups[group]):
+            if t.site is not None and t.site not in sites:
+                bad(f"{group}[{i}].site", f"unknown launch site {t.site!r}; expected one of {sorted(sites)}")
+    for i, cm in enumerate(sc.cruise_missiles):
+        if cm.target not in assets:
+            bad(f"cruise_missiles[{i}].target", f"unknown asset {cm.target!r}; expected one of {sorted(assets)}")
+    for i, bm in enumerate(sc.ballistic_missiles):
+        if bm.aim is not None and bm.aim not in assets:
+            bad(f"ballistic_missiles[{i}].aim", f"unknown asset {bm.aim!r}; expected one of {sorted(assets)}")
+    for group in ("batteries", "fighters"):
+        for i, s in enumerate(groups[group]):
+            if s.interceptor not in itypes:
+                bad(f"{group}[{i}].interceptor", f"unknown interceptor type {s.interceptor!r}; expected one of {sorted(itypes)}")
+    n_launches = sum(len(t.launch_times()) for g in red_groups[1:] for t in groups[g])
+    n_rounds = sum(b.launchers * b.interceptors_per_launcher for b in sc.batteries) + sum(
+        f.count * f.missiles for f in sc.fighters)
+    if n_launches > 20_000:
+        bad("cruise_missiles", f"{n_launches} threat launches in all; the limit is 20000")
+    if n_rounds > 50_000:
+        bad("batteries", f"{n_rounds} interceptors in all; the limit is 50000")
+    if sc.output_rate_s < sc.step_s:
+        bad("output_rate_s", f"must be at least step_s ({sc.step_s} s)")
+    if sc.duration_s / sc.step_s > 2_000_000:
+        bad("step_s", "duration_s / step_s exceeds 2,000,000 steps")
+    for i, r in enumerate(sc.radars):
+        if r.radar.el_min_deg >= r.radar.el_max_deg:
+            bad(f"radars[{i}].radar.el_min_deg", "must be below el_max_deg")
+    return problems

@@ -1,0 +1,49 @@
+"""A force's perceived air picture: what C2 decides on (never the truth itself).
+
+A :class:`Picture` is a struct of arrays over M tracks. ``truth`` is simulation bookkeeping (the
+mover whose detections formed the track, -1 for a false track) used only for scoring, kill
+assessment on the true target and the after-action review; C2 logic must not read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Picture:
+    force: int
+    time: float
+    track_id: np.ndarray      # (M,) int64, unique within the force
+    pos: np.ndarray           # (M,3) ECEF m, estimate at ``time``
+    vel: np.ndarray           # (M,3) ECEF m/s
+    pos_sigma: np.ndarray     # (M,) m, 1-sigma position uncertainty (root of the covariance trace / 3)
+    confirmed: np.ndarray     # (M,) bool
+    t_update: np.ndarray      # (M,) s, last measurement time
+    source_force: np.ndarray  # (M,) int16 force whose sensors hold the track (itself or an ally via link)
+    truth: np.ndarray         # (M,) int32 bookkeeping only (see module docstring)
+
+    @property
+    def n(self) -> int:
+        return self.track_id.size
+
+    @staticmethod
+    def empty(force: int, time: float) -> Picture:
+        return Picture(force, time, np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3)), np.zeros(0),
+                       np.zeros(0, bool), np.zeros(0), np.zeros(0, np.int16), np.zeros(0, np.int32))
+
+    def take(self, idx: np.ndarray) -> Picture:
+        return Picture(self.force, self.time, self.track_id[idx], self.pos[idx], self.vel[idx],
+                       self.pos_sigma[idx], self.confirmed[idx], self.t_update[idx], self.source_force[idx],
+                       self.truth[idx])
+
+
+def concat_pictures(force: int, time: float, parts: list[Picture]) -> Picture:
+    parts = [p for p in parts if p.n]
+    if not parts:
+        return Picture.empty(force, time)
+    return Picture(force, time, *(np.concatenate([getattr(p, f) for p in parts]) for f in
+                                  ("track_id", "pos", "vel", "pos_sigma", "confirmed", "t_update",
+                                   "source_force", "truth")))
