@@ -17,6 +17,10 @@ import pyarrow.parquet as pq
 from amdsim.errors import OutputError
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     """Write ``table`` to ``path`` through a temporary file in the same folder, then rename."""
     path = Path(path)
@@ -52,6 +56,7 @@ def _atomic(path: Path, write, binary: bool) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb" if binary else "w") as fh:
             write(fh)
             fh.flush()

@@ -1,1 +1,31 @@
-"""scenario stage."""
+"""Scenario: YAML in, validated pydantic models, compiled SI arrays out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from amdsim.scenario.compile import CompiledScenario, compile_scenario
+from amdsim.scenario.load import load_scenario_file, read_scenario_dict, scenario_from_dict, scenario_hash
+from amdsim.scenario.models import Scenario
+
+
+def load_compiled(path: str | Path, overrides: dict | None = None) -> CompiledScenario:
+    """Read, validate and compile a scenario file (optionally with dotted-path overrides applied first)."""
+    raw = read_scenario_dict(path)
+    if overrides:
+        from amdsim.scenario.overrides import apply_overrides
+
+        raw = apply_overrides(raw, overrides, file=str(path))
+    sc = scenario_from_dict(raw, file=str(path))
+    return compile_scenario(sc, base_dir=Path(path).resolve().parent, scenario_hash=scenario_hash(raw))
+
+
+def demo_path() -> Path:
+    """Path of the bundled demo scenario."""
+    from importlib.resources import files
+
+    return Path(str(files("amdsim") / "data" / "demo.yaml"))
+
+
+__all__ = ["CompiledScenario", "Scenario", "compile_scenario", "demo_path", "load_compiled", "load_scenario_file",
+           "read_scenario_dict", "scenario_from_dict", "scenario_hash"]

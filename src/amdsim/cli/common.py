@@ -1,0 +1,106 @@
+"""Shared pieces of the commands: progress bars, console output, the end-of-run report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str | None = None,
+               realtime: bool = False, speed: float = 1.0, report: bool = True) -> dict:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from amdsim.engine.run import run_replication
+    from amdsim.errors import SimulationError
+    from amdsim.scenario import load_compiled
+
+    cs = load_compiled(scenario)
+    address = _parse_address(dis) if dis else None
+    t0 = time.perf_counter()
+    with Progress(TextColumn("[bold]simulating[/]"), BarColumn(), TextColumn("{task.fields[sim]}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("run", total=cs.duration, sim="")
+
+        def progress(t: float) -> None:
+            bar.update(task, completed=t, sim=f"t={t:7.0f}/{cs.duration:.0f} s")
+
+        try:
+            summary = run_replication(cs, 0, out, root_seed=seed, progress=progress)
+        except SimulationError as exc:
+            console.print(f"[red]stopped:[/] {exc.user_message()}\n"
+                          f"partial results (marked complete: false) are in {out}")
+            raise
+    wall = time.perf_counter() - t0
+    _print_summary(summary, out, wall, cs.duration)
+    if address is not None:
+        _stream_dis(out, address, realtime, speed)
+    if report:
+        write_report_if_available(out)
+    return summary
+
+
+def run_many(scenario: Path, out: Path, *, replications: int, workers: int | None, cluster: str | None,
+             resume: bool, seed: int | None, report: bool) -> None:
+    from amdsim.errors import InputError
+
+    try:
+        from amdsim.montecarlo.batch import run_batch
+    except ImportError:
+        raise InputError("batches need amdsim.montecarlo.batch, which is not available in this build",
+                         file="--replications") from None
+    run_batch(scenario, replications, out, workers=workers, cluster=cluster, resume=resume, root_seed=seed,
+              progress=True)
+    if report:
+        write_report_if_available(out)
+
+
+def write_report_if_available(folder: Path) -> None:
+    try:
+        from amdsim.review.report import write_report
+    except ImportError:
+        return
+    path = write_report(folder)
+    console.print(f"report: [bold]{path}[/]")
+
+
+def _parse_address(text: str) -> tuple[str, int]:
+    from amdsim.errors import InputError
+
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not (0 < int(port) < 65536):
+        raise InputError(f"expected HOST:PORT such as 127.0.0.1:3000, got {text!r}", file="--dis")
+    return host, int(port)
+
+
+def _stream_dis(out: Path, address: tuple[str, int], realtime: bool, speed: float) -> None:
+    from amdsim.errors import InputError
+
+    try:
+        from amdsim.review.dis import stream_run
+    except ImportError:
+        raise InputError("DIS streaming is not available in this build", file="--dis") from None
+    n = stream_run(out, address=address, realtime=realtime, speed=speed)
+    console.print(f"DIS: sent {n} PDUs to {address[0]}:{address[1]}")
+
+
+def _print_summary(summary: dict, out: Path, wall: float, duration: float) -> None:
+    from rich.table import Table
+
+    c = summary["counts"]
+    t = Table(title=f"{summary['run']['scenario']}", show_header=False)
+    t.add_row("threats launched", str(c["launched"]))
+    t.add_row("killed", str(c["killed"]))
+    t.add_row("leakers (hit an asset)", str(summary["leakers"]))
+    for asset, n in summary["leakers_per_asset"].items():
+        if n:
+            t.add_row(f"  on {asset}", str(n))
+    t.add_row("interceptors expended", str(summary["interceptors_expended"]))
+    t.add_row("interceptors per kill", f"{summary['interceptors_per_kill']}")
+    t.add_row("double engagements", str(summary["double_engagements"]))
+    t.add_row("wall time", f"{wall:.2f} s ({duration / max(wall, 1e-9):.0f}x real time)")
+    console.print(t)
+    console.print(f"results: [bold]{out}[/]")
