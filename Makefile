@@ -1,0 +1,29 @@
+# amdsim: `make demo` installs and runs the bundled demo end to end; `make test` installs and runs the tests.
+PYTHON ?= python3
+PIP = $(PYTHON) -m pip
+VIEWER = src/amdsim/review/viewer
+
+.PHONY: install install-test system-deps demo test bench lint
+
+install:
+	$(PIP) install --quiet --disable-pip-version-check -e .
+	@if [ -f $(VIEWER)/package.json ]; then npm --prefix $(VIEWER) ci --no-audit --no-fund --loglevel=error || npm --prefix $(VIEWER) install --no-audit --no-fund --loglevel=error; fi
+
+install-test: install system-deps
+	$(PIP) install --quiet --disable-pip-version-check -e ".[test]"
+
+# Debian's chromium (browser tests) and tshark (DIS dissector); installed when missing and we are root.
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+demo: install
+	amdsim demo --out runs/demo
+
+test: install-test
+	$(PYTHON) -m pytest -q
+
+bench: install
+	amdsim bench --out bench-results/bench.json
+
+lint:
+	ruff check src tests
