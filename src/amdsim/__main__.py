@@ -1,0 +1,5 @@
+"""``python -m amdsim`` is the ``amdsim`` command."""
+
+from amdsim.cli import main
+
+main()
