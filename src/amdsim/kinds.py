@@ -41,3 +41,6 @@ class Side(IntEnum):
 THREAT_KINDS = (MoverKind.CRUISE_MISSILE, MoverKind.BALLISTIC_MISSILE, MoverKind.AIRCRAFT)
 
 KIND_NAMES = {k.value: k.name.lower() for k in MoverKind}
+
+# Plain-int aliases for the hot path (IntEnum attribute access costs a Python call each time).
+STATIC, ROUTE, ORBIT, BALLISTIC, INTERCEPTOR_BEHAVIOR, GOTO = (int(b) for b in Behavior)

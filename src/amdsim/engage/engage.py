@@ -16,7 +16,7 @@ from amdsim.c2.decide import Orders
 from amdsim.engage.book import EngagementBook
 from amdsim.engage.flyout import CPA, EXPIRED, MAX_SUBSTEP, SEEKER_RANGE, kill_probability, pn_flyout
 from amdsim.engine.state import Fate, World
-from amdsim.kinds import Behavior
+from amdsim.kinds import INTERCEPTOR_BEHAVIOR, Behavior
 from amdsim.records.events import EventLog
 from amdsim.scenario.compile import CompiledScenario
 from amdsim.tracking.picture import Picture
@@ -97,7 +97,7 @@ def launch_due(w: World, cs: CompiledScenario, book: EngagementBook, queue: Laun
 def fly_interceptors(w: World, cs: CompiledScenario, pictures: list[Picture], book: EngagementBook,
                      streams, log: EventLog, dt: float) -> None:
     """Advance interceptors over the step just simulated (target truth moved from pos_prev to pos)."""
-    rows = np.flatnonzero(w.is_active & (w.behavior == Behavior.INTERCEPTOR))
+    rows = np.flatnonzero(w.is_active & (w.behavior == INTERCEPTOR_BEHAVIOR))
     if rows.size == 0:
         return
     it = cs.itypes

@@ -57,7 +57,16 @@ class Replication:
         self.surface = None
         self.terrain = None
         self._active_before = self.world.is_active.copy()
+        self._next_decision = 0.0
         self.recorder.record_states(self.world)
+
+    def c2_due(self) -> bool:
+        """True once per C2 decision cycle."""
+        if self.world.t + 1e-9 < self._next_decision:
+            return False
+        self._next_decision += self.cs.c2_interval * max(
+            1.0, np.floor((self.world.t + 1e-9 - self._next_decision) / self.cs.c2_interval) + 1)
+        return True
 
     # -- glue between stages -------------------------------------------------------------
     def log_mover_events(self, ev: MoverEvents) -> None:

@@ -26,8 +26,9 @@ def step(r: Replication) -> None:
     r.note_detections(detections)
     own = r.tracking.update(w, detections)                                      # tracking
     pictures = r.share(own)                                                     # links
-    orders = decide(w, cs, pictures, r.book, r.coord, r.solver)                 # c2
-    place_orders(w, cs, orders, r.book, r.launches, r.log)                      # engage
+    if r.c2_due():
+        orders = decide(w, cs, pictures, r.book, r.coord, r.solver)             # c2
+        place_orders(w, cs, orders, r.book, r.launches, r.log)                  # engage
     launch_due(w, cs, r.book, r.launches, r.log)
     fly_interceptors(w, cs, pictures, r.book, r.streams, r.log, dt)
     assess_kills(w, cs, r.book, r.streams)

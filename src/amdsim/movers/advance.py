@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from amdsim.engine.state import Fate, World
-from amdsim.geo import enu2ecef_vector, geodetic2ecef, great_circle_distance, initial_bearing
-from amdsim.kinds import Behavior, MoverKind
+from amdsim.geo import great_circle_distance, initial_bearing
+from amdsim.kinds import BALLISTIC, GOTO, ORBIT, ROUTE, MoverKind
 from amdsim.movers.ballistic import propagate_ballistic
+from amdsim.movers.kernels import place_rows
 from amdsim.movers.orbit import orbit_position
 from amdsim.movers.route import distance_to_route_end, route_step, terminal_height
 from amdsim.scenario.compile import CompiledScenario
@@ -36,7 +37,7 @@ def advance_movers(w: World, cs: CompiledScenario, dt: float, surface=None) -> M
     m = cs.movers
     t_new = w.t + dt
     w.pos_prev[:] = w.pos
-    due = (w.fate == Fate.PENDING) & (m.kind != MoverKind.INTERCEPTOR) & (w.t_launch <= t_new)
+    due = (w.fate == 0) & (w.t_launch <= t_new)  # interceptors wait at t_launch = inf
     launched = np.flatnonzero(due)
     if launched.size:
         w.is_active[launched] = True
@@ -47,18 +48,18 @@ def advance_movers(w: World, cs: CompiledScenario, dt: float, surface=None) -> M
     impacted: list[np.ndarray] = []
     impact_pos: list[np.ndarray] = []
 
-    rows = np.flatnonzero(w.is_active & (w.behavior == Behavior.ROUTE))
+    rows = np.flatnonzero(w.is_active & (w.behavior == ROUTE))
     if rows.size:
         r_imp, p_imp = _advance_route(w, cs, rows, dt, t_new, surface)
         impacted.append(r_imp)
         impact_pos.append(p_imp)
-    rows = np.flatnonzero(w.is_active & (w.behavior == Behavior.ORBIT))
+    rows = np.flatnonzero(w.is_active & (w.behavior == ORBIT))
     if rows.size:
         _advance_orbit(w, cs, rows, t_new, dt)
-    rows = np.flatnonzero(w.is_active & (w.behavior == Behavior.GOTO))
+    rows = np.flatnonzero(w.is_active & (w.behavior == GOTO))
     if rows.size:
         _advance_goto(w, rows, dt)
-    rows = np.flatnonzero(w.is_active & (w.behavior == Behavior.BALLISTIC))
+    rows = np.flatnonzero(w.is_active & (w.behavior == BALLISTIC))
     if rows.size:
         r_imp, p_imp = _advance_ballistic(w, cs, rows, dt)
         impacted.append(r_imp)
@@ -94,16 +95,15 @@ def _advance_route(w, cs, rows, dt, t_new, surface):
         agl = np.where(term > 0, terminal_height(agl, to_go, term, m.term_range[rows], m.term_alt[rows]), agl)
     ground = surface(lat, lon) if surface is not None else 0.0
     alt = np.maximum(ground + agl, ground)
-    pos = geodetic2ecef(lat, lon, alt)
-    speed = m.speed[rows]
-    moving = ~arrived | (m.kind[rows] != MoverKind.CRUISE_MISSILE)
-    stopped = arrived & ~m.loop[rows]
-    v_enu = np.stack([speed * np.sin(brg), speed * np.cos(brg), (alt - alt0) / dt], axis=-1)
-    v_enu[stopped & (m.kind[rows] != MoverKind.CRUISE_MISSILE)] = 0.0
+    stopped = arrived & ~m.loop[rows] & (m.kind[rows] != MoverKind.CRUISE_MISSILE)
+    speed = np.where(stopped, 0.0, m.speed[rows])
+    climb = np.where(stopped, 0.0, (alt - alt0) / dt)
+    pos = np.empty((rows.size, 3))
+    vel = np.empty((rows.size, 3))
+    place_rows(lat, lon, alt, brg, speed, climb, pos, vel)
     w.pos[rows] = pos
-    w.vel[rows] = enu2ecef_vector(v_enu, lat, lon)
+    w.vel[rows] = vel
     w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, brg
-    del moving
     threat_end = arrived & (m.kind[rows] == MoverKind.CRUISE_MISSILE)
     return rows[threat_end], pos[threat_end]
 
@@ -113,10 +113,11 @@ def _advance_orbit(w, cs, rows, t_new, dt):
     lat, lon, course = orbit_position(t_new, m.orb_lat[rows], m.orb_lon[rows], m.orb_radius[rows],
                                       m.speed[rows], m.orb_dir[rows], w.orb_phase0[rows])
     alt = m.orb_alt[rows]
-    speed = m.speed[rows]
-    v_enu = np.stack([speed * np.sin(course), speed * np.cos(course), np.zeros_like(speed)], axis=-1)
-    w.pos[rows] = geodetic2ecef(lat, lon, alt)
-    w.vel[rows] = enu2ecef_vector(v_enu, lat, lon)
+    pos = np.empty((rows.size, 3))
+    vel = np.empty((rows.size, 3))
+    place_rows(lat, lon, alt, course, m.speed[rows], np.zeros(rows.size), pos, vel)
+    w.pos[rows] = pos
+    w.vel[rows] = vel
     w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, course
 
 
@@ -131,10 +132,11 @@ def _advance_goto(w, rows, dt):
     lat, lon, _ = destination(lat0, lon0, brg, step)
     climb = np.clip(galt - alt0, -50.0 * dt, 50.0 * dt)
     alt = alt0 + climb
-    speed = step / dt
-    v_enu = np.stack([speed * np.sin(brg), speed * np.cos(brg), climb / dt], axis=-1)
-    w.pos[rows] = geodetic2ecef(lat, lon, alt)
-    w.vel[rows] = enu2ecef_vector(v_enu, lat, lon)
+    pos = np.empty((rows.size, 3))
+    vel = np.empty((rows.size, 3))
+    place_rows(lat, lon, alt, brg, step / dt, climb / dt, pos, vel)
+    w.pos[rows] = pos
+    w.vel[rows] = vel
     w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, brg
 
 
@@ -153,10 +155,8 @@ def _advance_ballistic(w, cs, rows, dt):
     w.pos[rows] = np.where(hit[:, None], p_hit, p1)
     w.vel[rows] = v1
     w.refresh_geodetic(rows)
-    v_enu_n = np.einsum("ij,ij->i", v1, np.stack([-np.sin(w.lat[rows]) * np.cos(w.lon[rows]),
-                                                   -np.sin(w.lat[rows]) * np.sin(w.lon[rows]),
-                                                   np.cos(w.lat[rows])], axis=-1))
-    v_enu_e = np.einsum("ij,ij->i", v1, np.stack([-np.sin(w.lon[rows]), np.cos(w.lon[rows]),
-                                                   np.zeros(rows.size)], axis=-1))
-    w.heading[rows] = np.arctan2(v_enu_e, v_enu_n)
+    east = np.stack([-np.sin(w.lon[rows]), np.cos(w.lon[rows]), np.zeros(rows.size)], axis=-1)
+    up = w.pos[rows] / np.linalg.norm(w.pos[rows], axis=1, keepdims=True)
+    north = np.cross(up, east)
+    w.heading[rows] = np.arctan2(np.einsum("ij,ij->i", v1, east), np.einsum("ij,ij->i", v1, north))
     return rows[hit], w.pos[rows[hit]]

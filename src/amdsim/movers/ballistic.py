@@ -16,6 +16,7 @@ trajectories add or subtract a flight-path-angle offset.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from scipy.optimize import minimize_scalar
 
 from amdsim.geo import EARTH_MU
@@ -94,18 +95,57 @@ def gravity_drag_accel(pos, vel, ballistic_coeff, mu: float = EARTH_MU):
 
 
 def propagate_ballistic(pos, vel, ballistic_coeff, dt: float, max_substep: float = 0.25):
-    """Advance ballistic states (N,3) by ``dt`` seconds with classical RK4 sub-steps."""
+    """Advance ballistic states (N,3) by ``dt`` seconds with classical RK4 sub-steps of at most
+    ``max_substep`` seconds (gravity and drag as in :func:`gravity_drag_accel`)."""
+    p = np.array(pos, float, copy=True).reshape(-1, 3)
+    v = np.array(vel, float, copy=True).reshape(-1, 3)
     n_sub = max(1, int(np.ceil(dt / max_substep)))
-    h = dt / n_sub
-    p, v = np.array(pos, float), np.array(vel, float)
-    for _ in range(n_sub):
-        a1 = gravity_drag_accel(p, v, ballistic_coeff)
-        p2, v2 = p + 0.5 * h * v, v + 0.5 * h * a1
-        a2 = gravity_drag_accel(p2, v2, ballistic_coeff)
-        p3, v3 = p + 0.5 * h * v2, v + 0.5 * h * a2
-        a3 = gravity_drag_accel(p3, v3, ballistic_coeff)
-        p4, v4 = p + h * v3, v + h * a3
-        a4 = gravity_drag_accel(p4, v4, ballistic_coeff)
-        p = p + h / 6.0 * (v + 2 * v2 + 2 * v3 + v4)
-        v = v + h / 6.0 * (a1 + 2 * a2 + 2 * a3 + a4)
+    _rk4_kernel(p, v, np.asarray(ballistic_coeff, float).reshape(-1), dt / n_sub, n_sub, EARTH_MU)
     return p, v
+
+
+@njit(cache=True)
+def _accel(p, v, beta, mu, out):  # pragma: no cover - compiled
+    r = np.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2])
+    g = -mu / (r * r * r)
+    out[0], out[1], out[2] = g * p[0], g * p[1], g * p[2]
+    if np.isfinite(beta):
+        h = max(r - 6_371_008.8, 0.0)
+        rho = RHO0 * np.exp(-h / SCALE_HEIGHT)
+        sp = np.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+        k = -rho * sp / (2.0 * beta)
+        out[0] += k * v[0]
+        out[1] += k * v[1]
+        out[2] += k * v[2]
+
+
+@njit(cache=True)
+def _rk4_kernel(p, v, beta, h, n_sub, mu):  # pragma: no cover - compiled
+    a1 = np.empty(3)
+    a2 = np.empty(3)
+    a3 = np.empty(3)
+    a4 = np.empty(3)
+    p2 = np.empty(3)
+    v2 = np.empty(3)
+    p3 = np.empty(3)
+    v3 = np.empty(3)
+    p4 = np.empty(3)
+    v4 = np.empty(3)
+    for i in range(p.shape[0]):
+        for _ in range(n_sub):
+            _accel(p[i], v[i], beta[i], mu, a1)
+            for j in range(3):
+                p2[j] = p[i, j] + 0.5 * h * v[i, j]
+                v2[j] = v[i, j] + 0.5 * h * a1[j]
+            _accel(p2, v2, beta[i], mu, a2)
+            for j in range(3):
+                p3[j] = p[i, j] + 0.5 * h * v2[j]
+                v3[j] = v[i, j] + 0.5 * h * a2[j]
+            _accel(p3, v3, beta[i], mu, a3)
+            for j in range(3):
+                p4[j] = p[i, j] + h * v3[j]
+                v4[j] = v[i, j] + h * a3[j]
+            _accel(p4, v4, beta[i], mu, a4)
+            for j in range(3):
+                p[i, j] += h / 6.0 * (v[i, j] + 2 * v2[j] + 2 * v3[j] + v4[j])
+                v[i, j] += h / 6.0 * (a1[j] + 2 * a2[j] + 2 * a3[j] + a4[j])

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.geo import destination, great_circle_distance, initial_bearing
+from amdsim.movers.kernels import route_distance_to_go, route_kernel
 
-#: Waypoints closer than this count as reached (m).
-ARRIVAL_TOLERANCE = 1.0
 
 
 def route_step(lat, lon, wp_index, speed, dt, wp_offset, wp_count, wp_lat, wp_lon, loop,
@@ -34,40 +32,22 @@ def route_step(lat, lon, wp_index, speed, dt, wp_offset, wp_count, wp_lat, wp_lo
     lat, lon, bearing : (n,) new position (rad) and course (rad from north)
     wp_index : (n,) updated waypoint index
     arrived : (n,) bool, reached the last waypoint of a non-looping route during this step
+
+    A step may cross several waypoints; the distance left after reaching one is flown on the next leg.
     """
     lat = np.array(lat, float)
     lon = np.array(lon, float)
+    n = lat.shape[0]
     wp_index = np.array(wp_index, np.int64)
-    remaining = np.asarray(speed, float) * dt
-    arrived = np.zeros(lat.shape, bool)
-    bearing = np.zeros(lat.shape)
-    last = wp_count - 1
-    # A step crosses at most a few waypoints; each pass moves every row to its next waypoint or by
-    # what is left of its step, so the loop runs over legs, not over movers.
-    for _ in range(64):
-        moving = (remaining > 0) & ~arrived & (wp_count > 0)
-        if not moving.any():
-            break
-        i = np.clip(wp_index, 0, np.maximum(last, 0))
-        tlat = wp_lat[wp_offset + i] if wp_lat.size else np.zeros_like(lat)
-        tlon = wp_lon[wp_offset + i] if wp_lon.size else np.zeros_like(lon)
-        if home_mask is not None:
-            on_last = home_mask & (i == last)
-            tlat = np.where(on_last, home_lat, tlat)
-            tlon = np.where(on_last, home_lon, tlon)
-        dist = great_circle_distance(lat, lon, tlat, tlon)
-        brg = initial_bearing(lat, lon, tlat, tlon)
-        reach = moving & (remaining + ARRIVAL_TOLERANCE >= dist)
-        go = moving & ~reach
-        nlat, nlon, _ = destination(lat, lon, brg, np.where(go, remaining, 0.0))
-        bearing = np.where(moving & (dist > ARRIVAL_TOLERANCE), brg, bearing)
-        lat = np.where(reach, tlat, np.where(go, nlat, lat))
-        lon = np.where(reach, tlon, np.where(go, nlon, lon))
-        remaining = np.where(reach, remaining - dist, np.where(go, 0.0, remaining))
-        at_end = reach & (wp_index >= last)
-        wp_index = np.where(reach & ~at_end, wp_index + 1, wp_index)
-        wp_index = np.where(at_end & loop, 0, wp_index)
-        arrived |= at_end & ~loop
+    if home_mask is None:
+        home_lat = home_lon = np.zeros(n)
+        home_mask = np.zeros(n, bool)
+    bearing = np.zeros(n)
+    arrived = np.zeros(n, bool)
+    route_kernel(lat, lon, wp_index, np.asarray(speed, float), float(dt), np.asarray(wp_offset, np.int64),
+                 np.asarray(wp_count, np.int64), np.asarray(wp_lat, float), np.asarray(wp_lon, float),
+                 np.asarray(loop, bool), np.asarray(home_lat, float), np.asarray(home_lon, float),
+                 np.asarray(home_mask, bool), bearing, arrived)
     return lat, lon, bearing, wp_index.astype(np.int32), arrived
 
 
@@ -75,26 +55,13 @@ def distance_to_route_end(lat, lon, wp_index, wp_offset, wp_count, wp_lat, wp_lo
                           home_lon=None, home_mask=None):
     """Great-circle distance (m) still to fly along the remaining legs of each route."""
     n = np.asarray(lat).shape[0]
-    total = np.zeros(n)
-    plat, plon = np.array(lat, float), np.array(lon, float)
-    last = wp_count - 1
-    idx = np.array(wp_index, np.int64)
-    for _ in range(int(wp_count.max(initial=0)) + 1):
-        active = (idx <= last) & (wp_count > 0)
-        if not active.any():
-            break
-        i = np.clip(idx, 0, np.maximum(last, 0))
-        tlat = wp_lat[wp_offset + i]
-        tlon = wp_lon[wp_offset + i]
-        if home_mask is not None:
-            on_last = home_mask & (i == last)
-            tlat = np.where(on_last, home_lat, tlat)
-            tlon = np.where(on_last, home_lon, tlon)
-        total += np.where(active, great_circle_distance(plat, plon, tlat, tlon), 0.0)
-        plat = np.where(active, tlat, plat)
-        plon = np.where(active, tlon, plon)
-        idx = idx + 1
-    return total
+    if home_mask is None:
+        home_lat = home_lon = np.zeros(n)
+        home_mask = np.zeros(n, bool)
+    return route_distance_to_go(np.asarray(lat, float), np.asarray(lon, float), np.asarray(wp_index, np.int64),
+                                np.asarray(wp_offset, np.int64), np.asarray(wp_count, np.int64),
+                                np.asarray(wp_lat, float), np.asarray(wp_lon, float), np.asarray(home_lat, float),
+                                np.asarray(home_lon, float), np.asarray(home_mask, bool))
 
 
 def terminal_height(agl, dist_to_go, kind, start_range, apex):

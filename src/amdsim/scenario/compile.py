@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from amdsim.geo import EARTH_MU, geodetic2ecef
-from amdsim.kinds import Behavior, MoverKind, Side
+from amdsim.kinds import THREAT_KINDS, Behavior, MoverKind, Side
 from amdsim.movers.ballistic import burnout_state
 from amdsim.scenario.models import RadarSpec, Route, Scenario
 
@@ -63,6 +63,14 @@ class MoverTable:
     @property
     def n(self) -> int:
         return len(self.name)
+
+    @property
+    def is_threat(self) -> np.ndarray:
+        """(N,) bool: rows that are threats (cruise, ballistic, hostile aircraft)."""
+        cached = self.__dict__.get("_is_threat")
+        if cached is None:
+            cached = self.__dict__["_is_threat"] = np.isin(self.kind, THREAT_KINDS)
+        return cached
 
 
 @dataclass
@@ -174,6 +182,7 @@ class CompiledScenario:
     link_drop: float
     coordination: bool
     wta_solver: str
+    c2_interval: float
     ka_delay: float
     ka_error: float
     strike_enabled: bool
@@ -414,7 +423,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         site_rows=np.array([s[0] for s in site_meta], np.int32),
         site_detectability=np.array([s[1] for s in site_meta], float),
         link_latency=sc.link.latency_s, link_update=sc.link.update_s, link_drop=sc.link.drop_prob,
-        coordination=sc.c2.coordination, wta_solver=sc.c2.wta_solver, ka_delay=sc.c2.kill_assessment_delay_s,
+        coordination=sc.c2.coordination, wta_solver=sc.c2.wta_solver, c2_interval=sc.c2.decision_interval_s, ka_delay=sc.c2.kill_assessment_delay_s,
         ka_error=sc.c2.kill_assessment_error, strike_enabled=sc.strike.enabled,
         strike_response=sc.strike.response_time_s, strike_pk=sc.strike.pk, origin_lat=olat, origin_lon=olon,
         extras={"dash_speed": movers_speed_dash},

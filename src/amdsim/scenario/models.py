@@ -300,6 +300,7 @@ class Link(Strict):
 class C2(Strict):
     coordination: bool = Field(True, description="Share engagement status between nations to avoid double engagements.")
     wta_solver: Literal["auto", "exact", "heuristic", "greedy"] = "auto"
+    decision_interval_s: Pos = Field(2.0, le=60.0, description="C2 decision cycle: threat evaluation and assignment run this often (s).")
     kill_assessment_delay_s: NonNeg = Field(3.0, description="Delay before a shot's outcome is known (s).")
     kill_assessment_error: Prob = Field(0.05, description="Probability the kill assessment is wrong.")
 

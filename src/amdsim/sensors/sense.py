@@ -15,7 +15,6 @@ import numpy as np
 from amdsim.engine.rng import Streams
 from amdsim.engine.state import World
 from amdsim.geo import EARTH_MEAN_RADIUS, enu_basis
-from amdsim.kinds import THREAT_KINDS
 from amdsim.scenario.compile import CompiledScenario
 
 
@@ -65,8 +64,7 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
     if due.size == 0:
         return Detections.empty(t)
     st.next_scan[due] += s.revisit[due] * np.ceil((t + 1e-9 - st.next_scan[due]) / s.revisit[due] + 1e-12).clip(1)
-    kinds = cs.movers.kind
-    targets = np.flatnonzero(w.is_active & np.isin(kinds, THREAT_KINDS))
+    targets = np.flatnonzero(w.is_active & cs.movers.is_threat)
     host = s.host[due]
     # Sensor positions: host position raised by the antenna height along the local vertical.
     basis = enu_basis(w.lat[host], w.lon[host])                      # (S,3,3)
