@@ -64,3 +64,18 @@ def test_miss_distance_does_not_depend_on_the_major_step():
     misses = [_run(FAR.copy(), vm, target, tgt_v, 3.0, dt, 100.0, max_accel=15.0)[0] for dt in (0.1, 0.5, 1.0, 2.0)]
     assert misses[0] > 20.0                       # the acceleration limit forces a real miss
     np.testing.assert_allclose(misses, misses[0], rtol=1e-6)
+
+
+def test_feasibility_flyout_distance_matches_the_simulated_interceptor():
+    # the C2's closed-form reach d(t) = boost + ln(1 + k v_b t)/k must agree with the flown kinematics
+    from amdsim.c2.decide import flyout_distance
+
+    one = np.ones(1)
+    v0, a, tb, k = 50.0, 250.0, 6.0, 5e-6
+    pm, vm, tof = FAR[None].copy(), np.array([[0.0, v0, 0.0]]), np.zeros(1)
+    far_target = FAR + np.array([0.0, 1e9, 0.0])
+    for _ in range(60):
+        pn_flyout(pm, vm, tof, far_target[None], far_target[None], np.zeros((1, 3)), one * 3, one * 100, one * a,
+                  one * tb, one * k, one * 1e9, 1.0, 0.02, 0.0)
+    flown = pm[0, 1] - FAR[1]
+    assert flown == pytest.approx(flyout_distance(60.0, v0, a, tb, k), rel=2e-3)

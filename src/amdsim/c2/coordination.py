@@ -1,8 +1,16 @@
 """Coordination between nations: forces tell their allies which threats they are engaging.
 
-Engagement status travels over the same data link as tracks (latency, drop). A force that
-receives an ally's status skips any of its own tracks that correlate with a track the ally is
-engaging. With coordination off, each force decides alone and may double-engage.
+Two messages travel over the data link (latency, drop probability):
+
+* **engagement status** — every step, the tracks a force has interceptors in the air against; a
+  force skips its own tracks that correlate with one an ally is engaging;
+* **engagement intent** — sent when a force orders a shot. With coordination on, a shot waits at
+  least one link latency (plus a step) before launch; at launch it is cancelled if an ally's intent
+  on the same threat was earlier (ties go to the lower force index). Both sides apply the same
+  rule to the same messages, so exactly one of two simultaneous engagements goes ahead — unless a
+  message is dropped.
+
+With coordination off, each force decides alone and may double-engage.
 """
 
 from __future__ import annotations
@@ -23,6 +31,33 @@ class CoordinationChannel:
         self._serial = 0
         # per receiving force: {src: (t_report, pos (E,3), vel (E,3))}
         self.received: list[dict[int, tuple[float, np.ndarray, np.ndarray]]] = [{} for _ in range(self.side.size)]
+        # per receiving force: list of (t_intent, src, pos (3,), vel (3,))
+        self.intents: list[list[tuple[float, int, np.ndarray, np.ndarray]]] = [[] for _ in range(self.side.size)]
+
+    def announce(self, t: float, src: int, pos: np.ndarray, vel: np.ndarray, rng: np.random.Generator,
+                 drop: float) -> None:
+        """``src`` has just ordered a shot at the threat at ``pos``/``vel``: tell the allies."""
+        if not self.enabled:
+            return
+        for dst in range(self.side.size):
+            if dst != src and self.side[dst] == self.side[src]:
+                if drop > 0 and rng.random() < drop:
+                    continue
+                heapq.heappush(self._queue, (t + self.latency, self._serial, src, dst, t, pos.copy()[None],
+                                             vel.copy()[None], True))
+                self._serial += 1
+
+    def yields_to_ally(self, force: int, t_order: float, t: float, track_pos: np.ndarray,
+                       window: float = 60.0) -> bool:
+        """An ally announced an engagement of this threat before ``force`` did (ties: lower index wins)."""
+        if not self.enabled:
+            return False
+        for t_int, src, pos, vel in self.intents[force]:
+            if (t_int, src) >= (t_order, force) or t_int < t_order - window:
+                continue
+            if np.linalg.norm(pos + vel * (t - t_int) - track_pos) <= 2 * CORRELATION_FLOOR_M:
+                return True
+        return False
 
     def report(self, t: float, src: int, pos: np.ndarray, vel: np.ndarray, rng: np.random.Generator,
                drop: float) -> None:
@@ -33,13 +68,20 @@ class CoordinationChannel:
             if dst != src and self.side[dst] == self.side[src]:
                 if drop > 0 and rng.random() < drop:
                     continue
-                heapq.heappush(self._queue, (t + self.latency, self._serial, src, dst, t, pos.copy(), vel.copy()))
+                heapq.heappush(self._queue, (t + self.latency, self._serial, src, dst, t, pos.copy(), vel.copy(),
+                                             False))
                 self._serial += 1
 
     def deliver(self, t: float) -> None:
         while self._queue and self._queue[0][0] <= t + 1e-9:
-            _, _, src, dst, t_rep, pos, vel = heapq.heappop(self._queue)
-            self.received[dst][src] = (t_rep, pos, vel)
+            _, _, src, dst, t_rep, pos, vel, intent = heapq.heappop(self._queue)
+            if intent:
+                self.intents[dst].append((t_rep, src, pos[0], vel[0]))
+            else:
+                self.received[dst][src] = (t_rep, pos, vel)
+        for lst in self.intents:
+            if len(lst) > 256:
+                del lst[: len(lst) - 256]
 
     def engaged_by_allies(self, force: int, t: float, track_pos: np.ndarray) -> np.ndarray:
         """(M,) bool: the track correlates with a threat an ally reported engaging."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from amdsim.c2.coordination import CoordinationChannel
 from amdsim.engage.book import EngagementBook
@@ -127,36 +128,88 @@ def threat_values(pic: Picture, w: World, cs: CompiledScenario) -> np.ndarray:
     return score.max(axis=1)
 
 
+def flyout_distance(tau, launch_speed, boost_accel, boost_time, drag_coeff):
+    """Distance (m) an interceptor covers in ``tau`` seconds: boost at constant acceleration, then a
+    coast with drag deceleration k v^2, whose solution is d = ln(1 + k v_b t) / k (v_b burnout speed).
+    Broadcasts over arrays."""
+    tb = np.minimum(tau, boost_time)
+    d_boost = launch_speed * tb + 0.5 * boost_accel * tb**2
+    vb = launch_speed + boost_accel * boost_time
+    tc = np.maximum(tau - boost_time, 0.0)
+    k = np.maximum(drag_coeff, 1e-12)
+    return d_boost + np.log1p(k * vb * tc) / k
+
+
+@njit(cache=True)
+def _flyout_distance(tau, v0, a, tb, k):
+    t1 = min(tau, tb)
+    d = v0 * t1 + 0.5 * a * t1 * t1
+    tc = max(tau - tb, 0.0)
+    vb = v0 + a * tb
+    if k > 1e-12:
+        return d + np.log1p(k * vb * tc) / k
+    return d + vb * tc
+
+
+@njit(cache=True)
+def intercept_times(rel, vel, launch_speed, boost_accel, boost_time, drag_coeff, max_tof):  # pragma: no cover
+    """(K,M) first time tau (s) at which the interceptor of shooter k can reach track m, inf if none
+    within ``max_tof``: the first root of |rel + v tau| = d(tau), by a coarse scan then bisection.
+
+    rel : (K,M,3) track position relative to the shooter (m); vel : (M,3) track velocity (m/s);
+    the flyout parameters are (K,) arrays per shooter.
+    """
+    n_k, n_m = rel.shape[0], rel.shape[1]
+    out = np.full((n_k, n_m), np.inf)
+    n_scan = 32
+    for k in range(n_k):
+        for m in range(n_m):
+            lo = 0.0
+            for i in range(1, n_scan + 1):
+                hi = max_tof[k] * i / n_scan
+                x = rel[k, m, 0] + vel[m, 0] * hi
+                y = rel[k, m, 1] + vel[m, 1] * hi
+                z = rel[k, m, 2] + vel[m, 2] * hi
+                g = np.sqrt(x * x + y * y + z * z) - _flyout_distance(hi, launch_speed[k], boost_accel[k],
+                                                                       boost_time[k], drag_coeff[k])
+                if g <= 0.0:
+                    for _ in range(30):
+                        mid = 0.5 * (lo + hi)
+                        x = rel[k, m, 0] + vel[m, 0] * mid
+                        y = rel[k, m, 1] + vel[m, 1] * mid
+                        z = rel[k, m, 2] + vel[m, 2] * mid
+                        gm = np.sqrt(x * x + y * y + z * z) - _flyout_distance(mid, launch_speed[k], boost_accel[k],
+                                                                                boost_time[k], drag_coeff[k])
+                        if gm <= 0.0:
+                            hi = mid
+                        else:
+                            lo = mid
+                    out[k, m] = hi
+                    break
+                lo = hi
+    return out
+
+
 def engagement_pk(w: World, cs: CompiledScenario, shooters: np.ndarray, pic: Picture):
     """(K,M) estimated single-shot Pk (0 where infeasible) and (K,M,3) predicted intercept points.
 
-    Flyout model: the interceptor reaches its burnout speed after the boost and averages 85 % of it;
-    the intercept time solves |p + v tau - s| = v_avg tau (constant-velocity target). Feasible when
-    the intercept lies inside the envelope: range and altitude limits and the time of flight.
+    The intercept time is the first root of |p + v tau - s| = d(tau) (constant-velocity target,
+    ``flyout_distance`` for the interceptor), see :func:`intercept_times`. Feasible when the intercept lies inside the envelope: range and
+    altitude limits and the time of flight.
     """
     sh = cs.shooters
     it = cs.itypes
     ty = sh.itype[shooters]
-    v_bo = it.launch_speed[ty] + it.boost_accel[ty] * it.boost_time[ty]
-    v_avg = 0.85 * v_bo
     spos = w.pos[sh.host[shooters]]                                  # (K,3)
     rel = pic.pos[None, :, :] - spos[:, None, :]                      # (K,M,3)
     vt = pic.vel[None, :, :]
-    a = np.einsum("kmi,kmi->km", vt * np.ones_like(rel), vt * np.ones_like(rel)) - v_avg[:, None] ** 2
-    b = 2 * np.einsum("kmi,kmi->km", rel, vt * np.ones_like(rel))
-    c = np.einsum("kmi,kmi->km", rel, rel)
-    disc = b * b - 4 * a * c
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sq = np.sqrt(np.maximum(disc, 0.0))
-        r1 = (-b - sq) / (2 * a)
-        r2 = (-b + sq) / (2 * a)
-    tau = np.where((r1 > 0) & (r2 > 0), np.minimum(r1, r2), np.maximum(r1, r2))
-    tau = np.where((disc >= 0) & np.isfinite(tau) & (tau > 0), tau, np.inf)
-    pip = pic.pos[None, :, :] + vt * np.where(np.isfinite(tau), tau, 0.0)[..., None]
+    tau = intercept_times(rel, pic.vel, it.launch_speed[ty], it.boost_accel[ty], it.boost_time[ty],
+                          it.drag_coeff[ty], it.max_tof[ty])
+    found = np.isfinite(tau)
+    pip = pic.pos[None, :, :] + vt * np.where(found, tau, 0.0)[..., None]
     rng = np.linalg.norm(pip - spos[:, None, :], axis=-1)
     pip_alt = np.linalg.norm(pip, axis=-1) - np.linalg.norm(spos, axis=-1)[:, None] + w.alt[sh.host[shooters]][:, None]
-    feasible = (np.isfinite(tau) & (tau <= it.max_tof[ty][:, None] * 0.9)
-                & (rng >= it.min_range[ty][:, None]) & (rng <= it.max_range[ty][:, None])
+    feasible = (found & (rng >= it.min_range[ty][:, None]) & (rng <= it.max_range[ty][:, None])
                 & (pip_alt >= it.min_alt[ty][:, None] * 0.5) & (pip_alt <= it.max_alt[ty][:, None]))
     # Pk estimate degrades towards the edge of the envelope
     edge = np.clip(1.0 - (rng / it.max_range[ty][:, None]) ** 4, 0.2, 1.0)

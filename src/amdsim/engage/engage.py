@@ -32,9 +32,14 @@ class LaunchQueue:
 
 
 def place_orders(w: World, cs: CompiledScenario, orders: Orders, book: EngagementBook, queue: LaunchQueue,
-                 log: EventLog) -> None:
-    """Book each ordered round as a shot and queue its launch after the reaction time."""
+                 log: EventLog, coord=None, pictures=None, streams=None) -> None:
+    """Book each ordered round as a shot and queue its launch after the reaction time.
+
+    With coordination on, the order is announced to the allies and the launch waits at least one
+    link latency plus a step, so that an earlier ally intent can still cancel it.
+    """
     sh = cs.shooters
+    hold = cs.link_latency + cs.dt if (coord is not None and coord.enabled) else 0.0
     for o in range(orders.n):
         s = int(orders.shooter[o])
         f = int(orders.force[o])
@@ -42,15 +47,18 @@ def place_orders(w: World, cs: CompiledScenario, orders: Orders, book: Engagemen
         st = book.status_of(f, tid)
         log.add(w.t, "engagement_order", actor=int(sh.host[s]), target=int(orders.truth[o]), force=f,
                 pos=orders.pip[o], value=float(orders.pk[o]), detail=f"shooter={sh.name[s]} track={tid} rounds={int(orders.rounds[o])}")
-        reaction = cs.itypes.reaction_time[sh.itype[s]]
+        reaction = max(cs.itypes.reaction_time[sh.itype[s]], hold)
+        if hold > 0 and pictures is not None:
+            pic = pictures[f]
+            k = np.flatnonzero(pic.track_id == tid)
+            if k.size:
+                coord.announce(w.t, f, pic.pos[k[0]], pic.vel[k[0]], streams.link, cs.link_drop)
         for r in range(int(orders.rounds[o])):
             if w.rounds_left[s] <= 0:
                 break
-            row = int(w.next_row[s])
-            w.next_row[s] += 1
-            w.rounds_left[s] -= 1
+            w.rounds_left[s] -= 1   # reserved now; the interceptor row is taken at launch
             t_launch = w.t + reaction + r * sh.reload[s]
-            shot = book.add_shot(s, row, int(orders.truth[o]), tid, f, w.t, t_launch)
+            shot = book.add_shot(s, -1, int(orders.truth[o]), tid, f, w.t, t_launch)
             st.inflight += 1
             st.shots += 1
             heapq.heappush(queue.heap, (t_launch, queue.serial, shot))
@@ -59,20 +67,34 @@ def place_orders(w: World, cs: CompiledScenario, orders: Orders, book: Engagemen
         w.next_ready[s] = w.t + reaction + int(orders.rounds[o]) * sh.reload[s]
 
 
-def launch_due(w: World, cs: CompiledScenario, book: EngagementBook, queue: LaunchQueue, log: EventLog) -> None:
-    """Put every interceptor whose launch time has come into the air."""
+def launch_due(w: World, cs: CompiledScenario, book: EngagementBook, queue: LaunchQueue, log: EventLog,
+               coord=None, pictures=None) -> None:
+    """Put every interceptor whose launch time has come into the air (or cancel it, see coordination)."""
     sh = cs.shooters
     it = cs.itypes
     while queue.heap and queue.heap[0][0] <= w.t + 1e-9:
         _, _, shot = heapq.heappop(queue.heap)
         s = book.shooter[shot]
-        row = book.interceptor[shot]
         host = int(sh.host[s])
         ty = int(sh.itype[s])
         if not w.is_active[host]:
             book.outcome[shot] = "not_launched"
             _close_shot(book, shot)
             continue
+        if coord is not None and coord.enabled and pictures is not None:
+            f = book.force[shot]
+            pic = pictures[f]
+            k = np.flatnonzero(pic.track_id == book.track[shot])
+            if k.size and coord.yields_to_ally(f, book.order_time[shot], w.t, pic.pos[k[0]]):
+                book.outcome[shot] = "cancelled"
+                _close_shot(book, shot)
+                w.rounds_left[s] += 1   # the round stays on the launcher
+                log.add(w.t, "engagement_cancelled", actor=host, target=book.target[shot], force=f,
+                        detail="an ally engaged first")
+                continue
+        row = int(w.next_row[s])
+        w.next_row[s] += 1
+        book.interceptor[shot] = row
         up = w.pos[host] / np.linalg.norm(w.pos[host])
         start = w.pos[host] + up * 5.0
         pip = queue.pip.pop(shot)

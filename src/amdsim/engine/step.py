@@ -28,8 +28,8 @@ def step(r: Replication) -> None:
     pictures = r.share(own)                                                     # links
     if r.c2_due():
         orders = decide(w, cs, pictures, r.book, r.coord, r.solver)             # c2
-        place_orders(w, cs, orders, r.book, r.launches, r.log)                  # engage
-    launch_due(w, cs, r.book, r.launches, r.log)
+        place_orders(w, cs, orders, r.book, r.launches, r.log, r.coord, pictures, r.streams)  # engage
+    launch_due(w, cs, r.book, r.launches, r.log, r.coord, pictures)
     fly_interceptors(w, cs, pictures, r.book, r.streams, r.log, dt)
     assess_kills(w, cs, r.book, r.streams)
     r.report_engagements(pictures)

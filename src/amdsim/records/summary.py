@@ -18,7 +18,7 @@ def double_engagements(book) -> int:
     n = 0
     by_target: dict[int, list[tuple[int, float, float]]] = {}
     for k in range(book.n_shots):
-        if not np.isfinite(book.launch_time[k]) or book.outcome[k] == "not_launched":
+        if not np.isfinite(book.launch_time[k]) or book.outcome[k] in ("not_launched", "cancelled"):
             continue
         end = book.end_time[k] if np.isfinite(book.end_time[k]) else np.inf
         by_target.setdefault(book.target[k], []).append((book.force[k], book.launch_time[k], end))
@@ -48,7 +48,7 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
         shots = shots_by_target.get(row, [])
         first_det = {cs.force_names[f]: _f(w.first_detect[f, row]) for f in blue if np.isfinite(w.first_detect[f, row])}
         t_det = min((w.first_detect[f, row] for f in blue), default=np.inf)
-        t_shot = min((book.launch_time[k] for k in shots if np.isfinite(book.launch_time[k])), default=np.inf)
+        t_shot = min((book.launch_time[k] for k in shots if book.interceptor[k] >= 0), default=np.inf)
         if np.isfinite(t_det) and np.isfinite(t_shot):
             detect_to_shot.append(t_shot - t_det)
         killer_shot = int(w.icpt_shot[killer]) if killer >= 0 else -1
@@ -64,7 +64,7 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
             "impact_asset": m.name[impact] if impact >= 0 else None,
             "aimed_at": m.name[int(m.aim_asset[row])] if m.aim_asset[row] >= 0 else None,
             "first_detection_s": first_det,
-            "shots": len(shots),
+            "shots": sum(1 for k in shots if book.interceptor[k] >= 0),
         })
     assets = []
     leak_per_asset = {}
@@ -75,12 +75,11 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
                        "damaged": bool(w.asset_damage[a] > 0), "value": float(cs.asset_value[a])})
     fates = [t["fate"] for t in threats]
     launched = sum(1 for t in threats if t["launch_time_s"] is not None)
-    fired = sum(1 for k in range(book.n_shots) if np.isfinite(book.launch_time[k]) and book.outcome[k] != "not_launched"
-                and book.launch_time[k] <= w.t)
+    fired = sum(1 for k in range(book.n_shots) if book.interceptor[k] >= 0)
     kills = fates.count("killed")
     by_shooter: dict[str, int] = {}
     for k in range(book.n_shots):
-        if book.outcome[k] != "not_launched" and book.launch_time[k] <= w.t:
+        if book.interceptor[k] >= 0:
             name = cs.shooters.name[book.shooter[k]]
             by_shooter[name] = by_shooter.get(name, 0) + 1
     leakers = sum(leak_per_asset.values())

@@ -227,7 +227,7 @@ class InterceptorType(Strict):
     boost_accel_mps2: Pos = Field(200.0, description="Axial acceleration during boost (m/s^2).")
     boost_time_s: NonNeg = Field(6.0, description="Motor burn time (s).")
     launch_speed_mps: Pos = Field(50.0, description="Speed leaving the launcher (m/s).")
-    drag_decel_coeff: NonNeg = Field(2.0e-5, description="Coast drag deceleration = coeff * v^2 (1/m).")
+    drag_decel_coeff: NonNeg = Field(5.0e-6, description="Coast drag deceleration = coeff * v^2 (1/m).")
     max_accel_mps2: Pos = Field(300.0, description="Lateral acceleration limit (m/s^2).")
     nav_gain: Pos = Field(4.0, le=10.0, description="Proportional-navigation constant N (dimensionless).")
     max_tof_s: Pos = Field(90.0, description="Self-destruct time of flight (s).")
