@@ -129,26 +129,28 @@ def threat_values(pic: Picture, w: World, cs: CompiledScenario) -> np.ndarray:
 
 
 def flyout_distance(tau, launch_speed, boost_accel, boost_time, drag_coeff):
-    """Distance (m) an interceptor covers in ``tau`` seconds: boost at constant acceleration, then a
-    coast with drag deceleration k v^2, whose solution is d = ln(1 + k v_b t) / k (v_b burnout speed).
-    Broadcasts over arrays."""
-    tb = np.minimum(tau, boost_time)
-    d_boost = launch_speed * tb + 0.5 * boost_accel * tb**2
-    vb = launch_speed + boost_accel * boost_time
-    tc = np.maximum(tau - boost_time, 0.0)
-    k = np.maximum(drag_coeff, 1e-12)
-    return d_boost + np.log1p(k * vb * tc) / k
+    """Distance (m) an interceptor covers in ``tau`` seconds, flying straight.
+
+    Boost: dv/dt = a - k v^2, so v = v_T tanh(c + t sqrt(ak)) with v_T = sqrt(a/k),
+    c = artanh(v0/v_T), and d = ln(cosh(c + t sqrt(ak)) / cosh(c)) / k. Coast: dv/dt = -k v^2, so
+    d = ln(1 + k v_b t) / k from the burnout speed v_b. Broadcasts over arrays.
+    """
+    return np.vectorize(_flyout_distance, otypes=[float])(tau, launch_speed, boost_accel, boost_time, drag_coeff)
 
 
 @njit(cache=True)
 def _flyout_distance(tau, v0, a, tb, k):
     t1 = min(tau, tb)
-    d = v0 * t1 + 0.5 * a * t1 * t1
     tc = max(tau - tb, 0.0)
-    vb = v0 + a * tb
-    if k > 1e-12:
-        return d + np.log1p(k * vb * tc) / k
-    return d + vb * tc
+    if k <= 1e-12:
+        vb = v0 + a * tb
+        return v0 * t1 + 0.5 * a * t1 * t1 + vb * tc
+    vt = np.sqrt(a / k)
+    c = np.arctanh(min(v0 / vt, 0.999999))
+    s = np.sqrt(a * k)
+    d = np.log(np.cosh(c + t1 * s) / np.cosh(c)) / k
+    vb = vt * np.tanh(c + tb * s)
+    return d + np.log1p(k * vb * tc) / k
 
 
 @njit(cache=True)

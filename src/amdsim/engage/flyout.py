@@ -121,7 +121,8 @@ def pn_flyout(pm, vm, tof, tgt0, tgt1, aim_off, nav_gain, max_accel, boost_accel
                 cmdx *= f
                 cmdy *= f
                 cmdz *= f
-            axial = boost_accel[i] if tof[i] < boost_time[i] else 0.0
+            # burn for the part of this sub-step that is still inside the boost phase
+            axial = boost_accel[i] * min(max((boost_time[i] - tof[i]) / h, 0.0), 1.0)
             axial -= drag_coeff[i] * sp * sp
             accx = cmdx + gx + axial * ux
             accy = cmdy + gy + axial * uy
