@@ -44,3 +44,5 @@ KIND_NAMES = {k.value: k.name.lower() for k in MoverKind}
 
 # Plain-int aliases for the hot path (IntEnum attribute access costs a Python call each time).
 STATIC, ROUTE, ORBIT, BALLISTIC, INTERCEPTOR_BEHAVIOR, GOTO = (int(b) for b in Behavior)
+CRUISE = int(MoverKind.CRUISE_MISSILE)
+BLUE = int(Side.BLUE)

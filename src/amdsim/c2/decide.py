@@ -15,7 +15,7 @@ from numba import njit
 from amdsim.c2.coordination import CoordinationChannel
 from amdsim.engage.book import EngagementBook
 from amdsim.engine.state import World
-from amdsim.kinds import Side
+from amdsim.kinds import BLUE
 from amdsim.scenario.compile import DOCTRINE_CODES, CompiledScenario
 from amdsim.tracking.picture import Picture
 
@@ -45,7 +45,7 @@ def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: Engage
     t = w.t
     out: list[tuple] = []
     for f, pic in enumerate(pictures):
-        if cs.force_side[f] != Side.BLUE or pic.n == 0:
+        if cs.force_side[f] != BLUE or pic.n == 0:
             continue
         shooters = np.flatnonzero((sh.force == f) & w.is_active[sh.host] & (w.rounds_left > 0)
                                   & (w.next_ready <= t + 1e-9) & (t < sh.endurance))

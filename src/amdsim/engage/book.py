@@ -42,6 +42,7 @@ class EngagementBook:
     pending_assessments: list[tuple[float, int, int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._closed = 0
         if not self.status:
             self.status = [{} for _ in range(self.n_forces)]
 
@@ -64,6 +65,13 @@ class EngagementBook:
         self.pk.append(np.nan)
         self.outcome.append("in_flight")
         return len(self.shooter) - 1
+
+    def status_inflight_any(self) -> bool:
+        """Any interceptor ordered or flying that still needs guidance or bookkeeping."""
+        return self.n_shots > self._closed
+
+    def close(self, shot: int) -> None:
+        self._closed += 1
 
     @property
     def n_shots(self) -> int:

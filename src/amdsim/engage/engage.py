@@ -177,6 +177,7 @@ def fly_interceptors(w: World, cs: CompiledScenario, pictures: list[Picture], bo
         w.t_end[row] = t_event[i]
         w.vel[row] = 0.0
         book.end_time[shot] = float(t_event[i])
+        book.close(shot)
         st = book.status_of(f, book.track[shot])
         st.inflight = max(st.inflight - 1, 0)
         if lost[i] or status[i] == EXPIRED:
@@ -223,6 +224,7 @@ def assess_kills(w: World, cs: CompiledScenario, book: EngagementBook, streams) 
 
 
 def _close_shot(book: EngagementBook, shot: int) -> None:
+    book.close(shot)
     st = book.status_of(book.force[shot], book.track[shot])
     st.inflight = max(st.inflight - 1, 0)
 

@@ -11,7 +11,7 @@ from amdsim.engage.engage import LaunchQueue
 from amdsim.engine.rng import Streams
 from amdsim.engine.state import Fate, World, initial_world
 from amdsim.geo import great_circle_distance
-from amdsim.kinds import MoverKind, Side
+from amdsim.kinds import BLUE, MoverKind
 from amdsim.links.shared_picture import SharedPictureLink
 from amdsim.movers.advance import MoverEvents
 from amdsim.records.events import EventLog
@@ -30,11 +30,12 @@ class PerfectTracking:
         hold = float(3.0 * cs.sensors.revisit.max()) if cs.sensors.n else 30.0
         self.tracker = PerfectTracker(len(cs.force_names), cs.movers.n, hold_s=hold)
 
-    def update(self, w: World, det: Detections) -> list[Picture]:
+    def ingest(self, w: World, det: Detections) -> None:
         if det.n:
             self.tracker.update(self.cs.sensors.force[det.sensor], det.target, w.t)
-        alive = w.is_active
-        return [self.tracker.picture(f, w.t, w.pos, w.vel, alive) for f in range(len(self.cs.force_names))]
+
+    def pictures(self, w: World) -> list[Picture]:
+        return [self.tracker.picture(f, w.t, w.pos, w.vel, w.is_active) for f in range(len(self.cs.force_names))]
 
 
 class Replication:
@@ -58,7 +59,18 @@ class Replication:
         self.terrain = None
         self._active_before = self.world.is_active.copy()
         self._next_decision = 0.0
+        self.fighter_state: dict[int, int] = {}
+        self.last_pictures: list[Picture] = [Picture.empty(f, 0.0) for f in range(len(cs.force_names))]
         self.recorder.record_states(self.world)
+        from amdsim.c2.strike import apply_strikes, plan_strikes
+
+        apply_strikes(self, plan_strikes(cs, self.streams))
+
+    def pictures_needed(self) -> bool:
+        """Pictures feed C2, interceptor guidance, the link and the records: skip them when none of those runs."""
+        w = self.world
+        return (self.world.t + 1e-9 >= self._next_decision or self.recorder.due(w.t)
+                or w.t + 1e-9 >= self.link.next_publish or bool(self.book.status_inflight_any()))
 
     def c2_due(self) -> bool:
         """True once per C2 decision cycle."""
@@ -118,7 +130,7 @@ class Replication:
         w = self.world
         self.link.deliver(w.t)
         self.link.publish(w.t, own, self.streams.link)
-        return [self.link.fused(f, own[f], w.t) if self.cs.force_side[f] == Side.BLUE else own[f]
+        return [self.link.fused(f, own[f], w.t) if self.cs.force_side[f] == BLUE else own[f]
                 for f in range(len(own))]
 
     def report_engagements(self, pictures: list[Picture]) -> None:
@@ -128,7 +140,7 @@ class Replication:
         w = self.world
         self.coord.deliver(w.t)
         for f, pic in enumerate(pictures):
-            if self.cs.force_side[f] != Side.BLUE or pic.n == 0:
+            if self.cs.force_side[f] != BLUE or pic.n == 0:
                 continue
             status = self.book.status[f]
             engaged = np.array([(status.get(t) is not None and status[t].inflight > 0) for t in pic.track_id.tolist()],
@@ -152,8 +164,7 @@ class Replication:
 
     # -- end of run --------------------------------------------------------------------
     def threat_rows(self) -> np.ndarray:
-        return np.flatnonzero(np.isin(self.cs.movers.kind, (MoverKind.CRUISE_MISSILE, MoverKind.BALLISTIC_MISSILE,
-                                                            MoverKind.AIRCRAFT)))
+        return np.flatnonzero(self.cs.movers.is_threat)
 
     def leaked(self) -> np.ndarray:
         """Threat rows that impacted a defended asset."""

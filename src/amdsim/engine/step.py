@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from amdsim.c2.decide import decide
+from amdsim.c2.fighters import vector_fighters
 from amdsim.engage.engage import assess_kills, fly_interceptors, launch_due, place_orders
 from amdsim.engine.context import Replication
 from amdsim.movers.advance import advance_movers
@@ -24,10 +25,13 @@ def step(r: Replication) -> None:
     r.log_mover_events(moved)
     detections = sense(w, cs, r.sensor_state, r.streams, dt, terrain=r.terrain)  # sensors
     r.note_detections(detections)
-    own = r.tracking.update(w, detections)                                      # tracking
-    pictures = r.share(own)                                                     # links
+    r.tracking.ingest(w, detections)                                            # tracking
+    if r.pictures_needed():
+        r.last_pictures = r.share(r.tracking.pictures(w))                       # links
+    pictures = r.last_pictures
     if r.c2_due():
         orders = decide(w, cs, pictures, r.book, r.coord, r.solver)             # c2
+        vector_fighters(w, cs, pictures, r.book, r.fighter_state)
         place_orders(w, cs, orders, r.book, r.launches, r.log, r.coord, pictures, r.streams)  # engage
     launch_due(w, cs, r.book, r.launches, r.log, r.coord, pictures)
     fly_interceptors(w, cs, pictures, r.book, r.streams, r.log, dt)

@@ -12,7 +12,7 @@ import numpy as np
 
 from amdsim.engine.state import Fate, World
 from amdsim.geo import great_circle_distance, initial_bearing
-from amdsim.kinds import BALLISTIC, GOTO, ORBIT, ROUTE, MoverKind
+from amdsim.kinds import BALLISTIC, CRUISE, GOTO, ORBIT, ROUTE
 from amdsim.movers.ballistic import propagate_ballistic
 from amdsim.movers.kernels import place_rows
 from amdsim.movers.orbit import orbit_position
@@ -95,7 +95,7 @@ def _advance_route(w, cs, rows, dt, t_new, surface):
         agl = np.where(term > 0, terminal_height(agl, to_go, term, m.term_range[rows], m.term_alt[rows]), agl)
     ground = surface(lat, lon) if surface is not None else 0.0
     alt = np.maximum(ground + agl, ground)
-    stopped = arrived & ~m.loop[rows] & (m.kind[rows] != MoverKind.CRUISE_MISSILE)
+    stopped = arrived & ~m.loop[rows] & (m.kind[rows] != CRUISE)
     speed = np.where(stopped, 0.0, m.speed[rows])
     climb = np.where(stopped, 0.0, (alt - alt0) / dt)
     pos = np.empty((rows.size, 3))
@@ -104,7 +104,7 @@ def _advance_route(w, cs, rows, dt, t_new, surface):
     w.pos[rows] = pos
     w.vel[rows] = vel
     w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, brg
-    threat_end = arrived & (m.kind[rows] == MoverKind.CRUISE_MISSILE)
+    threat_end = arrived & (m.kind[rows] == CRUISE)
     return rows[threat_end], pos[threat_end]
 
 

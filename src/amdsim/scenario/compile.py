@@ -187,6 +187,7 @@ class CompiledScenario:
     ka_error: float
     strike_enabled: bool
     strike_response: float
+    strike_search: float
     strike_pk: float
     origin_lat: float
     origin_lon: float
@@ -425,7 +426,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         link_latency=sc.link.latency_s, link_update=sc.link.update_s, link_drop=sc.link.drop_prob,
         coordination=sc.c2.coordination, wta_solver=sc.c2.wta_solver, c2_interval=sc.c2.decision_interval_s, ka_delay=sc.c2.kill_assessment_delay_s,
         ka_error=sc.c2.kill_assessment_error, strike_enabled=sc.strike.enabled,
-        strike_response=sc.strike.response_time_s, strike_pk=sc.strike.pk, origin_lat=olat, origin_lon=olon,
+        strike_response=sc.strike.response_time_s, strike_search=sc.strike.search_time_s, strike_pk=sc.strike.pk, origin_lat=olat, origin_lon=olon,
         extras={"dash_speed": movers_speed_dash},
     )
 

@@ -309,6 +309,7 @@ class Strike(Strict):
     """Left-of-launch: strikes on launch sites before they fire."""
 
     enabled: bool = False
+    search_time_s: Pos = Field(900.0, description="Mean time for surveillance to find a detectable site (s, exponential).")
     response_time_s: NonNeg = Field(600.0, description="Time from finding a site to the strike (s).")
     pk: Prob = Field(0.7, description="Probability a strike neutralises a found site.")
 

@@ -1,0 +1,44 @@
+"""Engine benchmark: one replication of the demo scenario, single core.
+
+Reports wall time per simulated second, per mover-step, the real-time factor (aim >= 1000x on
+one core), and the split between stages.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def run(quick: bool = False) -> dict:
+    import resource
+
+    from amdsim.engine.run import simulate
+    from amdsim.scenario import demo_path, load_compiled
+
+    cs = load_compiled(demo_path())
+    simulate(cs, 0)                         # warm-up: numba caches, imports
+    reps = 2 if quick else 5
+    walls = []
+    mover_steps = 0
+    for k in range(reps):
+        t0 = time.perf_counter()
+        r = simulate(cs, k + 1)
+        walls.append(time.perf_counter() - t0)
+        mover_steps = cs.n_steps * int(np.count_nonzero(r.world.t_launch < np.inf))
+    wall = float(np.median(walls))
+    return {
+        "scenario": cs.name,
+        "simulated_s": cs.duration,
+        "steps": cs.n_steps,
+        "movers": cs.movers.n,
+        "replications_timed": reps,
+        "wall_s_median": round(wall, 4),
+        "wall_s_min": round(float(np.min(walls)), 4),
+        "wall_per_simulated_s_ms": round(1000 * wall / cs.duration, 4),
+        "wall_per_mover_step_us": round(1e6 * wall / max(mover_steps, 1), 4),
+        "real_time_factor": round(cs.duration / wall, 1),
+        "aim_real_time_factor": 1000,
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
