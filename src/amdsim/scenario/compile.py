@@ -32,7 +32,9 @@ class MoverTable:
     type_name: list[str]
     behavior: np.ndarray      # (N,) int8 Behavior at start
     t_launch: np.ndarray      # (N,) launch time (0: present at start, inf: launched by the engine)
-    rcs: np.ndarray           # (N,) mean RCS (m^2)
+    rcs: np.ndarray           # (N,) mean RCS seen nose-on (m^2)
+    rcs_side: np.ndarray      # (N,) mean RCS seen from the side (m^2)
+    rcs_tail: np.ndarray      # (N,) mean RCS seen from behind (m^2)
     pos0: np.ndarray          # (N,3) ECEF position at start/launch (m)
     vel0: np.ndarray          # (N,3) ECEF velocity at start/launch (m/s)
     # route following (ROUTE), flat waypoint table
@@ -82,6 +84,7 @@ class SensorTable:
     force: np.ndarray         # (S,) int16
     platform: list[str]       # ground / ship / aew / fighter / battery
     height_offset: np.ndarray  # (S,) antenna height above the host position (m)
+    wavelength: np.ndarray    # (S,) m
     ref_range: np.ndarray
     ref_rcs: np.ndarray
     ref_snr: np.ndarray       # linear
@@ -163,6 +166,7 @@ class CompiledScenario:
     seed: int
     output_rate: float
     k_factor: float
+    sea_roughness: float
     dem_path: str | None
     scenario_hash: str
     force_names: list[str]
@@ -235,6 +239,8 @@ class _Rows:
             name=[r["name"] for r in self.rows], kind=col("kind", np.int8), force=col("force", np.int16),
             parent=col("parent", np.int32), type_name=[r.get("type_name", "") for r in self.rows],
             behavior=col("behavior", np.int8), t_launch=col("t_launch", float), rcs=col("rcs", float),
+            rcs_side=np.array([r.get("rcs_side") or r.get("rcs", 1.0) for r in self.rows], float),
+            rcs_tail=np.array([r.get("rcs_tail") or r.get("rcs", 1.0) for r in self.rows], float),
             pos0=col("pos0", float), vel0=col("vel0", float), wp_offset=col("wp_offset", np.int32),
             wp_count=col("wp_count", np.int32), wp_lat=np.array(self.wp_lat, float),
             wp_lon=np.array(self.wp_lon, float), wp_agl=np.array(self.wp_agl, float),
@@ -260,8 +266,16 @@ def _route_fields(rows: _Rows, route: Route) -> dict:
 
 
 def _radar_row(spec: RadarSpec, relative_az: bool) -> dict:
+    ref_range = spec.ref_range_m
+    if spec.physics is not None:
+        from amdsim.sensors.range_equation import reference_range_from_equation
+
+        ph = spec.physics
+        ref_range = float(reference_range_from_equation(
+            10 ** (spec.ref_snr_db / 10), spec.ref_rcs_m2, ph.peak_power_w, 10 ** (ph.gain_db / 10), spec.wavelength_m,
+            bandwidth=ph.bandwidth_hz, noise_figure_db=ph.noise_figure_db, losses_db=ph.losses_db))
     return dict(
-        ref_range=spec.ref_range_m, ref_rcs=spec.ref_rcs_m2, ref_snr=10 ** (spec.ref_snr_db / 10),
+        wavelength=spec.wavelength_m, ref_range=ref_range, ref_rcs=spec.ref_rcs_m2, ref_snr=10 ** (spec.ref_snr_db / 10),
         max_range=spec.max_range_m, min_range=spec.min_range_m, pfa=spec.pfa, swerling=spec.swerling,
         n_pulses=spec.n_pulses, revisit=spec.revisit_s, az_center=spec.az_center_deg * DEG,
         az_width=spec.az_width_deg * DEG, el_min=spec.el_min_deg * DEG, el_max=spec.el_max_deg * DEG,
@@ -347,7 +361,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         for i, t_l in enumerate(cm.launch_times()):
             off, cnt = rows.add_route(wps)
             rows.add(name=f"{cm.id}.{i + 1}", kind=MoverKind.CRUISE_MISSILE, force=forces[cm.force], parent=parent,
-                     type_name=cm.id, behavior=Behavior.ROUTE, t_launch=t_l, rcs=cm.rcs_m2,
+                     type_name=cm.id, behavior=Behavior.ROUTE, t_launch=t_l, rcs=cm.rcs_m2, rcs_side=cm.rcs_side_m2, rcs_tail=cm.rcs_tail_m2,
                      pos0=_ecef(p), wp_offset=off, wp_count=cnt, speed=cm.speed_mps, agl=cm.cruise_alt_m,
                      home_on=asset_row[cm.target] if tgt.route is not None else -1,
                      aim_asset=asset_row[cm.target], term_kind=TERMINAL_CODES[cm.terminal.kind],
@@ -364,7 +378,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         pos, vel = burnout_state(r0, rt, bm.trajectory, bm.loft_deg * DEG, EARTH_MU)
         for i, t_l in enumerate(bm.launch_times()):
             rows.add(name=f"{bm.id}.{i + 1}", kind=MoverKind.BALLISTIC_MISSILE, force=forces[bm.force],
-                     parent=parent, type_name=bm.id, behavior=Behavior.BALLISTIC, t_launch=t_l, rcs=bm.rcs_m2,
+                     parent=parent, type_name=bm.id, behavior=Behavior.BALLISTIC, t_launch=t_l, rcs=bm.rcs_m2, rcs_side=bm.rcs_side_m2, rcs_tail=bm.rcs_tail_m2,
                      pos0=tuple(pos), vel0=tuple(vel), impact_radius=float(np.linalg.norm(rt)),
                      ballistic_coeff=bm.ballistic_coeff_kg_m2 or np.inf,
                      aim_asset=asset_row.get(bm.aim, -1) if bm.aim else -1)
@@ -373,7 +387,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         for i, t_l in enumerate(ac.launch_times()):
             extra = _route_fields(rows, ac.route)
             rows.add(name=f"{ac.id}.{i + 1}", kind=MoverKind.AIRCRAFT, force=forces[ac.force], parent=parent,
-                     type_name=ac.id, t_launch=t_l, rcs=ac.rcs_m2, pos0=_ecef(p), **extra)
+                     type_name=ac.id, t_launch=t_l, rcs=ac.rcs_m2, rcs_side=ac.rcs_side_m2, rcs_tail=ac.rcs_tail_m2, pos0=_ecef(p), **extra)
 
     # Interceptor pool: each shooter owns a contiguous block of rows, launched in order.
     for k, s in enumerate(shooters):
@@ -388,7 +402,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
     movers = rows.freeze()
     movers_speed_dash = np.array([r.get("speed_dash", 0.0) for r in rows.rows])
     sensor_table = _table(SensorTable, sensors, dict(
-        name=None, host=np.int32, force=np.int16, platform=None, height_offset=float, ref_range=float,
+        name=None, host=np.int32, force=np.int16, platform=None, height_offset=float, wavelength=float, ref_range=float,
         ref_rcs=float, ref_snr=float, max_range=float, min_range=float, pfa=float, swerling=np.int8,
         n_pulses=np.int32, revisit=float, az_center=float, az_width=float, el_min=float, el_max=float,
         sigma_range=float, sigma_az=float, sigma_el=float, fa_per_scan=float, multipath=bool, relative_az=bool))
@@ -415,7 +429,8 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         dem = str((base_dir / dem).resolve())
     return CompiledScenario(
         name=sc.name, start_utc=sc.start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"), duration=sc.duration_s, dt=sc.step_s,
-        seed=sc.seed, output_rate=sc.output_rate_s, k_factor=sc.earth.effective_radius_factor, dem_path=dem,
+        seed=sc.seed, output_rate=sc.output_rate_s, k_factor=sc.earth.effective_radius_factor,
+        sea_roughness=sc.earth.sea_roughness_m, dem_path=dem,
         scenario_hash=scenario_hash, force_names=[f.id for f in sc.forces],
         force_side=np.array([Side.BLUE if f.side == "blue" else Side.RED for f in sc.forces], np.int8),
         force_nation=[f.nation for f in sc.forces], movers=movers, sensors=sensor_table, shooters=shooter_table,

@@ -111,7 +111,9 @@ class ThreatCommon(Strict):
     launch_position: Position | None = Field(None, description="Launch position if no site is named.")
     launch_times_s: list[NonNeg] | None = Field(None, description="Explicit launch times (s), increasing.")
     salvo: Salvo | None = None
-    rcs_m2: Pos = Field(0.1, description="Radar cross-section, mean (m^2).")
+    rcs_m2: Pos = Field(0.1, description="Radar cross-section, mean (m^2), seen nose-on.")
+    rcs_side_m2: Pos | None = Field(None, description="RCS seen from the side (m^2); default: rcs_m2.")
+    rcs_tail_m2: Pos | None = Field(None, description="RCS seen from behind (m^2); default: rcs_m2.")
 
     @field_validator("launch_times_s")
     @classmethod
@@ -175,9 +177,22 @@ class Aircraft(ThreatCommon):
     rcs_m2: Pos = Field(5.0, description="Radar cross-section, mean (m^2).")
 
 
-class RadarSpec(Strict):
-    """A radar: reference detection range at a reference RCS, field of regard, scan, accuracy."""
+class RadarPhysics(Strict):
+    """A radar described by its range-equation parameters (Skolnik 2001, eq. 2.22)."""
 
+    peak_power_w: Pos = Field(description="Transmitted peak power (W).")
+    gain_db: float = Field(ge=0.0, le=60.0, description="Antenna gain, transmit = receive (dBi).")
+    bandwidth_hz: Pos = Field(1.0e6, description="Receiver noise bandwidth (Hz).")
+    noise_figure_db: float = Field(3.0, ge=0.0, le=30.0, description="Receiver noise figure (dB).")
+    losses_db: float = Field(6.0, ge=0.0, le=40.0, description="System losses (dB).")
+
+
+class RadarSpec(Strict):
+    """A radar: reference detection range at a reference RCS (or its physical parameters), field of
+    regard, scan, accuracy."""
+
+    physics: RadarPhysics | None = Field(None, description="If given, ref_range_m is computed from the range equation.")
+    wavelength_m: Pos = Field(0.1, le=10.0, description="Wavelength (m); 0.1 m is S band. Used by multipath and the range equation.")
     ref_range_m: Pos = Field(200_000.0, description="Range at which a target of ref_rcs_m2 gives the reference SNR (m).")
     ref_rcs_m2: Pos = Field(1.0, description="Reference RCS (m^2).")
     ref_snr_db: float = Field(13.0, ge=-20.0, le=60.0, description="SNR at the reference range and RCS (dB).")
@@ -317,6 +332,7 @@ class Strike(Strict):
 class Earth(Strict):
     effective_radius_factor: float = Field(4.0 / 3.0, ge=0.5, le=10.0, description="Effective earth radius factor k for radar line of sight.")
     dem_path: str | None = Field(None, description="GeoTIFF digital elevation model for terrain masking (path relative to the scenario file).")
+    sea_roughness_m: NonNeg = Field(0.3, le=10.0, description="RMS sea-surface height for the multipath roughness factor (m).")
 
 
 class Scenario(Strict):
