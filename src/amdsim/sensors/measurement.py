@@ -87,7 +87,8 @@ def rae2ecef_with_cov(rng, az, el, sigma_range, sigma_az, sigma_el, radar_pos_ec
     basis : ndarray, shape (N, 3, 3)
         ENU basis rows of that radar (:func:`radar_enu_basis`).
     unbiased : bool
-        Divide the converted position by exp(-sa^2/2) exp(-se^2/2) (Longbin et al. 1998).
+        Remove the mean bias: east and north divided by exp(-sa^2/2) exp(-se^2/2), up by
+        exp(-se^2/2) (Longbin et al. 1998).
 
     Returns
     -------
@@ -99,8 +100,11 @@ def rae2ecef_with_cov(rng, az, el, sigma_range, sigma_az, sigma_el, radar_pos_ec
     sr, sa, se = np.broadcast_arrays(*(np.asarray(v, float) for v in (sigma_range, sigma_az, sigma_el)), rng)[:3]
     ce, sel = np.cos(el), np.sin(el)
     ca, sai = np.cos(az), np.sin(az)
-    scale = np.exp(sa * sa / 2.0) * np.exp(se * se / 2.0) if unbiased else 1.0
-    enu = np.stack([rng * ce * sai, rng * ce * ca, rng * sel], axis=-1) * np.expand_dims(scale, -1)
+    enu = np.stack([rng * ce * sai, rng * ce * ca, rng * sel], axis=-1)
+    if unbiased:
+        # E[sin(a + e_a)] = exp(-sa^2/2) sin a etc.: east/north carry both factors, up only the elevation one.
+        inv_e = np.exp(se * se / 2.0)
+        enu = enu * np.stack([np.exp(sa * sa / 2.0) * inv_e, np.exp(sa * sa / 2.0) * inv_e, inv_e], axis=-1)
     jac = np.empty((*rng.shape, 3, 3))
     jac[..., 0, :] = np.stack([ce * sai, rng * ce * ca, -rng * sel * sai], axis=-1)
     jac[..., 1, :] = np.stack([ce * ca, -rng * ce * sai, -rng * sel * ca], axis=-1)
