@@ -63,6 +63,15 @@ class RadarParams:
     def n(self) -> int:
         return self.ref_range.size
 
+    def subset(self, rows) -> RadarParams:
+        """The radars at ``rows`` (index array or mask), sharing the already computed Pd tables."""
+        names = ("ref_range", "ref_rcs", "ref_snr_db", "pfa", "n_pulses", "swerling", "wavelength", "az_center",
+                 "az_width", "el_min", "el_max", "min_range", "max_range", "multipath", "sea_rms_height")
+        sub = RadarParams(**{name: getattr(self, name)[rows] for name in names})
+        if self._tables is not None:
+            sub._tables = self._tables[rows]
+        return sub
+
     def tables(self) -> np.ndarray:
         """(S, G) Pd tables on :data:`TABLE_SNR_DB`, computed once and cached."""
         if self._tables is None:
