@@ -12,6 +12,7 @@ from amdsim.cli.app import app
 COMMAND_MODULES = (
     "run",
     "scenario_cmds",
+    "coverage",
     "bench",
 )
 

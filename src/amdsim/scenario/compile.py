@@ -316,7 +316,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
                             height_offset=rs.mast_height_m, **_radar_row(rs.radar, False)))
     for w in sc.aew:
         r = rows.add(name=w.id, kind=MoverKind.AEW, force=forces[w.force], type_name="aew",
-                     **_orbit_fields(w.orbit, 0.0), pos0=_ecef(w.orbit.center), t_launch=w.on_station_s)
+                     **_orbit_fields(w.orbit, 0.0), t_launch=w.on_station_s)
         sensors.append(dict(name=w.id, host=r, force=forces[w.force], platform="aew", height_offset=0.0,
                             **_radar_row(w.radar, False)))
     for fl in sc.fighters:
@@ -324,7 +324,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
             phase = 2 * np.pi * k / max(fl.count, 1)
             name = f"{fl.id}.{k + 1}"
             r = rows.add(name=name, kind=MoverKind.FIGHTER, force=forces[fl.force], type_name="fighter",
-                         **_orbit_fields(fl.orbit, phase), pos0=_ecef(fl.orbit.center), parent=-1)
+                         **_orbit_fields(fl.orbit, phase), parent=-1)
             rows.rows[r]["speed_dash"] = fl.dash_speed_mps
             sensors.append(dict(name=name, host=r, force=forces[fl.force], platform="fighter", height_offset=0.0,
                                 **_radar_row(fl.radar, True)))
@@ -447,7 +447,11 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
 
 
 def _orbit_fields(orbit, phase: float) -> dict:
-    return dict(behavior=Behavior.ORBIT, orb_lat=orbit.center.lat_deg * DEG, orb_lon=orbit.center.lon_deg * DEG,
+    from amdsim.movers.orbit import orbit_position
+
+    lat, lon, _ = orbit_position(0.0, orbit.center.lat_deg * DEG, orbit.center.lon_deg * DEG, orbit.radius_m,
+                                 orbit.speed_mps, 1.0 if orbit.clockwise else -1.0, phase)
+    return dict(pos0=tuple(geodetic2ecef(lat, lon, orbit.alt_m).tolist()), behavior=Behavior.ORBIT, orb_lat=orbit.center.lat_deg * DEG, orb_lon=orbit.center.lon_deg * DEG,
                 orb_radius=orbit.radius_m, orb_alt=orbit.alt_m, orb_dir=1.0 if orbit.clockwise else -1.0,
                 orb_phase0=phase, speed=orbit.speed_mps)
 
