@@ -65,3 +65,17 @@ def test_subset_keeps_tables(scene):
     rows = np.array([1, 4, 7])
     part = evaluate_pairs(radars[rows], targets, rcs, p.subset(rows))
     assert np.array_equal(part.pd, full.pd[rows])
+
+
+def test_angles_optional_and_pairs2rae_agrees(scene):
+    from amdsim.sensors import pairs2rae, radar_enu_basis
+
+    radars, targets, p, rcs = scene
+    full = evaluate_pairs(radars, targets, rcs, p)
+    lean = evaluate_pairs(radars, targets, rcs, p, with_angles=False)
+    assert np.array_equal(full.visible, lean.visible) and np.array_equal(full.pd, lean.pd)
+    si, ti = np.nonzero(full.visible)
+    pol = pairs2rae(targets[ti], radars[si], radar_enu_basis(radars)[si])
+    assert np.allclose(pol.azimuth, full.azimuth[si, ti], atol=1e-9)
+    assert np.allclose(pol.elevation, full.elevation[si, ti], atol=1e-9)
+    assert np.allclose(pol.range, full.range[si, ti], rtol=1e-12)

@@ -98,7 +98,7 @@ class PairEvaluation(NamedTuple):
 def _evaluate_kernel(rpos, basis, r_cos, r_sin, r_h, tpos, t_unit, t_cos, t_sin, t_h, rcs_db,
                      c_db, wavelength, multipath, rough, az_center, cos_half, all_round,
                      sin_el_min, sin_el_max, min_range, max_range, tables, g0, inv_dg, max_loss_db,
-                     visible, pd, snr_db, rng_out, az_out, el_out):
+                     with_angles, visible, pd, snr_db, rng_out, az_out, el_out):
     n_s = rpos.shape[0]
     n_t = tpos.shape[0]
     n_g = tables.shape[1]
@@ -143,8 +143,9 @@ def _evaluate_kernel(rpos, basis, r_cos, r_sin, r_h, tpos, t_unit, t_cos, t_sin,
                 az_out[s, t] = nan
                 el_out[s, t] = nan
                 continue
-            az_out[s, t] = math.atan2(de, dn)
-            el_out[s, t] = math.asin(min(max(du, -1.0), 1.0))
+            if with_angles:
+                az_out[s, t] = math.atan2(de, dn)
+                el_out[s, t] = math.asin(min(max(du, -1.0), 1.0))
             r = max(rng, 1.0)
             snr = c_db[s] + rcs_db[s, t] - 40.0 * math.log10(r)
             if multipath[s]:
@@ -172,7 +173,8 @@ def _evaluate_kernel(rpos, basis, r_cos, r_sin, r_h, tpos, t_unit, t_cos, t_sin,
 
 
 def evaluate_pairs(radar_pos_ecef, target_pos_ecef, rcs, params: RadarParams, k=FOUR_THIRDS,
-                   az_offset=None, radar_geodetic=None, target_alt=None, out=None) -> PairEvaluation:
+                   az_offset=None, radar_geodetic=None, target_alt=None, out=None,
+                   with_angles=True) -> PairEvaluation:
     """Evaluate every radar x target pair in one compiled pass.
 
     Parameters
@@ -193,6 +195,10 @@ def evaluate_pairs(radar_pos_ecef, target_pos_ecef, rcs, params: RadarParams, k=
         Precomputed ``ecef2geodetic(radar_pos_ecef)`` and target heights (T,) to skip the conversions.
     out : PairEvaluation, optional
         Preallocated (S, T) output arrays to reuse.
+    with_angles : bool
+        Fill ``azimuth`` and ``elevation``; when False they are left unset (the visibility tests do
+        not need them) and :func:`amdsim.sensors.measurement.ecef2rae` can supply them for the
+        detected pairs only.
 
     Returns
     -------
@@ -222,5 +228,5 @@ def evaluate_pairs(radar_pos_ecef, target_pos_ecef, rcs, params: RadarParams, k=
                      params.az_width >= 2.0 * np.pi - 1e-12, np.sin(params.el_min), np.sin(params.el_max),
                      params.min_range, params.max_range, params.tables(),
                      float(TABLE_SNR_DB[0]), 1.0 / float(TABLE_SNR_DB[1] - TABLE_SNR_DB[0]), MAX_LOSS_DB,
-                     *out)
+                     bool(with_angles), *out)
     return out

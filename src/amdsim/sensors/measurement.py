@@ -56,6 +56,27 @@ def ecef2rae(target_pos_ecef, radar_pos_ecef, target_vel_ecef=None, radar_vel_ec
     return Polar(rng, az, el, rr)
 
 
+def pairs2rae(target_pos_ecef, radar_pos_ecef, basis):
+    """True range, azimuth, elevation for M (radar, target) pairs given row by row.
+
+    Parameters
+    ----------
+    target_pos_ecef, radar_pos_ecef : ndarray, shape (M, 3)
+        Positions (m) of each pair.
+    basis : ndarray, shape (M, 3, 3)
+        ENU basis rows of each pair's radar.
+
+    Returns
+    -------
+    Polar
+        (M,) arrays; use after a detection draw so angles are computed only for detected pairs.
+    """
+    enu = np.einsum("mij,mj->mi", basis, np.asarray(target_pos_ecef, float) - radar_pos_ecef)
+    rng = np.linalg.norm(enu, axis=-1)
+    return Polar(rng, np.arctan2(enu[:, 0], enu[:, 1]),
+                 np.arcsin(np.clip(enu[:, 2] / np.maximum(rng, 1e-9), -1.0, 1.0)))
+
+
 def rae_measure(true: Polar, sigma_range, sigma_az, sigma_el, gen: np.random.Generator,
                 sigma_range_rate=None) -> Polar:
     """Add zero-mean Gaussian errors to true polar coordinates (any common shape).
