@@ -9,7 +9,7 @@ measurements converted to ECEF with their covariance, plus false alarms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -55,6 +55,16 @@ class SensorState:
 
     next_scan: np.ndarray     # (S,) s
     params: RadarParams
+    cache: dict = field(default_factory=dict)   # radar subsets by the set of radars scanning together
+
+    def params_for(self, rows: np.ndarray) -> RadarParams:
+        key = rows.tobytes()
+        sub = self.cache.get(key)
+        if sub is None:
+            if len(self.cache) > 512:
+                self.cache.clear()
+            sub = self.cache[key] = _subset(self.params, rows)
+        return sub
 
 
 def radar_params(cs: CompiledScenario) -> RadarParams:
@@ -83,7 +93,7 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
     if due.size == 0:
         return Detections.empty(t)
     st.next_scan[due] += s.revisit[due] * np.maximum(np.ceil((t + 1e-9 - st.next_scan[due]) / s.revisit[due]), 1.0)
-    params = _subset(st.params, due)
+    params = st.params_for(due)
     targets = np.flatnonzero(w.is_active & cs.movers.is_threat)
     host = s.host[due]
     lat, lon = w.lat[host], w.lon[host]
@@ -126,14 +136,9 @@ def aspect_rcs(cs: CompiledScenario, targets: np.ndarray, radar_pos: np.ndarray,
 
 
 def _subset(p: RadarParams, rows: np.ndarray) -> RadarParams:
-    sub = RadarParams(ref_range=p.ref_range[rows], ref_rcs=p.ref_rcs[rows], ref_snr_db=p.ref_snr_db[rows],
-                      pfa=p.pfa[rows], n_pulses=p.n_pulses[rows], swerling=p.swerling[rows],
-                      wavelength=p.wavelength[rows], az_center=p.az_center[rows], az_width=p.az_width[rows],
-                      el_min=p.el_min[rows], el_max=p.el_max[rows], min_range=p.min_range[rows],
-                      max_range=p.max_range[rows], multipath=p.multipath[rows],
-                      sea_rms_height=p.sea_rms_height[rows])
-    sub._tables = p.tables()[rows]
-    return sub
+    """Radar parameters of ``rows``, sharing the precomputed Pd tables."""
+    p.tables()
+    return p.subset(rows)
 
 
 def _measure(t, sensor, target, rng, az, el, snr_db, basis, spos, s, streams):
