@@ -73,3 +73,16 @@ def test_projected_dem_rejected(tmp_path):
         dst.write(np.zeros((4, 4), np.float32), 1)
     with pytest.raises(InputError, match="projected"):
         Dem.from_geotiff(path)
+
+
+def test_pd_grid_shadow_behind_ridge(ridge):
+    from amdsim.sensors import RadarParams, pd_grid
+
+    radar = RadarParams(ref_range=300e3, ref_rcs=1.0, ref_snr_db=13.0, swerling=1, el_min=-0.1, el_max=1.0)
+    lat = np.radians(np.full(3, 35.0))
+    lon = np.radians([34.8, 35.2, 35.4])      # 27 km (in front of the ridge), 64 km and 82 km (behind)
+    args = ([np.radians(35.0)], [np.radians(34.5)], [20.0], radar, lat, lon, 300.0, 1.0)
+    open_sea = pd_grid(*args)
+    shadowed = pd_grid(*args, dem=ridge)
+    assert np.all(open_sea > 0.5)
+    assert shadowed[0] == pytest.approx(open_sea[0]) and shadowed[1] == 0.0 and shadowed[2] == 0.0

@@ -59,7 +59,8 @@ def _pd_sw1(x, thr, n):
     with np.errstate(over="ignore", invalid="ignore"):
         many = (special.gammaincc(nm1, thr) + ratio ** (n - 1.0) * special.gammainc(nm1, thr / ratio)
                 * np.exp(-thr / (1.0 + nx)))
-    return np.where(n <= 1, one, np.where(np.isfinite(many), many, 0.0))
+    # Overflow only at vanishing n x, where Pd tends to Pfa = Q(n, T).
+    return np.where(n <= 1, one, np.where(np.isfinite(many), many, special.gammaincc(n, thr)))
 
 
 def _pd_sw2(x, thr, n):

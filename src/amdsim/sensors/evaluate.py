@@ -94,7 +94,7 @@ class PairEvaluation(NamedTuple):
     elevation: np.ndarray  #: rad, radar ENU
 
 
-@numba.njit(cache=True, fastmath=True, nogil=True)
+@numba.njit(cache=True, fastmath=True, nogil=True, error_model="numpy")
 def _evaluate_kernel(rpos, basis, r_cos, r_sin, r_h, tpos, t_unit, t_cos, t_sin, t_h, rcs_db,
                      c_db, wavelength, multipath, rough, az_center, cos_half, all_round,
                      sin_el_min, sin_el_max, min_range, max_range, tables, g0, inv_dg, max_loss_db,
