@@ -14,9 +14,7 @@ from amdsim.engine.state import Fate, World
 from amdsim.geo import great_circle_distance, initial_bearing
 from amdsim.kinds import BALLISTIC, CRUISE, GOTO, ORBIT, ROUTE
 from amdsim.movers.ballistic import propagate_ballistic
-from amdsim.movers.kernels import place_rows
-from amdsim.movers.orbit import orbit_position
-from amdsim.movers.route import distance_to_route_end, route_step, terminal_height
+from amdsim.movers.kernels import orbit_advance_kernel, place_rows, route_advance_kernel
 from amdsim.scenario.compile import CompiledScenario
 
 
@@ -48,18 +46,20 @@ def advance_movers(w: World, cs: CompiledScenario, dt: float, surface=None) -> M
     impacted: list[np.ndarray] = []
     impact_pos: list[np.ndarray] = []
 
-    rows = np.flatnonzero(w.is_active & (w.behavior == ROUTE))
+    active = np.flatnonzero(w.is_active)
+    beh = w.behavior[active]
+    rows = active[beh == ROUTE]
     if rows.size:
         r_imp, p_imp = _advance_route(w, cs, rows, dt, t_new, surface)
         impacted.append(r_imp)
         impact_pos.append(p_imp)
-    rows = np.flatnonzero(w.is_active & (w.behavior == ORBIT))
+    rows = active[beh == ORBIT]
     if rows.size:
         _advance_orbit(w, cs, rows, t_new, dt)
-    rows = np.flatnonzero(w.is_active & (w.behavior == GOTO))
+    rows = active[beh == GOTO]
     if rows.size:
         _advance_goto(w, rows, dt)
-    rows = np.flatnonzero(w.is_active & (w.behavior == BALLISTIC))
+    rows = active[beh == BALLISTIC]
     if rows.size:
         r_imp, p_imp = _advance_ballistic(w, cs, rows, dt)
         impacted.append(r_imp)
@@ -76,49 +76,28 @@ def advance_movers(w: World, cs: CompiledScenario, dt: float, surface=None) -> M
 
 def _advance_route(w, cs, rows, dt, t_new, surface):
     m = cs.movers
-    home = m.home_on[rows]
-    home_mask = home >= 0
-    hidx = np.where(home_mask, home, 0)
-    lat0, lon0, alt0 = w.lat[rows], w.lon[rows], w.alt[rows]
-    lat, lon, brg, wpi, arrived = route_step(
-        lat0, lon0, w.wp_index[rows], m.speed[rows], dt, m.wp_offset[rows], m.wp_count[rows],
-        m.wp_lat, m.wp_lon, m.loop[rows], w.lat[hidx], w.lon[hidx], home_mask)
-    w.wp_index[rows] = wpi
-    # Height above the surface: the waypoint's own if it gives one, else the mover's cruise height,
-    # reshaped by the terminal manoeuvre near the end of the route.
-    wp_row = m.wp_offset[rows] + np.clip(wpi, 0, np.maximum(m.wp_count[rows] - 1, 0))
-    agl = np.where(np.isnan(m.wp_agl[wp_row]), m.agl[rows], m.wp_agl[wp_row]) if m.wp_agl.size else m.agl[rows]
-    term = m.term_kind[rows]
-    if np.any(term > 0):
-        to_go = distance_to_route_end(lat, lon, wpi, m.wp_offset[rows], m.wp_count[rows], m.wp_lat, m.wp_lon,
-                                      w.lat[hidx], w.lon[hidx], home_mask)
-        agl = np.where(term > 0, terminal_height(agl, to_go, term, m.term_range[rows], m.term_alt[rows]), agl)
-    ground = surface(lat, lon) if surface is not None else 0.0
-    alt = np.maximum(ground + agl, ground)
-    stopped = arrived & ~m.loop[rows] & (m.kind[rows] != CRUISE)
-    speed = np.where(stopped, 0.0, m.speed[rows])
-    climb = np.where(stopped, 0.0, (alt - alt0) / dt)
-    pos = np.empty((rows.size, 3))
-    vel = np.empty((rows.size, 3))
-    place_rows(lat, lon, alt, brg, speed, climb, pos, vel)
-    w.pos[rows] = pos
-    w.vel[rows] = vel
-    w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, brg
+    arrived = np.zeros(rows.size, bool)
+    route_advance_kernel(rows, w.lat, w.lon, w.alt, w.heading, w.wp_index, w.pos, w.vel, m.speed, dt, m.wp_offset,
+                         m.wp_count, m.wp_lat, m.wp_lon, m.wp_agl, m.agl, m.loop, m.home_on, m.term_kind,
+                         m.term_range, m.term_alt, m.kind == CRUISE, arrived)
+    if surface is not None:
+        # heights above the terrain: raise every route mover by the ground under it
+        ground = np.maximum(surface(w.lat[rows], w.lon[rows]), 0.0)
+        w.alt[rows] += ground
+        pos = np.empty((rows.size, 3))
+        vel = np.empty((rows.size, 3))
+        speed = np.linalg.norm(w.vel[rows], axis=1)
+        place_rows(w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows], speed, np.zeros(rows.size), pos, vel)
+        w.pos[rows] = pos
+        w.vel[rows] = vel
     threat_end = arrived & (m.kind[rows] == CRUISE)
-    return rows[threat_end], pos[threat_end]
+    return rows[threat_end], w.pos[rows[threat_end]]
 
 
 def _advance_orbit(w, cs, rows, t_new, dt):
     m = cs.movers
-    lat, lon, course = orbit_position(t_new, m.orb_lat[rows], m.orb_lon[rows], m.orb_radius[rows],
-                                      m.speed[rows], m.orb_dir[rows], w.orb_phase0[rows])
-    alt = m.orb_alt[rows]
-    pos = np.empty((rows.size, 3))
-    vel = np.empty((rows.size, 3))
-    place_rows(lat, lon, alt, course, m.speed[rows], np.zeros(rows.size), pos, vel)
-    w.pos[rows] = pos
-    w.vel[rows] = vel
-    w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, course
+    orbit_advance_kernel(rows, t_new, w.lat, w.lon, w.alt, w.heading, w.pos, w.vel, m.orb_lat, m.orb_lon,
+                         m.orb_radius, m.speed, m.orb_dir, w.orb_phase0, m.orb_alt)
 
 
 def _advance_goto(w, rows, dt):

@@ -127,3 +127,72 @@ def place_rows(lat, lon, alt, bearing, speed, climb, pos_out, vel_out):  # pragm
         geodetic_to_ecef(lat[i], lon[i], alt[i], pos_out[i])
         enu_to_ecef(lat[i], lon[i], speed[i] * np.sin(bearing[i]), speed[i] * np.cos(bearing[i]), climb[i],
                     vel_out[i])
+
+
+@njit(cache=True)
+def _terminal_agl(agl, to_go, kind, start_range, apex):
+    """Scalar version of :func:`amdsim.movers.route.terminal_height`."""
+    if kind == 0 or to_go >= start_range:
+        return agl
+    frac = min(max(to_go / max(start_range, 1.0), 0.0), 1.0)
+    if kind == 1:
+        if frac >= 0.5:
+            return agl + (apex - agl) * np.sin(np.pi * (1.0 - frac))
+        return apex * frac / 0.5
+    return agl * frac
+
+
+@njit(cache=True)
+def route_advance_kernel(rows, lat, lon, alt, heading, wp_index, pos, vel, speed, dt, wp_offset, wp_count, wp_lat,
+                         wp_lon, wp_agl, agl, loop, home_on, term_kind, term_range, term_alt, is_cruise,
+                         arrived):  # pragma: no cover - compiled
+    """Advance route rows in place: great-circle legs, height above the (sea) surface, terminal
+    manoeuvre, ECEF position and velocity. ``arrived`` (len(rows),) is set for routes that ended."""
+    one_lat = np.empty(1)
+    one_lon = np.empty(1)
+    one_idx = np.empty(1, np.int64)
+    one_brg = np.empty(1)
+    one_arr = np.empty(1, np.bool_)
+    for k in range(rows.shape[0]):
+        i = rows[k]
+        h = home_on[i]
+        home = h >= 0
+        one_lat[0], one_lon[0], one_idx[0], one_brg[0] = lat[i], lon[i], wp_index[i], heading[i]
+        hl = np.array([lat[h] if home else 0.0])
+        ho = np.array([lon[h] if home else 0.0])
+        route_kernel(one_lat, one_lon, one_idx, speed[i:i + 1], dt, wp_offset[i:i + 1], wp_count[i:i + 1], wp_lat,
+                     wp_lon, loop[i:i + 1], hl, ho, np.array([home]), one_brg, one_arr)
+        alt0 = alt[i]
+        lat[i], lon[i], wp_index[i], heading[i] = one_lat[0], one_lon[0], one_idx[0], one_brg[0]
+        arrived[k] = one_arr[0]
+        cnt = wp_count[i]
+        j = wp_offset[i] + min(max(wp_index[i], 0), max(cnt - 1, 0))
+        h_agl = agl[i]
+        if cnt > 0 and not np.isnan(wp_agl[j]):
+            h_agl = wp_agl[j]
+        if term_kind[i] > 0:
+            to_go = route_distance_to_go(one_lat, one_lon, one_idx, wp_offset[i:i + 1], wp_count[i:i + 1], wp_lat,
+                                         wp_lon, hl, ho, np.array([home]))[0]
+            h_agl = _terminal_agl(h_agl, to_go, term_kind[i], term_range[i], term_alt[i])
+        new_alt = max(h_agl, 0.0)
+        stopped = one_arr[0] and not loop[i] and not is_cruise[i]
+        v = 0.0 if stopped else speed[i]
+        climb = 0.0 if stopped else (new_alt - alt0) / dt
+        alt[i] = new_alt
+        geodetic_to_ecef(lat[i], lon[i], new_alt, pos[i])
+        enu_to_ecef(lat[i], lon[i], v * np.sin(heading[i]), v * np.cos(heading[i]), climb, vel[i])
+
+
+@njit(cache=True)
+def orbit_advance_kernel(rows, t, lat, lon, alt, heading, pos, vel, c_lat, c_lon, radius, speed, direction,
+                         phase0, orb_alt):  # pragma: no cover - compiled
+    """Place orbit rows at time ``t`` (see :func:`amdsim.movers.orbit.orbit_position`)."""
+    for k in range(rows.shape[0]):
+        i = rows[k]
+        theta = phase0[i] + direction[i] * speed[i] / radius[i] * t
+        la, lo = gc_destination(c_lat[i], c_lon[i], theta, radius[i])
+        course = theta + direction[i] * np.pi / 2
+        course = (course + np.pi) % (2 * np.pi) - np.pi
+        lat[i], lon[i], alt[i], heading[i] = la, lo, orb_alt[i], course
+        geodetic_to_ecef(la, lo, orb_alt[i], pos[i])
+        enu_to_ecef(la, lo, speed[i] * np.sin(course), speed[i] * np.cos(course), 0.0, vel[i])

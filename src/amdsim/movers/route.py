@@ -12,7 +12,6 @@ import numpy as np
 from amdsim.movers.kernels import route_distance_to_go, route_kernel
 
 
-
 def route_step(lat, lon, wp_index, speed, dt, wp_offset, wp_count, wp_lat, wp_lon, loop,
                home_lat=None, home_lon=None, home_mask=None):
     """Advance route followers by ``dt`` seconds.

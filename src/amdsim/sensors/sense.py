@@ -18,7 +18,7 @@ from amdsim.engine.state import World
 from amdsim.geo import enu_basis
 from amdsim.scenario.compile import CompiledScenario
 from amdsim.sensors.evaluate import RadarParams, evaluate_pairs
-from amdsim.sensors.measurement import false_alarms_draw, rae2ecef_with_cov
+from amdsim.sensors.measurement import false_alarms_draw, pairs2rae, rae2ecef_with_cov
 
 #: Aspect classes: nose within 45 deg of the target's velocity towards the radar, tail within 45 deg away.
 COS_45 = np.cos(np.pi / 4)
@@ -106,7 +106,7 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
         tpos = w.pos[targets]
         rcs = aspect_rcs(cs, targets, spos, tpos, w.vel[targets])
         ev = evaluate_pairs(spos, tpos, rcs, params, cs.k_factor, az_offset=heading,
-                            radar_geodetic=(lat, lon, salt), target_alt=w.alt[targets])
+                            radar_geodetic=(lat, lon, salt), target_alt=w.alt[targets], with_angles=False)
         visible = ev.visible
         if terrain is not None and visible.any():
             visible = visible & ~terrain(spos, tpos, visible)
@@ -114,7 +114,8 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
         hit = visible & (draw < ev.pd)
         si, ti = np.nonzero(hit)
         if si.size:
-            det = _measure(t, due[si], targets[ti], ev.range[si, ti], ev.azimuth[si, ti], ev.elevation[si, ti],
+            true = pairs2rae(tpos[ti], spos[si], basis[si])       # angles for detected pairs only
+            det = _measure(t, due[si], targets[ti], true.range, true.azimuth, true.elevation,
                            ev.snr_db[si, ti], basis[si], spos[si], s, streams)
     fa = _false_alarms(t, due, basis, spos, heading, s, streams)
     return _concat(det, fa) if fa.n else det
