@@ -125,7 +125,7 @@ def fly_interceptors(w: World, cs: CompiledScenario, pictures: list[Picture], bo
     it = cs.itypes
     sh = cs.shooters
     shots = w.icpt_shot[rows]
-    shooter = np.array([book.shooter[k] for k in shots.tolist()], np.int64)
+    shooter = np.asarray(book.shooter, np.int64)[shots]
     ty = sh.itype[shooter]
     tgt = w.icpt_target[rows]
     # a target that is already gone: the interceptor self-destructs
@@ -230,12 +230,19 @@ def _close_shot(book: EngagementBook, shot: int) -> None:
 
 
 def _aim_offsets(w: World, rows: np.ndarray, pictures: list[Picture], book: EngagementBook) -> np.ndarray:
-    """Perceived minus true target position for each interceptor (zero if the track is gone)."""
+    """Perceived minus true target position for each interceptor (zero where the track is gone)."""
     off = np.zeros((rows.size, 3))
-    for i, row in enumerate(rows.tolist()):
-        shot = int(w.icpt_shot[row])
-        pic = pictures[book.force[shot]]
-        hit = np.flatnonzero(pic.track_id == w.icpt_track[row])
-        if hit.size:
-            off[i] = pic.pos[hit[0]] - w.pos[w.icpt_target[row]]
+    forces = np.asarray(book.force, np.int64)[w.icpt_shot[rows]]
+    for f in np.unique(forces).tolist():
+        pic = pictures[f]
+        sel = np.flatnonzero(forces == f)
+        if pic.n == 0:
+            continue
+        order = np.argsort(pic.track_id, kind="stable")
+        ids = pic.track_id[order]
+        want = w.icpt_track[rows[sel]]
+        k = np.clip(np.searchsorted(ids, want), 0, ids.size - 1)
+        found = ids[k] == want
+        idx = order[k[found]]
+        off[sel[found]] = pic.pos[idx] - w.pos[w.icpt_target[rows[sel[found]]]]
     return off

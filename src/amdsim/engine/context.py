@@ -60,6 +60,7 @@ class Replication:
         self._active_before = self.world.is_active.copy()
         self._next_decision = 0.0
         self.fighter_state: dict[int, int] = {}
+        self._fighter_cycle = 0
         self.last_pictures: list[Picture] = [Picture.empty(f, 0.0) for f in range(len(cs.force_names))]
         self.recorder.record_states(self.world)
         from amdsim.c2.strike import apply_strikes, plan_strikes
@@ -71,6 +72,11 @@ class Replication:
         w = self.world
         return (self.world.t + 1e-9 >= self._next_decision or self.recorder.due(w.t)
                 or w.t + 1e-9 >= self.link.next_publish or bool(self.book.status_inflight_any()))
+
+    def fighters_due(self) -> bool:
+        """Fighter vectoring runs on every third C2 cycle (intercept geometry changes slowly)."""
+        self._fighter_cycle = (self._fighter_cycle + 1) % 3
+        return self.cs.shooters.is_fighter.any() and self._fighter_cycle == 1
 
     def c2_due(self) -> bool:
         """True once per C2 decision cycle."""

@@ -31,7 +31,8 @@ def step(r: Replication) -> None:
     pictures = r.last_pictures
     if r.c2_due():
         orders = decide(w, cs, pictures, r.book, r.coord, r.solver)             # c2
-        vector_fighters(w, cs, pictures, r.book, r.fighter_state)
+        if r.fighters_due():
+            vector_fighters(w, cs, pictures, r.book, r.fighter_state)
         place_orders(w, cs, orders, r.book, r.launches, r.log, r.coord, pictures, r.streams)  # engage
     launch_due(w, cs, r.book, r.launches, r.log, r.coord, pictures)
     fly_interceptors(w, cs, pictures, r.book, r.streams, r.log, dt)
