@@ -65,11 +65,15 @@ def parse_scenario_text(data: bytes | str, file: str = "<scenario>") -> dict:
             raise InputError(Problem(file, "", "file is empty: expected a YAML mapping with the scenario fields"))
         _check_node_budget(node, file)
         raw = yaml.safe_load(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has a position, not a mark
+        raise InputError(Problem(file, f"character {exc.position + 1}",
+                                 f"not valid YAML: character {exc.character!r} is not allowed in YAML text "
+                                 "(expected printable text)")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         msg = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(Problem(file, where, f"not valid YAML: {msg}")) from None
+        raise InputError(Problem(file, where, f"not valid YAML: {msg} (expected well-formed YAML)")) from None
     except RecursionError:
         raise InputError(Problem(file, "", f"YAML nested too deeply (limit {MAX_DEPTH} levels)")) from None
     if not isinstance(raw, dict):
@@ -94,6 +98,8 @@ def _check_node_budget(root: yaml.Node, file: str) -> None:
         elif isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 children.extend((k, v))
+            if not done:
+                _check_duplicate_keys(node, file)
         if not done:
             sizes[key] = -1  # in progress
             stack.append((node, depth, True))
@@ -104,6 +110,20 @@ def _check_node_budget(root: yaml.Node, file: str) -> None:
             if total > MAX_EXPANDED_NODES:
                 raise InputError(Problem(
                     file, "", f"YAML expands to more than {MAX_EXPANDED_NODES} nodes (aliases/anchors): refused"))
+
+
+def _check_duplicate_keys(node: yaml.MappingNode, file: str) -> None:
+    """Refuse a mapping that repeats a key: YAML would silently keep the last value only."""
+    first: dict[str, yaml.Node] = {}
+    for k, _ in node.value:
+        if not isinstance(k, yaml.ScalarNode) or k.value == "<<":
+            continue
+        if k.value in first:
+            m, m0 = k.start_mark, first[k.value].start_mark
+            raise InputError(Problem(
+                file, f"line {m.line + 1}, column {m.column + 1}",
+                f"duplicate key {k.value[:60]!r} (first given at line {m0.line + 1}): expected each key once"))
+        first[k.value] = k
 
 
 def scenario_from_dict(raw: dict, file: str = "<scenario>") -> Scenario:
@@ -151,5 +171,5 @@ def format_field_path(loc: tuple) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + (str(part) if part != "" else "''")
     return out

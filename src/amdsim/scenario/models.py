@@ -13,6 +13,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+#: Fastest a mover may be given (m/s); the engine's run-time sanity check stops a run above it
+#: (``amdsim.engine.sanity.MAX_SPEED``), so scenarios asking for more are refused at load time.
+MAX_SPEED_MPS = 12_000.0
+#: Largest centripetal acceleration of an orbit (m/s^2, about 10 g): v^2 / r above it is no orbit.
+MAX_ORBIT_ACCEL_MPS2 = 100.0
+
 Lat = Annotated[float, Field(ge=-90.0, le=90.0, description="Geodetic latitude (degrees, WGS84).")]
 Lon = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude (degrees, east positive).")]
 NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
@@ -33,7 +39,7 @@ class Position(Strict):
 
     lat_deg: Lat
     lon_deg: Lon
-    alt_m: float = Field(0.0, ge=-500.0, le=2.0e6, description="Height above the WGS84 ellipsoid (m).")
+    alt_m: float = Field(0.0, ge=-500.0, le=30_000.0, description="Height above the WGS84 ellipsoid (m).")
 
 
 class Waypoint(Strict):
@@ -48,8 +54,8 @@ class Waypoint(Strict):
 class Route(Strict):
     """Great-circle legs between waypoints flown at constant speed."""
 
-    speed_mps: Pos = Field(description="Ground speed along the route (m/s).")
-    alt_m: NonNeg = Field(0.0, description="Height above the surface (m); 0 for ships and ground vehicles.")
+    speed_mps: Pos = Field(le=MAX_SPEED_MPS, description="Ground speed along the route (m/s).")
+    alt_m: NonNeg = Field(0.0, le=30_000.0, description="Height above the surface (m); 0 for ships and ground vehicles.")
     waypoints: list[Waypoint] = Field(min_length=1, description="Points visited in order after the start.")
     loop: bool = Field(False, description="Return to the first waypoint and repeat.")
 
@@ -59,9 +65,17 @@ class Orbit(Strict):
 
     center: Position
     radius_m: Pos = Field(description="Orbit radius (m).")
-    speed_mps: Pos = Field(description="True airspeed on the orbit (m/s).")
-    alt_m: Pos = Field(description="Orbit altitude above the ellipsoid (m).")
+    speed_mps: Pos = Field(le=MAX_SPEED_MPS, description="True airspeed on the orbit (m/s).")
+    alt_m: Pos = Field(le=100_000.0, description="Orbit altitude above the ellipsoid (m).")
     clockwise: bool = True
+
+    @model_validator(mode="after")
+    def _turn_rate(self):
+        accel = self.speed_mps**2 / self.radius_m
+        if not accel <= MAX_ORBIT_ACCEL_MPS2:
+            raise ValueError(f"speed_mps^2 / radius_m = {accel:.3g} m/s^2: expected at most {MAX_ORBIT_ACCEL_MPS2:g} "
+                             f"m/s^2 (radius_m of at least {self.speed_mps**2 / MAX_ORBIT_ACCEL_MPS2:.0f} m at this speed)")
+        return self
 
 
 class Force(Strict):
@@ -77,8 +91,8 @@ class Asset(Strict):
     force: Ident
     position: Position
     route: Route | None = Field(None, description="If given, the asset moves from position along it.")
-    value: Pos = Field(1.0, description="Relative value used by threat evaluation (dimensionless).")
-    radius_m: Pos = Field(1000.0, description="A threat impacting within this distance damages the asset (m).")
+    value: Pos = Field(1.0, le=1.0e6, description="Relative value used by threat evaluation (dimensionless).")
+    radius_m: Pos = Field(1000.0, ge=1.0, le=100_000.0, description="A threat impacting within this distance damages the asset (m).")
 
 
 class Salvo(Strict):
@@ -201,7 +215,7 @@ class RadarSpec(Strict):
     pfa: Prob = Field(1e-6, description="False-alarm probability per resolution cell.")
     swerling: Literal[0, 1, 3] = Field(1, description="Swerling target fluctuation case.")
     n_pulses: int = Field(1, ge=1, le=1000, description="Pulses integrated non-coherently.")
-    revisit_s: Pos = Field(5.0, description="Scan revisit interval (s).")
+    revisit_s: Pos = Field(5.0, le=3600.0, description="Scan revisit interval (s).")
     az_center_deg: float = Field(0.0, ge=-360.0, le=360.0, description="Field-of-regard centre azimuth (deg, from north; relative to heading on aircraft).")
     az_width_deg: float = Field(360.0, gt=0.0, le=360.0, description="Field-of-regard width (deg).")
     el_min_deg: float = Field(-10.0, ge=-90.0, le=90.0)
@@ -260,6 +274,10 @@ class InterceptorType(Strict):
             raise ValueError("min_range_m must be below max_range_m")
         if self.min_alt_m >= self.max_alt_m:
             raise ValueError("min_alt_m must be below max_alt_m")
+        burnout = self.launch_speed_mps + self.boost_accel_mps2 * self.boost_time_s
+        if not burnout <= MAX_SPEED_MPS:
+            raise ValueError(f"launch_speed_mps + boost_accel_mps2 * boost_time_s = {burnout:.3g} m/s: expected at "
+                             f"most {MAX_SPEED_MPS:.0f} m/s")
         return self
 
 
@@ -268,7 +286,7 @@ class Doctrine(Strict):
 
     mode: Literal["shoot_look_shoot", "shoot_shoot_look", "salvo"] = "shoot_look_shoot"
     salvo_size: int = Field(1, ge=1, le=8, description="Interceptors per engagement (salvo mode and first shot).")
-    reserve: int = Field(0, ge=0, description="Interceptors kept in reserve for ballistic threats.")
+    reserve: int = Field(0, ge=0, le=10_000, description="Interceptors kept in reserve for ballistic threats.")
     weapons_free: bool = Field(True, description="Weapons free (engage any hostile) or tight (ballistic/confirmed only).")
 
 
@@ -297,7 +315,7 @@ class Fighters(Strict):
     orbit: Orbit
     missiles: int = Field(4, ge=0, le=16, description="Air-to-air missiles per aircraft.")
     interceptor: Ident = Field(description="Air-to-air missile type id.")
-    dash_speed_mps: Pos = Field(300.0, description="Speed when vectored to intercept (m/s).")
+    dash_speed_mps: Pos = Field(300.0, le=MAX_SPEED_MPS, description="Speed when vectored to intercept (m/s).")
     endurance_s: Pos = Field(7200.0, description="Time on patrol before fuel runs out (s).")
     radar: RadarSpec = Field(default_factory=lambda: RadarSpec(ref_range_m=120_000.0, max_range_m=160_000.0,
                                                                az_width_deg=120.0, revisit_s=2.0))

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from amdsim.errors import Problem
-from amdsim.scenario.models import Scenario
+from amdsim.scenario.models import MAX_SPEED_MPS, Scenario
+
+#: Shortest and longest ground range of a ballistic flight (m): below, launch and aim coincide for
+#: the Kepler solution; above (near antipodal aim points) the plane of flight is undefined.
+MIN_BALLISTIC_RANGE_M = 5_000.0
+MAX_BALLISTIC_RANGE_M = 16_000_000.0
 
 
 def check_references(sc: Scenario, file: str) -> list[Problem]:
@@ -69,4 +76,44 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
     for i, r in enumerate(sc.radars):
         if r.radar.el_min_deg >= r.radar.el_max_deg:
             bad(f"radars[{i}].radar.el_min_deg", "must be below el_max_deg")
+    problems.extend(check_ballistic_geometry(sc, file))
+    return problems
+
+
+def check_ballistic_geometry(sc: Scenario, file: str) -> list[Problem]:
+    """Each ballistic missile must have a Kepler solution: launch and aim apart, not antipodal,
+    and a finite burnout speed below the engine's physical limit."""
+    from amdsim.geo import EARTH_MEAN_RADIUS, EARTH_MU, geodetic2ecef
+    from amdsim.movers.ballistic import burnout_state
+
+    sites = {s.id: s.position for s in sc.launch_sites}
+    assets = {a.id: a.position for a in sc.assets}
+    problems: list[Problem] = []
+    deg = np.pi / 180.0
+    for i, bm in enumerate(sc.ballistic_missiles):
+        p0 = sites.get(bm.site) if bm.site is not None else bm.launch_position
+        pt = assets.get(bm.aim) if bm.aim is not None else bm.aim_position
+        if p0 is None or pt is None:
+            continue  # the dangling reference is reported already
+        path = f"ballistic_missiles[{i}].{'aim' if bm.aim is not None else 'aim_position'}"
+        r0 = geodetic2ecef(p0.lat_deg * deg, p0.lon_deg * deg, p0.alt_m)
+        r0 = r0 * (1.0 + bm.burnout_alt_m / np.linalg.norm(r0))
+        rt = geodetic2ecef(pt.lat_deg * deg, pt.lon_deg * deg, pt.alt_m)
+        cos_psi = np.dot(r0, rt) / (np.linalg.norm(r0) * np.linalg.norm(rt))
+        ground_range = float(np.arccos(np.clip(cos_psi, -1.0, 1.0))) * EARTH_MEAN_RADIUS
+        if ground_range < MIN_BALLISTIC_RANGE_M:
+            problems.append(Problem(file, path, f"aim point is {ground_range:.0f} m from the launch point; expected "
+                                                f"at least {MIN_BALLISTIC_RANGE_M:.0f} m for a ballistic flight"))
+            continue
+        if ground_range > MAX_BALLISTIC_RANGE_M:
+            problems.append(Problem(file, path, f"aim point is {ground_range / 1e3:.0f} km from the launch point; "
+                                                f"expected at most {MAX_BALLISTIC_RANGE_M / 1e3:.0f} km"))
+            continue
+        with np.errstate(all="ignore"):
+            _, vel = burnout_state(r0, rt, bm.trajectory, bm.loft_deg * deg, EARTH_MU)
+        speed = float(np.linalg.norm(vel))
+        if not np.isfinite(speed) or speed > MAX_SPEED_MPS:
+            problems.append(Problem(file, path, f"no ballistic trajectory ({bm.trajectory}) reaches this aim point "
+                                                f"with a burnout speed below {MAX_SPEED_MPS:.0f} m/s (expected a "
+                                                "reachable aim point: check aim altitude and burnout_alt_m)"))
     return problems
