@@ -165,7 +165,8 @@ def fly_interceptors(w: World, cs: CompiledScenario, pictures: list[Picture], bo
     done = np.flatnonzero((status == CPA) | (status == EXPIRED) | lost)
     if done.size == 0:
         return
-    pk_all = kill_probability(np.nan_to_num(miss, nan=1e9), it.pk_max[ty], it.lethal_radius[ty])
+    pk_all = kill_probability(np.nan_to_num(miss, nan=1e9), it.pk_max[ty], it.lethal_radius[ty]) * \
+        cs.movers.vulnerability[tgt]
     draws = streams.kill.random(done.size)
     for n_done, i in enumerate(done.tolist()):
         row = int(rows[i])

@@ -35,6 +35,7 @@ class MoverTable:
     rcs: np.ndarray           # (N,) mean RCS seen nose-on (m^2)
     rcs_side: np.ndarray      # (N,) mean RCS seen from the side (m^2)
     rcs_tail: np.ndarray      # (N,) mean RCS seen from behind (m^2)
+    vulnerability: np.ndarray  # (N,) multiplier on interceptor Pk against this mover
     pos0: np.ndarray          # (N,3) ECEF position at start/launch (m)
     vel0: np.ndarray          # (N,3) ECEF velocity at start/launch (m/s)
     # route following (ROUTE), flat waypoint table
@@ -241,6 +242,8 @@ class _Rows:
             behavior=col("behavior", np.int8), t_launch=col("t_launch", float), rcs=col("rcs", float),
             rcs_side=np.array([r.get("rcs_side") or r.get("rcs", 1.0) for r in self.rows], float),
             rcs_tail=np.array([r.get("rcs_tail") or r.get("rcs", 1.0) for r in self.rows], float),
+            vulnerability=np.array([1.0 if r.get("vulnerability") is None else r["vulnerability"] for r in self.rows],
+                                   float),
             pos0=col("pos0", float), vel0=col("vel0", float), wp_offset=col("wp_offset", np.int32),
             wp_count=col("wp_count", np.int32), wp_lat=np.array(self.wp_lat, float),
             wp_lon=np.array(self.wp_lon, float), wp_agl=np.array(self.wp_agl, float),
@@ -361,7 +364,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         for i, t_l in enumerate(cm.launch_times()):
             off, cnt = rows.add_route(wps)
             rows.add(name=f"{cm.id}.{i + 1}", kind=MoverKind.CRUISE_MISSILE, force=forces[cm.force], parent=parent,
-                     type_name=cm.id, behavior=Behavior.ROUTE, t_launch=t_l, rcs=cm.rcs_m2, rcs_side=cm.rcs_side_m2, rcs_tail=cm.rcs_tail_m2,
+                     type_name=cm.id, behavior=Behavior.ROUTE, t_launch=t_l, vulnerability=cm.vulnerability, rcs=cm.rcs_m2, rcs_side=cm.rcs_side_m2, rcs_tail=cm.rcs_tail_m2,
                      pos0=_ecef(p), wp_offset=off, wp_count=cnt, speed=cm.speed_mps, agl=cm.cruise_alt_m,
                      home_on=asset_row[cm.target] if tgt.route is not None else -1,
                      aim_asset=asset_row[cm.target], term_kind=TERMINAL_CODES[cm.terminal.kind],
@@ -378,7 +381,8 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         pos, vel = burnout_state(r0, rt, bm.trajectory, bm.loft_deg * DEG, EARTH_MU)
         for i, t_l in enumerate(bm.launch_times()):
             rows.add(name=f"{bm.id}.{i + 1}", kind=MoverKind.BALLISTIC_MISSILE, force=forces[bm.force],
-                     parent=parent, type_name=bm.id, behavior=Behavior.BALLISTIC, t_launch=t_l, rcs=bm.rcs_m2, rcs_side=bm.rcs_side_m2, rcs_tail=bm.rcs_tail_m2,
+                     parent=parent, type_name=bm.id, behavior=Behavior.BALLISTIC, t_launch=t_l, vulnerability=0.8 if bm.vulnerability is None else bm.vulnerability,
+                     rcs=bm.rcs_m2, rcs_side=bm.rcs_side_m2, rcs_tail=bm.rcs_tail_m2,
                      pos0=tuple(pos), vel0=tuple(vel), impact_radius=float(np.linalg.norm(rt)),
                      ballistic_coeff=bm.ballistic_coeff_kg_m2 or np.inf,
                      aim_asset=asset_row.get(bm.aim, -1) if bm.aim else -1)
@@ -387,7 +391,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         for i, t_l in enumerate(ac.launch_times()):
             extra = _route_fields(rows, ac.route)
             rows.add(name=f"{ac.id}.{i + 1}", kind=MoverKind.AIRCRAFT, force=forces[ac.force], parent=parent,
-                     type_name=ac.id, t_launch=t_l, rcs=ac.rcs_m2, rcs_side=ac.rcs_side_m2, rcs_tail=ac.rcs_tail_m2, pos0=_ecef(p), **extra)
+                     type_name=ac.id, t_launch=t_l, vulnerability=ac.vulnerability, rcs=ac.rcs_m2, rcs_side=ac.rcs_side_m2, rcs_tail=ac.rcs_tail_m2, pos0=_ecef(p), **extra)
 
     # Interceptor pool: each shooter owns a contiguous block of rows, launched in order.
     for k, s in enumerate(shooters):

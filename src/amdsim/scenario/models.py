@@ -128,6 +128,7 @@ class ThreatCommon(Strict):
     rcs_m2: Pos = Field(0.1, description="Radar cross-section, mean (m^2), seen nose-on.")
     rcs_side_m2: Pos | None = Field(None, description="RCS seen from the side (m^2); default: rcs_m2.")
     rcs_tail_m2: Pos | None = Field(None, description="RCS seen from behind (m^2); default: rcs_m2.")
+    vulnerability: Prob | None = Field(None, description="Multiplier on the interceptor's kill probability against this threat type (default 1.0 for cruise missiles and aircraft, 0.8 for ballistic re-entry vehicles).")
 
     @field_validator("launch_times_s")
     @classmethod
