@@ -69,6 +69,8 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
         bad("cruise_missiles", f"{n_launches} threat launches in all; the limit is 20000")
     if n_rounds > 50_000:
         bad("batteries", f"{n_rounds} interceptors in all; the limit is 50000")
+    if sc.duration_s < sc.step_s:
+        bad("duration_s", f"must be at least step_s ({sc.step_s} s): expected one step or more")
     if sc.output_rate_s < sc.step_s:
         bad("output_rate_s", f"must be at least step_s ({sc.step_s} s)")
     if sc.duration_s / sc.step_s > 2_000_000:
