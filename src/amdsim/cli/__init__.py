@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "run",
     "scenario_cmds",
     "coverage",
+    "wta",
     "bench",
 )
 

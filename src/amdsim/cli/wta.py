@@ -1,0 +1,31 @@
+"""``amdsim wta``: solve a standalone weapon-target assignment instance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from amdsim.cli.app import app
+
+
+@app.command()
+def wta(
+    instance: Path = typer.Argument(..., help='Instance JSON: {"values": [V_j], "pk": [[p_ij per target] per weapon], "solver": optional}.'),
+    solver: str = typer.Option("", "--solver", help="exact, heuristic, greedy or auto; overrides the file's \"solver\"."),
+) -> None:
+    """Solve a static weapon-target assignment (Manne's form); prints the result as JSON on stdout.
+
+    Output: {"assignment": [target index per weapon, -1 unassigned], "objective": expected surviving
+    value, "solver": ..., "optimal": true/false, "seconds": ...}.
+    """
+    import json
+
+    from amdsim.c2.wta import SOLVERS, wta_load, wta_solve
+    from amdsim.errors import InputError, Problem
+
+    if solver and solver not in SOLVERS:
+        raise InputError(Problem("--solver", "", f"expected one of {', '.join(SOLVERS)}, got {solver!r}"))
+    values, pk, file_solver = wta_load(instance)
+    res = wta_solve(values, pk, solver or file_solver)
+    typer.echo(json.dumps(res.to_dict()))
