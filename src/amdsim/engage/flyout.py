@@ -96,6 +96,12 @@ def pn_flyout(pm, vm, tof, tgt0, tgt1, aim_off, nav_gain, max_accel, boost_accel
             else:
                 ax, ay, az = rx, ry, rz
             ar = np.sqrt(ax * ax + ay * ay + az * az)
+            sp = np.sqrt(vm[i, 0] ** 2 + vm[i, 1] ** 2 + vm[i, 2] ** 2)
+            if not (ar > 0.0 and sp > 0.0):
+                # no guidance solution (aim point at zero range or not finite, or no velocity): leave a
+                # non-finite state that engine.sanity.check_world reports, naming the interceptor
+                vm[i, 0] = vm[i, 1] = vm[i, 2] = np.nan
+                break
             ox, oy, oz = _cross(ax, ay, az, wx, wy, wz)
             ox, oy, oz = ox / (ar * ar), oy / (ar * ar), oz / (ar * ar)
             vc = -(ax * wx + ay * wy + az * wz) / ar
@@ -105,7 +111,6 @@ def pn_flyout(pm, vm, tof, tgt0, tgt1, aim_off, nav_gain, max_accel, boost_accel
             r = np.sqrt(pm[i, 0] ** 2 + pm[i, 1] ** 2 + pm[i, 2] ** 2)
             g = EARTH_MU / (r * r * r)
             gx, gy, gz = -g * pm[i, 0], -g * pm[i, 1], -g * pm[i, 2]
-            sp = np.sqrt(vm[i, 0] ** 2 + vm[i, 1] ** 2 + vm[i, 2] ** 2)
             ux, uy, uz = vm[i, 0] / sp, vm[i, 1] / sp, vm[i, 2] / sp
             # compensate gravity normal to the velocity, keep the command normal to the velocity
             cmdx -= gx
