@@ -1,0 +1,241 @@
+"""Threat evaluation over tracks x defended assets: type, time to go, predicted miss, value, ranking.
+
+All positions ECEF (m), velocities ECEF (m/s), accelerations ECEF (m/s^2); Earth rotation neglected
+(docs/architecture.md). Kind codes are ``amdsim.kinds.MoverKind`` values (2 cruise missile,
+3 ballistic missile, 4 aircraft).
+
+Classification (notional, from kinematics only; first rule that applies):
+
+1. ballistic: height above 30 km (above any air-breather), or a measured acceleration within
+   0.25 g of local gravity (free flight) while faster than 600 m/s, or faster than 1500 m/s,
+   or faster than 600 m/s with a flight-path angle steeper than 20 deg;
+2. cruise missile: below 1500 m and faster than 150 m/s;
+3. aircraft: everything else.
+
+Predicted approach to each asset:
+- air-breathing (cruise, aircraft): straight line, closest point of approach
+  ``t_cpa = max(0, -r.v / |v|^2)``, miss ``|r + v t_cpa|`` (r from asset to track);
+- ballistic: gravity-only free flight (point-mass Earth, no drag) integrated with RK4 to the
+  ellipsoid surface; time to go is the impact time and the miss the distance from impact point to
+  the asset.
+
+Likelihood that the track threatens the asset (documented function of miss m against the asset
+radius R): ``L = 1`` for m <= R, ``L = exp(-((m - R) / R)^2 / 2)`` beyond (one radius outside the
+asset: 0.61, two radii: 0.14). Threat value of a (track, asset) pair = asset value x L; a track's
+threat value is its largest pair value, and tracks are ranked by it (ties: shorter time to go first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from amdsim.geo import EARTH_MU, G0, ecef2geodetic
+from amdsim.kinds import MoverKind
+
+CRUISE = int(MoverKind.CRUISE_MISSILE)
+BALLISTIC = int(MoverKind.BALLISTIC_MISSILE)
+AIRCRAFT = int(MoverKind.AIRCRAFT)
+
+
+@dataclass
+class ThreatList:
+    """Threat evaluation result for n tracks against m assets.
+
+    Attributes
+    ----------
+    kind : ndarray, shape (n,), int
+        Classified kind code per track.
+    time_to_go : ndarray, shape (n, m)
+        Time to closest approach or impact (s).
+    miss : ndarray, shape (n, m)
+        Predicted miss distance from the asset (m).
+    likelihood : ndarray, shape (n, m)
+        Likelihood the track threatens the asset, in [0, 1].
+    value : ndarray, shape (n, m)
+        Asset value x likelihood.
+    threat : ndarray, shape (n,)
+        Threat value of each track (its largest pair value).
+    asset : ndarray, shape (n,), int
+        Index of the asset most threatened by each track.
+    ranking : ndarray, shape (n,), int
+        Track indices from most to least threatening.
+    impact : ndarray, shape (n, 3)
+        Predicted impact point of ballistic tracks, ECEF (m); NaN for air-breathers.
+    """
+
+    kind: np.ndarray
+    time_to_go: np.ndarray
+    miss: np.ndarray
+    likelihood: np.ndarray
+    value: np.ndarray
+    threat: np.ndarray
+    asset: np.ndarray
+    ranking: np.ndarray
+    impact: np.ndarray
+
+
+def gravity_ecef(pos):
+    """Point-mass gravity ``-mu r / |r|^3`` (m/s^2) at ECEF positions of shape (..., 3)."""
+    r = np.linalg.norm(pos, axis=-1, keepdims=True)
+    return -EARTH_MU * pos / r**3
+
+
+def threat_classify(pos, vel, acc=None):
+    """Classify tracks as ballistic, cruise missile or aircraft from kinematics (rules in module docstring).
+
+    Parameters
+    ----------
+    pos : ndarray, shape (n, 3)
+        Track positions, ECEF (m).
+    vel : ndarray, shape (n, 3)
+        Track velocities, ECEF (m/s).
+    acc : ndarray, shape (n, 3), optional
+        Track accelerations, ECEF (m/s^2); without it the free-flight test is skipped.
+
+    Returns
+    -------
+    ndarray, shape (n,), int64
+        MoverKind codes.
+    """
+    pos = np.asarray(pos, dtype=np.float64).reshape(-1, 3)
+    vel = np.asarray(vel, dtype=np.float64).reshape(-1, 3)
+    _, _, alt = ecef2geodetic(pos)
+    speed = np.linalg.norm(vel, axis=1)
+    up = pos / np.linalg.norm(pos, axis=1, keepdims=True)
+    climb = np.einsum("ij,ij->i", vel, up)
+    gamma = np.arcsin(np.clip(climb / np.maximum(speed, 1e-9), -1.0, 1.0))  # flight-path angle
+    free = np.zeros(pos.shape[0], bool)
+    if acc is not None:
+        acc = np.asarray(acc, dtype=np.float64).reshape(-1, 3)
+        free = np.linalg.norm(acc - gravity_ecef(pos), axis=1) < 0.25 * G0
+    ballistic = ((alt > 30e3) | (free & (speed > 600.0)) | (speed > 1500.0)
+                 | ((speed > 600.0) & (np.abs(gamma) > np.radians(20.0))))
+    cruise = ~ballistic & (alt < 1500.0) & (speed > 150.0)
+    return np.where(ballistic, BALLISTIC, np.where(cruise, CRUISE, AIRCRAFT)).astype(np.int64)
+
+
+def ballistic_impact(pos, vel, max_time=3600.0, n_steps=400):
+    """Gravity-only impact prediction: free flight under point-mass gravity to the WGS84 surface.
+
+    RK4 on all tracks at once with a per-track step chosen from the flat-earth time of fall
+    (``h + vz t - g t^2 / 2 = 0``, times 1.5), the surface crossing found by linear interpolation
+    of height within the last step.
+
+    Parameters
+    ----------
+    pos : ndarray, shape (n, 3)
+        Positions, ECEF (m).
+    vel : ndarray, shape (n, 3)
+        Velocities, ECEF (m/s).
+    max_time : float
+        Longest prediction (s).
+    n_steps : int
+        RK4 steps per track.
+
+    Returns
+    -------
+    t_impact : ndarray, shape (n,)
+        Time to impact (s); NaN when no impact within ``max_time``.
+    impact : ndarray, shape (n, 3)
+        Impact point, ECEF (m); NaN where ``t_impact`` is NaN.
+    """
+    x = np.asarray(pos, dtype=np.float64).reshape(-1, 3).copy()
+    v = np.asarray(vel, dtype=np.float64).reshape(-1, 3).copy()
+    n = x.shape[0]
+    _, _, h = ecef2geodetic(x)
+    up = x / np.linalg.norm(x, axis=1, keepdims=True)
+    vz = np.einsum("ij,ij->i", v, up)
+    t_fall = (vz + np.sqrt(vz * vz + 2.0 * G0 * np.maximum(h, 0.0))) / G0
+    dt = (np.minimum(1.5 * t_fall + 1.0, max_time) / n_steps)[:, None]
+    t_imp = np.full(n, np.nan)
+    imp = np.full((n, 3), np.nan)
+    done = h <= 0.0
+    t_imp[done] = 0.0
+    imp[done] = x[done]
+    for k in range(n_steps):  # time steps, each over all tracks
+        k1x, k1v = v, gravity_ecef(x)
+        k2x, k2v = v + 0.5 * dt * k1v, gravity_ecef(x + 0.5 * dt * k1x)
+        k3x, k3v = v + 0.5 * dt * k2v, gravity_ecef(x + 0.5 * dt * k2x)
+        k4x, k4v = v + dt * k3v, gravity_ecef(x + dt * k3x)
+        xn = x + dt / 6.0 * (k1x + 2 * k2x + 2 * k3x + k4x)
+        vn = v + dt / 6.0 * (k1v + 2 * k2v + 2 * k3v + k4v)
+        _, _, hn = ecef2geodetic(xn)
+        hit = ~done & (hn <= 0.0)
+        if np.any(hit):
+            f = (h / np.where(h - hn != 0.0, h - hn, 1.0))[hit]
+            t_imp[hit] = (k + f) * dt[hit, 0]
+            imp[hit] = x[hit] + f[:, None] * (xn[hit] - x[hit])
+            done |= hit
+        if np.all(done):
+            break
+        x, v, h = xn, vn, hn
+    return t_imp, imp
+
+
+def threat_likelihood(miss, radius):
+    """Likelihood that a track with predicted miss ``miss`` threatens an asset of radius ``radius``.
+
+    ``1`` inside the radius, ``exp(-((miss - R) / R)^2 / 2)`` outside; both in metres, broadcasting.
+    """
+    r = np.maximum(np.asarray(radius, dtype=np.float64), 1.0)
+    out = np.maximum(np.asarray(miss, dtype=np.float64) - r, 0.0) / r
+    return np.where(np.isfinite(out), np.exp(-0.5 * out * out), 0.0)
+
+
+def threat_evaluate(pos, vel, asset_pos, asset_value, asset_radius, acc=None, kind=None):
+    """Classify, predict the approach to each asset, value and rank the tracks.
+
+    Parameters
+    ----------
+    pos, vel : ndarray, shape (n, 3)
+        Track positions (m) and velocities (m/s), ECEF.
+    asset_pos : ndarray, shape (m, 3)
+        Defended asset positions, ECEF (m).
+    asset_value : ndarray, shape (m,)
+        Asset values (any consistent unit).
+    asset_radius : ndarray, shape (m,)
+        Asset radii (m).
+    acc : ndarray, shape (n, 3), optional
+        Track accelerations (m/s^2) for the free-flight test.
+    kind : ndarray, shape (n,), optional
+        Known kind codes (skips the classification).
+
+    Returns
+    -------
+    ThreatList
+    """
+    pos = np.asarray(pos, dtype=np.float64).reshape(-1, 3)
+    vel = np.asarray(vel, dtype=np.float64).reshape(-1, 3)
+    ap = np.asarray(asset_pos, dtype=np.float64).reshape(-1, 3)
+    av = np.asarray(asset_value, dtype=np.float64).reshape(-1)
+    k = threat_classify(pos, vel, acc) if kind is None else np.asarray(kind, dtype=np.int64).reshape(-1)
+    # air-breathing: straight-line CPA
+    r = pos[:, None, :] - ap[None, :, :]  # (n, m, 3)
+    vv = np.einsum("ij,ij->i", vel, vel)[:, None]
+    t_cpa = np.maximum(0.0, -np.einsum("nmk,nk->nm", r, vel) / np.maximum(vv, 1e-12))
+    miss = np.linalg.norm(r + vel[:, None, :] * t_cpa[:, :, None], axis=-1)
+    ttg = t_cpa
+    # ballistic: gravity-only impact point
+    impact = np.full(pos.shape, np.nan)
+    is_b = k == BALLISTIC
+    if np.any(is_b):
+        t_imp, impact_b = ballistic_impact(pos[is_b], vel[is_b])
+        impact[is_b] = impact_b
+        ttg = ttg.copy()
+        ttg[is_b] = t_imp[:, None]
+        miss = miss.copy()
+        miss[is_b] = np.linalg.norm(impact_b[:, None, :] - ap[None, :, :], axis=-1)
+    like = threat_likelihood(miss, np.asarray(asset_radius, dtype=np.float64)[None, :])
+    value = av[None, :] * like
+    if ap.shape[0]:
+        asset = np.argmax(value, axis=1)
+        threat = value[np.arange(pos.shape[0]), asset]
+        ttg_best = ttg[np.arange(pos.shape[0]), asset]
+    else:
+        asset = np.full(pos.shape[0], -1)
+        threat = np.zeros(pos.shape[0])
+        ttg_best = np.zeros(pos.shape[0])
+    ranking = np.lexsort((np.nan_to_num(ttg_best, nan=np.inf), -threat))
+    return ThreatList(k, ttg, miss, like, value, threat, asset, ranking, impact)
