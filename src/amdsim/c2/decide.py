@@ -219,19 +219,12 @@ def engagement_pk(w: World, cs: CompiledScenario, shooters: np.ndarray, pic: Pic
     return pk, pip
 
 
-def greedy_assign(values: np.ndarray, pk: np.ndarray) -> np.ndarray:
-    """Maximum-marginal-return greedy: repeatedly give the weapon-target pair with the largest
-    reduction of expected surviving value. Returns the target index per weapon (-1 none)."""
-    n_w, _ = pk.shape
-    surv = values.astype(float).copy()
-    assignment = np.full(n_w, -1, np.int64)
-    free = np.ones(n_w, bool)
-    for _ in range(n_w):
-        gain = np.where(free[:, None], surv[None, :] * pk, -1.0)
-        k, j = np.unravel_index(np.argmax(gain), gain.shape)
-        if gain[k, j] <= 0:
-            break
-        assignment[k] = j
-        free[k] = False
-        surv[j] *= 1.0 - pk[k, j]
-    return assignment
+def wta_assigner(solver: str = "auto"):
+    """The weapon-target assignment used by :func:`decide`: Manne's static WTA (``c2/wta.py``),
+    exact up to ten weapons, heuristic beyond, or as the scenario's ``c2.wta_solver`` says."""
+    from amdsim.c2.wta import wta_solve
+
+    def assign(values: np.ndarray, pk: np.ndarray) -> np.ndarray:
+        return wta_solve(values, pk, solver).assignment
+
+    return assign

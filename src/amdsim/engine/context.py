@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from amdsim.c2.coordination import CoordinationChannel
-from amdsim.c2.decide import greedy_assign
+from amdsim.c2.decide import wta_assigner
 from amdsim.engage.book import EngagementBook
 from amdsim.engage.engage import LaunchQueue
 from amdsim.engine.rng import Streams
@@ -54,7 +54,7 @@ class Replication:
         self.launches = LaunchQueue()
         self.log = EventLog()
         self.recorder = Recorder(cs.output_rate, record_detections=record_detections)
-        self.solver = greedy_assign
+        self.solver = wta_assigner(cs.wta_solver)
         self.surface = None
         self.terrain = None
         self._active_before = self.world.is_active.copy()
