@@ -36,6 +36,16 @@ def main() -> None:
     except KeyboardInterrupt:
         print("amdsim: interrupted", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # output piped into a reader that stopped early (``| head``): not an error
+        sys.stderr.close()
+        sys.exit(141)
+    except OSError as exc:  # a file a command reads or writes outside amdsim's own checks
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"amdsim: input/output error on{where or ' a file'}: {exc.strerror or exc}", file=sys.stderr)
+        sys.exit(4)
+    except MemoryError:
+        print("amdsim: out of memory (the scenario or batch is too large for this machine)", file=sys.stderr)
+        sys.exit(1)
     except SystemExit:
         raise
     except Exception as exc:  # an amdsim bug, not the user's: say so, briefly

@@ -15,7 +15,7 @@ from amdsim.engine.step import step
 from amdsim.errors import SimulationError
 from amdsim.records import tables
 from amdsim.records.summary import build_summary
-from amdsim.records.writer import write_json_atomic, write_parquet_atomic
+from amdsim.records.writer import begin_run_folder, write_json_atomic, write_parquet_atomic
 from amdsim.scenario.compile import CompiledScenario
 
 
@@ -78,7 +78,7 @@ def run_replication(cs: CompiledScenario, replication: int = 0, out_dir: Path | 
 def write_run_folder(r: Replication, summary: dict, out: Path) -> None:
     """Write every table of the run folder atomically; summary.json last (its presence marks completion)."""
     cs = r.cs
-    out.mkdir(parents=True, exist_ok=True)
+    begin_run_folder(out)
     write_parquet_atomic(tables.movers_table(cs), out / "movers.parquet")
     write_parquet_atomic(tables.sensors_table(cs), out / "sensors.parquet")
     write_parquet_atomic(tables.events_table(cs, r.log), out / "events.parquet")

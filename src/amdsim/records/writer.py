@@ -6,6 +6,7 @@ table gives the same bytes (checked by the determinism tests).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -19,6 +20,23 @@ from amdsim.errors import OutputError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+
+
+def begin_run_folder(out: Path) -> None:
+    """Create the run folder ``out`` (and parents) for a new run, or raise :class:`OutputError`.
+
+    A ``summary.json`` left by an earlier run is removed first: it marks a folder complete, and
+    must not vouch for tables that this run is about to replace (if this run stops half way, the
+    folder has no summary and so does not look complete).
+    """
+    out = Path(out)
+    try:
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"cannot write the run folder {out}: it exists and is not a folder")
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "summary.json").unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the run folder {out}: {_reason(exc)}") from None
 
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
@@ -54,7 +72,7 @@ def _atomic(path: Path, write, binary: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write to {path.parent}: {_reason(exc)}") from None
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb" if binary else "w") as fh:
@@ -64,10 +82,23 @@ def _atomic(path: Path, write, binary: bool) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         _unlink(tmp)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {path}: {_reason(exc)}") from None
     except BaseException:
         _unlink(tmp)
         raise
+
+
+def _reason(exc: OSError) -> str:
+    """The operating system's reason, with a hint for the usual causes."""
+    hints = {errno.ENOSPC: " (the disk is full: free space or choose another --out)",
+             errno.EDQUOT: " (disk quota exceeded)",
+             errno.EROFS: " (read-only file system: choose another --out)",
+             errno.EACCES: " (permission denied: choose a folder you can write)",
+             errno.EPERM: " (operation not permitted: choose a folder you can write)",
+             errno.ENOTDIR: " (a part of the path is a file, not a folder)",
+             errno.ENOENT: " (a part of the path does not exist and cannot be created)"}
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return text + hints.get(exc.errno, "")
 
 
 def _unlink(p: str) -> None:
