@@ -402,7 +402,7 @@ def wta_greedy_mmr(values, pk) -> WTAResult:
     return WTAResult(a, wta_objective(v, p, a), "greedy", False, time.perf_counter() - t0)
 
 
-def wta_heuristic(values, pk, n_kicks: int = 200, kick_size: int = 3, seed: int = 0) -> WTAResult:
+def wta_heuristic(values, pk, n_kicks: int = 200, kick_size: int = 2, seed: int = 0) -> WTAResult:
     """MMR greedy, then local search (reassign one weapon, swap two) with iterated kicks.
 
     After the first local optimum, ``n_kicks`` times: move ``kick_size`` random weapons to random
@@ -635,3 +635,131 @@ def _relaxation_bound(v, p, iters):  # pragma: no cover - compiled
             for j in range(n_t + 1):
                 x[i, j] /= z
     return best
+
+
+def wta_lagrangian_bound(values, pk, upper: float | None = None, iters: int = 300) -> float:
+    """Lower bound on the optimal WTA objective by Lagrangian relaxation of the weapon constraints.
+
+    With prices lambda_i >= 0 on the weapons, ``L(lambda) = sum_j min_S [V_j prod_{i in S} (1 - p_ij)
+    + sum_{i in S} lambda_i] - sum_i lambda_i`` lets every target pick its own weapon set S and is
+    below the optimum for any lambda; its maximum equals the LP bound of the set-partitioning
+    (column) formulation of Ahuja, Kumar, Jha and Orlin (2007), sec. 5. Each target's subproblem is
+    solved exactly by a compiled depth-first search (weapon i is only worth adding while
+    ``V_j q p_ij > lambda_i``, q the current survival, which prunes it to a few weapons); lambda
+    starts at each weapon's marginal return in the heuristic solution and moves by subgradient steps
+    (Polyak step towards ``upper``).
+
+    Parameters
+    ----------
+    values : array_like, shape (n_targets,)
+    pk : array_like, shape (n_weapons, n_targets)
+    upper : float, optional
+        Objective of a known assignment (default: :func:`wta_heuristic`'s).
+    iters : int
+        Subgradient iterations.
+
+    Returns
+    -------
+    float
+        The best bound found (units of V).
+    """
+    v, p = wta_check(values, pk)
+    if p.size == 0:
+        return float(v.sum())
+    a = _iterated_local_search(v, p, _greedy_mmr(v, p), 200, 2, 0)
+    ub = _objective(v, p, a) if upper is None else float(upper)
+    lam = np.zeros(p.shape[0])
+    for i in range(p.shape[0]):  # marginal return of each weapon where it is (start prices)
+        if a[i] >= 0:
+            lam[i] = _surv_without(v, p, a, a[i], i) * p[i, a[i]]
+    return float(_lagrangian_bound(v, p, lam, ub, iters))
+
+
+@njit(cache=True)
+def _price_subproblem(vj, pj, lam, cand, lam_min, n_c, k, q, cost, best, cur, cur_n, best_sel):  # pragma: no cover
+    """Exact ``min_S vj prod_{i in S} (1 - p_i) + sum_{i in S} lambda_i`` over S within cand[k:].
+
+    Depth-first over candidates sorted by decreasing p. A subtree is cut when even the m most
+    effective remaining weapons at the cheapest remaining price (lam_min: suffix minima) cannot beat
+    the best value, and a weapon is only added while its marginal return ``vj q p_i`` exceeds its price.
+    """
+    val = vj * q + cost
+    if val < best[0]:
+        best[0] = val
+        best_sel[:] = False
+        for m in range(cur_n):
+            best_sel[cur[m]] = True
+    if k >= n_c:
+        return
+    lb = val
+    qq = q
+    for m in range(k, n_c):
+        qq *= 1.0 - pj[cand[m]]
+        b = vj * qq + cost + (m - k + 1) * lam_min[k]
+        if b < lb:
+            lb = b
+    if lb >= best[0]:
+        return
+    for m in range(k, n_c):
+        i = cand[m]
+        if vj * q * pj[i] > lam[i]:
+            cur[cur_n] = i
+            _price_subproblem(vj, pj, lam, cand, lam_min, n_c, m + 1, q * (1.0 - pj[i]), cost + lam[i], best,
+                              cur, cur_n + 1, best_sel)
+
+
+@njit(cache=True)
+def _lagrangian_bound(v, p, lam, ub, iters):  # pragma: no cover - compiled
+    n_w, n_t = p.shape
+    best_lb = 0.0
+    theta = 1.0
+    cand = np.empty(n_w, np.int64)
+    cur = np.empty(n_w, np.int64)
+    best = np.empty(1)
+    lam_min = np.empty(n_w + 1)
+    best_sel = np.zeros(n_w, np.bool_)
+    count = np.zeros(n_w)
+    since = 0
+    pj = np.empty(n_w)
+    for _ in range(iters):
+        total = -lam.sum()
+        count[:] = 0.0
+        for j in range(n_t):
+            n_c = 0
+            for i in range(n_w):
+                pj[i] = p[i, j]
+                if v[j] * p[i, j] > lam[i]:
+                    cand[n_c] = i
+                    n_c += 1
+            srt = np.argsort(-pj[cand[:n_c]])
+            cand[:n_c] = cand[:n_c][srt]
+            lam_min[n_c] = np.inf
+            for m in range(n_c - 1, -1, -1):
+                lam_min[m] = min(lam_min[m + 1], lam[cand[m]])
+            best[0] = v[j]
+            best_sel[:] = False
+            _price_subproblem(v[j], pj, lam, cand, lam_min, n_c, 0, 1.0, 0.0, best, cur, 0, best_sel)
+            total += best[0]
+            for i in range(n_w):
+                if best_sel[i]:
+                    count[i] += 1.0
+        if total > best_lb + 1e-12 * (1.0 + abs(best_lb)):
+            best_lb = total
+            since = 0
+        else:
+            since += 1
+            if since >= 25:
+                theta *= 0.5
+                since = 0
+        g2 = 0.0
+        for i in range(n_w):
+            g = count[i] - 1.0
+            if lam[i] <= 0.0 and g < 0.0:
+                g = 0.0
+            g2 += g * g
+        if g2 == 0.0 or theta < 1e-6:
+            break
+        step = theta * (ub - total) / g2
+        for i in range(n_w):
+            lam[i] = max(0.0, lam[i] + step * (count[i] - 1.0))
+    return best_lb
