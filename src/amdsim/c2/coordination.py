@@ -37,15 +37,7 @@ class CoordinationChannel:
     def announce(self, t: float, src: int, pos: np.ndarray, vel: np.ndarray, rng: np.random.Generator,
                  drop: float) -> None:
         """``src`` has just ordered a shot at the threat at ``pos``/``vel``: tell the allies."""
-        if not self.enabled:
-            return
-        for dst in range(self.side.size):
-            if dst != src and self.side[dst] == self.side[src]:
-                if drop > 0 and rng.random() < drop:
-                    continue
-                heapq.heappush(self._queue, (t + self.latency, self._serial, src, dst, t, pos.copy()[None],
-                                             vel.copy()[None], True))
-                self._serial += 1
+        self._send(t, src, pos[None], vel[None], True, rng, drop)
 
     def yields_to_ally(self, force: int, t_order: float, t: float, track_pos: np.ndarray,
                        window: float = 60.0) -> bool:
@@ -62,6 +54,10 @@ class CoordinationChannel:
     def report(self, t: float, src: int, pos: np.ndarray, vel: np.ndarray, rng: np.random.Generator,
                drop: float) -> None:
         """``src`` announces the tracks (positions/velocities) it has interceptors in the air against."""
+        self._send(t, src, pos, vel, False, rng, drop)
+
+    def _send(self, t, src, pos, vel, intent: bool, rng, drop: float) -> None:
+        """Queue a message to every ally of ``src``; each copy is lost with probability ``drop``."""
         if not self.enabled:
             return
         for dst in range(self.side.size):
@@ -69,7 +65,7 @@ class CoordinationChannel:
                 if drop > 0 and rng.random() < drop:
                     continue
                 heapq.heappush(self._queue, (t + self.latency, self._serial, src, dst, t, pos.copy(), vel.copy(),
-                                             False))
+                                             intent))
                 self._serial += 1
 
     def deliver(self, t: float) -> None:

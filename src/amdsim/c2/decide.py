@@ -154,6 +154,15 @@ def _flyout_distance(tau, v0, a, tb, k):
 
 
 @njit(cache=True)
+def _reach_gap(rel, vel, k, m, tau, v0, a, tb, drag):
+    """Distance from the interceptor's reach to the track at time ``tau`` (m); <= 0 means reachable."""
+    x = rel[k, m, 0] + vel[m, 0] * tau
+    y = rel[k, m, 1] + vel[m, 1] * tau
+    z = rel[k, m, 2] + vel[m, 2] * tau
+    return np.sqrt(x * x + y * y + z * z) - _flyout_distance(tau, v0, a, tb, drag)
+
+
+@njit(cache=True)
 def intercept_times(rel, vel, launch_speed, boost_accel, boost_time, drag_coeff, max_tof):  # pragma: no cover
     """(K,M) first time tau (s) at which the interceptor of shooter k can reach track m, inf if none
     within ``max_tof``: the first root of |rel + v tau| = d(tau), by a coarse scan then bisection.
@@ -165,24 +174,15 @@ def intercept_times(rel, vel, launch_speed, boost_accel, boost_time, drag_coeff,
     out = np.full((n_k, n_m), np.inf)
     n_scan = 32
     for k in range(n_k):
+        v0, a, tb, drag = launch_speed[k], boost_accel[k], boost_time[k], drag_coeff[k]
         for m in range(n_m):
             lo = 0.0
             for i in range(1, n_scan + 1):
                 hi = max_tof[k] * i / n_scan
-                x = rel[k, m, 0] + vel[m, 0] * hi
-                y = rel[k, m, 1] + vel[m, 1] * hi
-                z = rel[k, m, 2] + vel[m, 2] * hi
-                g = np.sqrt(x * x + y * y + z * z) - _flyout_distance(hi, launch_speed[k], boost_accel[k],
-                                                                       boost_time[k], drag_coeff[k])
-                if g <= 0.0:
+                if _reach_gap(rel, vel, k, m, hi, v0, a, tb, drag) <= 0.0:
                     for _ in range(30):
                         mid = 0.5 * (lo + hi)
-                        x = rel[k, m, 0] + vel[m, 0] * mid
-                        y = rel[k, m, 1] + vel[m, 1] * mid
-                        z = rel[k, m, 2] + vel[m, 2] * mid
-                        gm = np.sqrt(x * x + y * y + z * z) - _flyout_distance(mid, launch_speed[k], boost_accel[k],
-                                                                                boost_time[k], drag_coeff[k])
-                        if gm <= 0.0:
+                        if _reach_gap(rel, vel, k, m, mid, v0, a, tb, drag) <= 0.0:
                             hi = mid
                         else:
                             lo = mid
