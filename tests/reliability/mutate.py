@@ -198,8 +198,15 @@ def m_degenerate_geometry(raw, c) -> str:
     return "degenerate_geometry"
 
 
+def m_dem_path(raw, c) -> str:
+    """A terrain file that is missing, not a GeoTIFF, a folder or a device (found when the run starts)."""
+    raw.setdefault("earth", {})["dem_path"] = c.pick(["/nonexistent.tif", "/etc/hostname", "/proc", "/dev/null",
+                                                      "", str(BASES["small"]), "\x00.tif", "a" * 300])
+    return "bad_dem_path"
+
+
 STRUCTURED: list[Callable] = [m_weird_value, m_scale_number, m_delete_field, m_unknown_field, m_bad_reference,
-                              m_empty_list, m_duplicate_item, m_huge_count, m_degenerate_geometry]
+                              m_empty_list, m_duplicate_item, m_huge_count, m_degenerate_geometry, m_dem_path]
 
 
 def mutate_structured(raw: dict, c, n: int) -> list[str]:

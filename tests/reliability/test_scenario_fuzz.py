@@ -75,6 +75,9 @@ def assert_clean_outcome(load, raw_for_run: dict | None) -> str:
         except SimulationError as exc:
             assert exc.mover and math.isfinite(exc.time_s), exc.user_message()
             return "simulation_error"
+        except InputError as exc:  # a file the scenario names (the DEM) is read when the run starts
+            assert exc.problems and all(p.file and p.message for p in exc.problems), exc.user_message()
+            return "input_error_at_run"
         assert summary["run"]["complete"] is True
         return "ran"
 

@@ -353,6 +353,17 @@ class Earth(Strict):
     dem_path: str | None = Field(None, description="GeoTIFF digital elevation model for terrain masking (path relative to the scenario file).")
     sea_roughness_m: NonNeg = Field(0.3, le=10.0, description="RMS sea-surface height for the multipath roughness factor (m).")
 
+    @field_validator("dem_path")
+    @classmethod
+    def _plausible_path(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if "\x00" in v:
+            raise ValueError("contains a NUL character: expected a file path")
+        if len(v.encode()) > 4096 or any(len(part.encode()) > 255 for part in v.replace("\\", "/").split("/")):
+            raise ValueError("path too long (at most 4096 bytes, 255 per folder or file name): expected a file path")
+        return v
+
 
 class Scenario(Strict):
     """A whole exercise: forces, defended assets, threats, blue platforms and the C2 setup."""
