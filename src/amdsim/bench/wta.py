@@ -3,7 +3,7 @@
 Random instances (seeded): target values uniform in [1, 100], single-shot Pk uniform in [0.3, 0.9],
 every pair feasible (the hardest case for the search: nothing is pruned by infeasibility).
 
-Heuristic (MMR + local search + 200 kicks): time per solve (median of repeats, one core) and its gap
+Heuristic (MMR + local search + 1500 kicks of 3 weapons): time per solve (median of repeats, one core) and its gap
 ``(F_heuristic - LB) / F_heuristic`` against the Lagrangian lower bound (:func:`wta_lagrangian_bound`,
 given the best assignment found by a long run of kicks as its target). The gap against the bound is
 an upper bound on the gap against the optimum. Also reported: the gap of plain MMR greedy, and the
