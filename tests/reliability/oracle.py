@@ -48,11 +48,12 @@ def load_dict(raw: dict, file: str):
     return compile_scenario(sc, base_dir=None, scenario_hash=scenario_hash(raw))
 
 
-def short_run(raw: dict, file: str):
-    """Run a valid scenario for a few steps; returns the summary or raises SimulationError."""
+def short_run(raw: dict, file: str, out_dir=None):
+    """Run a valid scenario for a few steps (into ``out_dir`` if given); returns the summary or
+    raises SimulationError."""
     from amdsim.engine.run import run_replication
 
     step = raw.get("step_s", 1.0)
     raw = dict(raw, duration_s=min(20.0, 20 * step) if isinstance(step, int | float) and math.isfinite(step) else 20.0)
     cs = load_dict(raw, file)
-    return run_replication(cs, 0, None)
+    return run_replication(cs, 0, out_dir)

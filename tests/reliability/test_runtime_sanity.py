@@ -179,3 +179,24 @@ def demo_compiled_short():
     from amdsim.scenario import demo_path, load_compiled
 
     return load_compiled(demo_path())
+
+
+def test_cli_run_of_an_impossible_scenario_exits_3(tmp_path):
+    """No monkeypatch: cruise missiles launched from a site 20 km up must drop to 30 m in one step
+    (20 km/s). The real ``amdsim run`` stops with exit 3, names the missile and keeps partial results."""
+    import subprocess
+
+    import yaml
+
+    from tests.conftest import DATA
+
+    raw = yaml.safe_load((DATA / "small.yaml").read_text())
+    raw["launch_sites"][0]["position"]["alt_m"] = 20_000
+    raw["duration_s"] = 60
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(raw))
+    res = subprocess.run([sys.executable, "-m", "amdsim", "run", "s.yaml", "--out", "out", "--no-report"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 3, res.stderr
+    assert "amdsim: simulation error at t=10.000 s (mover cm.1): speed" in res.stderr
+    assert "Traceback" not in res.stderr
+    _check_partial_folder(tmp_path / "out", 10.0)

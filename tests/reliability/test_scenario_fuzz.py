@@ -74,12 +74,28 @@ def assert_clean_outcome(load, raw_for_run: dict | None) -> str:
             summary = short_run(raw_for_run, FILE)
         except SimulationError as exc:
             assert exc.mover and math.isfinite(exc.time_s), exc.user_message()
+            assert_partial_folder(raw_for_run)
             return "simulation_error"
         except InputError as exc:  # a file the scenario names (the DEM) is read when the run starts
             assert exc.problems and all(p.file and p.message for p in exc.problems), exc.user_message()
             return "input_error_at_run"
         assert summary["run"]["complete"] is True
         return "ran"
+
+
+def assert_partial_folder(raw: dict) -> None:
+    """Run again into a folder: the partial results are valid Parquet marked ``complete: false``."""
+    import json
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with pytest.raises(SimulationError):
+            short_run(raw, FILE, out_dir=Path(tmp))
+        for table in Path(tmp).glob("*.parquet"):
+            pq.read_table(table)
+        assert json.loads((Path(tmp) / "summary.json").read_text())["run"]["complete"] is False
 
 
 # ------------------------------------------------------------------------------------ in process
