@@ -29,7 +29,10 @@ Solvers
   one-target-per-weapon constraints (as tight as the set-partitioning LP), used to state the
   heuristic's optimality gap; :func:`wta_lower_bound`: the weaker continuous-relaxation bound.
 
-Measured gap (``amdsim bench wta``): see the benchmark module docstring.
+Measured (``amdsim bench --only wta``, one core, random V ~ U[1, 100], p ~ U[0.3, 0.9]): heuristic on
+100 x 100 in 21-38 ms per solve (machine load), gap to the Lagrangian lower bound mean 0.8 %, max
+1.0 % over 5 instances (MMR greedy alone: 2.7 %); on 20 instances of 10 x 10 it reaches the proven
+optimum every time. Exact 10 x 10: 1.2 ms per solve.
 """
 
 from __future__ import annotations
@@ -264,6 +267,19 @@ def _objective(v, p, a):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def _touch(v, p, a, s, s_wo, t, stack, n_stack, on_stack):  # pragma: no cover - compiled
+    """Refresh target t (if any) after a change and push it on the dirty stack; returns the stack size."""
+    if t < 0:
+        return n_stack
+    _refresh(v, p, a, s, s_wo, t)
+    if not on_stack[t]:
+        stack[n_stack] = t
+        n_stack += 1
+        on_stack[t] = True
+    return n_stack
+
+
+@njit(cache=True)
 def _descend_dirty(v, p, a, s, s_wo, stack, n_stack, on_stack, tol):  # pragma: no cover - compiled
     """Local search restricted to moves touching a changed ("dirty") target.
 
@@ -312,13 +328,8 @@ def _descend_dirty(v, p, a, s, s_wo, stack, n_stack, on_stack, tol):  # pragma: 
             a[bi] = a[bk]
             a[bk] = old
             touched0, touched1 = a[bi], old
-        for tt in (touched0, touched1):
-            if tt >= 0:
-                _refresh(v, p, a, s, s_wo, tt)
-                if not on_stack[tt]:
-                    stack[n_stack] = tt
-                    n_stack += 1
-                    on_stack[tt] = True
+        n_stack = _touch(v, p, a, s, s_wo, touched0, stack, n_stack, on_stack)
+        n_stack = _touch(v, p, a, s, s_wo, touched1, stack, n_stack, on_stack)
     return n_stack
 
 
@@ -354,13 +365,8 @@ def _iterated_local_search(v, p, a, n_kicks, kick_size, seed):  # pragma: no cov
                 continue
             old = cur[i]
             cur[i] = feas[np.random.randint(c)]
-            for tt in (old, cur[i]):
-                if tt >= 0:
-                    _refresh(v, p, cur, s, s_wo, tt)
-                    if not on_stack[tt]:
-                        stack[n_stack] = tt
-                        n_stack += 1
-                        on_stack[tt] = True
+            n_stack = _touch(v, p, cur, s, s_wo, old, stack, n_stack, on_stack)
+            n_stack = _touch(v, p, cur, s, s_wo, cur[i], stack, n_stack, on_stack)
         _descend_dirty(v, p, cur, s, s_wo, stack, n_stack, on_stack, tol)
         f = s.sum()
         if f <= best_f:
