@@ -151,6 +151,8 @@ def _problem_from_pydantic(file: str, err: dict[str, Any]) -> Problem:
     path = format_field_path(err.get("loc", ()))
     kind = err.get("type", "")
     msg = err.get("msg", "invalid value")
+    if kind == "value_error" and msg.startswith("Value error, "):  # our validators' own words
+        msg = msg[len("Value error, "):]
     if kind == "extra_forbidden":
         msg = "unknown field (check the spelling; `amdsim schema` lists the fields)"
     elif kind == "missing":
