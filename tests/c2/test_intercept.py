@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from amdsim.c2.intercept import Flyout, engagement_feasible, engagement_pk, flyout_distance, intercept_solve
+from amdsim.c2.intercept import (
+    Flyout,
+    engagement_feasible,
+    engagement_pk,
+    flyout_distance,
+    intercept_solve,
+)
 from amdsim.geo import geodetic2ecef
 
 

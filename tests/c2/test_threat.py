@@ -35,7 +35,7 @@ def test_impact_matches_spherical_range_equation_on_the_equator():
 
 def test_classification_from_kinematics():
     lat, lon = np.radians(30.0), np.radians(40.0)
-    e, n, u = enu_basis(lat, lon)
+    e, _, u = enu_basis(lat, lon)
     pos = geodetic2ecef(np.full(5, lat), np.full(5, lon), np.array([30.0, 8000.0, 60e3, 20e3, 200.0]))
     # sea-skimmer 250 m/s; airliner at 8 km; re-entry at 60 km; 985 m/s diving in free flight; helicopter
     vel = np.array([250 * e, 230 * e, 2500 * e - 1000 * u, 900 * e - 400 * u, 60 * e])
@@ -48,7 +48,7 @@ def test_classification_from_kinematics():
 def test_cpa_likelihood_and_ranking():
     lat, lon = np.radians(30.0), np.radians(40.0)
     assets = geodetic2ecef(np.array([lat, lat]), np.array([lon, lon + np.radians(1.0)]), np.zeros(2))
-    e, n, u = enu_basis(lat, lon)
+    e, n, _ = enu_basis(lat, lon)
     pos = assets[0] + np.array([-50e3 * e + 2e3 * n, -50e3 * e + 30e3 * n, -200e3 * e])
     vel = np.array([250 * e, 250 * e, 250 * e])
     tl = threat_evaluate(pos, vel, assets, asset_value=[10.0, 1.0], asset_radius=[5e3, 5e3],

@@ -44,7 +44,7 @@ def run(quick: bool) -> dict:
     for seed in range(n_big):
         v, p = _instance(100, 100, seed)
         he = wta_heuristic(v, p)
-        t_he = _median_time(lambda: wta_heuristic(v, p), 3 if quick else 10)
+        t_he = _median_time(lambda v=v, p=p: wta_heuristic(v, p), 3 if quick else 10)
         gr = wta_greedy_mmr(v, p)
         best = wta_heuristic(v, p, n_kicks=2000 if quick else 20000, seed=1)
         best_f = min(best.objective, he.objective)
@@ -60,7 +60,7 @@ def run(quick: bool) -> dict:
     for seed in range(n_small):
         v, p = _instance(10, 10, 1000 + seed)
         ex = wta_exact(v, p)
-        t_ex = _median_time(lambda: wta_exact(v, p), 1 if quick else 3)
+        t_ex = _median_time(lambda v=v, p=p: wta_exact(v, p), 1 if quick else 3)
         he = wta_heuristic(v, p)
         small.append({"seed": 1000 + seed, "exact_s": t_ex, "optimal": ex.optimal, "objective": ex.objective,
                       "gap_heuristic_vs_optimum": (he.objective - ex.objective) / ex.objective})

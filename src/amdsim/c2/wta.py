@@ -44,8 +44,9 @@ import numpy as np
 from numba import njit
 
 SOLVERS = ("auto", "exact", "heuristic", "greedy")
-EXACT_MAX_WEAPONS = 14
-"""``solver="auto"`` uses the exact solver up to this many weapons (rows), the heuristic beyond."""
+EXACT_MAX_WORK = 5e7
+"""``solver="auto"`` uses the exact solver when ``n_targets 3^n_weapons`` (the dynamic program's
+work, about 1.5 ns per unit) is at most this, the heuristic beyond (14 weapons x 10 targets: exact)."""
 DP_MAX_WEAPONS = 16
 """:func:`wta_exact` uses the subset dynamic program up to this many weapons, branch and bound beyond."""
 
@@ -337,7 +338,7 @@ def _descend_dirty(v, p, a, s, s_wo, stack, n_stack, on_stack, tol):  # pragma: 
 def _iterated_local_search(v, p, a, n_kicks, kick_size, seed):  # pragma: no cover - compiled
     """Iterated local search: kick ``kick_size`` random weapons to random feasible targets, descend
     (dirty-target moves only), keep the result when it is no worse. Deterministic for a given seed."""
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - numba supports the legacy generator only
     n_w, n_t = p.shape
     best = _local_search(v, p, a.copy(), 100)
     tol = 1e-12 * (1.0 + v.sum())
@@ -355,7 +356,7 @@ def _iterated_local_search(v, p, a, n_kicks, kick_size, seed):  # pragma: no cov
         s_wo = sw_b.copy()
         n_stack = 0
         for _m in range(kick_size):
-            i = np.random.randint(n_w)
+            i = np.random.randint(n_w)  # noqa: NPY002
             c = 0
             for j in range(n_t):
                 if p[i, j] > 0.0:
@@ -364,7 +365,7 @@ def _iterated_local_search(v, p, a, n_kicks, kick_size, seed):  # pragma: no cov
             if c == 0:
                 continue
             old = cur[i]
-            cur[i] = feas[np.random.randint(c)]
+            cur[i] = feas[np.random.randint(c)]  # noqa: NPY002
             n_stack = _touch(v, p, cur, s, s_wo, old, stack, n_stack, on_stack)
             n_stack = _touch(v, p, cur, s, s_wo, cur[i], stack, n_stack, on_stack)
         _descend_dirty(v, p, cur, s, s_wo, stack, n_stack, on_stack, tol)
@@ -700,7 +701,7 @@ def wta_solve(values, pk, solver: str = "auto") -> WTAResult:
     values : array_like, shape (n_targets,)
     pk : array_like, shape (n_weapons, n_targets)
     solver : {"auto", "exact", "heuristic", "greedy"}
-        ``"auto"``: exact up to :data:`EXACT_MAX_WEAPONS` weapons, heuristic beyond.
+        ``"auto"``: exact while ``n_targets 3^n_weapons <= EXACT_MAX_WORK``, heuristic beyond.
 
     Returns
     -------
@@ -709,7 +710,9 @@ def wta_solve(values, pk, solver: str = "auto") -> WTAResult:
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {', '.join(SOLVERS)}, got {solver!r}")
     if solver == "auto":
-        solver = "exact" if np.shape(pk)[0] <= EXACT_MAX_WEAPONS else "heuristic"
+        n_w, n_t = np.shape(pk)[0], (np.shape(pk)[1] if np.ndim(pk) == 2 else 0)
+        small = n_w <= DP_MAX_WEAPONS and max(n_t, 1) * 3.0**n_w <= EXACT_MAX_WORK
+        solver = "exact" if small else "heuristic"
     fn = {"exact": wta_exact, "heuristic": wta_heuristic, "greedy": wta_greedy_mmr}[solver]
     return fn(values, pk)
 
