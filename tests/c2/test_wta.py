@@ -189,3 +189,13 @@ def test_cli_output_and_exit_status(tmp_path):
     f.write_text('{"values": [1, 2], "pk": [[0.5]]}')
     out = subprocess.run([sys.executable, "-m", "amdsim", "wta", str(f)], capture_output=True, text=True)
     assert out.returncode == 2 and "pk[0]" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("solver", ["exact", "heuristic", "greedy"])
+def test_degenerate_instances_and_no_round_spent_for_nothing(solver):
+    assert wta_solve([3.0, 2.0], np.zeros((0, 2)), solver).objective == 5.0  # no weapons
+    assert list(wta_solve([1.0, 2.0], np.zeros((3, 2)), solver).assignment) == [-1, -1, -1]  # none feasible
+    # a certain kill (p = 1) needs one round only; a target of value 0 none
+    res = wta_solve([1.0, 0.0, 2.0], [[1.0, 0.5, 0.1], [1.0, 0.5, 0.5], [0.5, 0.5, 1.0]], solver)
+    assert res.objective == 0.0
+    assert np.sum(res.assignment == 0) == 1 and np.sum(res.assignment == 1) == 0 and res.assignment[2] == 2

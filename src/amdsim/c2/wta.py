@@ -524,6 +524,24 @@ def _subset_dp(v, p):  # pragma: no cover - compiled
     return a, prev[n_m - 1]
 
 
+def _drop_idle(v: np.ndarray, p: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Unassign weapons whose marginal return is exactly zero (target of value 0, or already killed
+    with certainty by another weapon with p = 1), so no solver spends a round for nothing."""
+    a = a.copy()
+    n_t = v.size
+    used = a >= 0
+    if not used.any():
+        return a
+    idx = np.flatnonzero(used)
+    certain = p[idx, a[idx]] >= 1.0
+    first = np.full(n_t, -1, np.int64)
+    first[a[idx[certain]][::-1]] = idx[certain][::-1]  # lowest-index certain kill per target
+    sure = first[a[idx]] >= 0
+    idle = (v[a[idx]] <= 0.0) | (sure & (first[a[idx]] != idx))
+    a[idx[idle]] = -1
+    return a
+
+
 # ------------------------------------------------------------------------------------- public API
 def wta_greedy_mmr(values, pk) -> WTAResult:
     """Maximum-marginal-return greedy WTA.
@@ -543,7 +561,7 @@ def wta_greedy_mmr(values, pk) -> WTAResult:
     """
     t0 = time.perf_counter()
     v, p = wta_check(values, pk)
-    a = _greedy_mmr(v, p)
+    a = _drop_idle(v, p, _greedy_mmr(v, p))
     return WTAResult(a, wta_objective(v, p, a), "greedy", False, time.perf_counter() - t0)
 
 
@@ -571,7 +589,9 @@ def wta_heuristic(values, pk, n_kicks: int = 1500, kick_size: int = 3, seed: int
     """
     t0 = time.perf_counter()
     v, p = wta_check(values, pk)
-    a = _iterated_local_search(v, p, _greedy_mmr(v, p), int(n_kicks), int(kick_size), int(seed))
+    a = _greedy_mmr(v, p)
+    if p.size:
+        a = _drop_idle(v, p, _iterated_local_search(v, p, a, int(n_kicks), int(kick_size), int(seed)))
     return WTAResult(a, wta_objective(v, p, a), "heuristic", False, time.perf_counter() - t0)
 
 
@@ -602,7 +622,7 @@ def wta_exact(values, pk, max_nodes: int = 50_000_000, method: str = "auto") -> 
     if method not in ("auto", "dp", "bnb"):
         raise ValueError(f"method must be auto, dp or bnb, got {method!r}")
     if method == "dp" or (method == "auto" and n_w <= DP_MAX_WEAPONS):
-        a, _ = _subset_dp(v, p)
+        a = _drop_idle(v, p, _subset_dp(v, p)[0])
         return WTAResult(a, wta_objective(v, p, a), "exact", True, time.perf_counter() - t0)
     # branch and bound: strongest weapons first (largest max V_j p_ij); identical rows adjacent and tied
     strength = (p * v).max(axis=1)
@@ -616,6 +636,7 @@ def wta_exact(values, pk, max_nodes: int = 50_000_000, method: str = "auto") -> 
     best, _, _, done = _bnb(v, pp, tie, inc, inc_f + 1e-9 * (1.0 + v.sum()), max_nodes)
     a = np.empty(n_w, np.int64)
     a[perm] = best
+    a = _drop_idle(v, p, a)
     return WTAResult(a, wta_objective(v, p, a), "exact", bool(done), time.perf_counter() - t0)
 
 
