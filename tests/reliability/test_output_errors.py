@@ -95,7 +95,7 @@ def test_read_only_folder_is_an_output_error(monkeypatch, tmp_path, quick_compil
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
     monkeypatch.setattr(writer.tempfile, "mkstemp", read_only)
-    with pytest.raises(OutputError, match="Read-only file system .read-only file system: choose another --out."):
+    with pytest.raises(OutputError, match=r"Read-only file system \(read-only file system: choose another --out\)"):
         run_replication(quick_compiled, 0, tmp_path / "run")
     assert list((tmp_path / "run").iterdir()) == []
 
@@ -145,7 +145,7 @@ def test_disk_full_inside_the_parquet_writer(monkeypatch, tmp_path, quick_compil
 
     monkeypatch.setattr(writer.pq, "write_table", partial)
     out = tmp_path / "run"
-    with pytest.raises(OutputError, match="states.parquet: No space left on device"):
+    with pytest.raises(OutputError, match=r"states\.parquet: No space left on device"):
         run_replication(quick_compiled, 0, out)
     assert leftovers(out) == [] and not (out / "states.parquet").exists()
     assert sorted(p.name for p in out.iterdir()) == ["events.parquet", "movers.parquet", "sensors.parquet"]
@@ -154,7 +154,7 @@ def test_disk_full_inside_the_parquet_writer(monkeypatch, tmp_path, quick_compil
 def test_disk_full_on_the_summary_leaves_no_summary(monkeypatch, tmp_path, quick_compiled):
     monkeypatch.setattr(writer.os, "fsync", fail_on_call(len(ORDER) + 1))
     out = tmp_path / "run"
-    with pytest.raises(OutputError, match="summary.json"):
+    with pytest.raises(OutputError, match=r"summary\.json"):
         run_replication(quick_compiled, 0, out)
     assert not (out / "summary.json").exists() and leftovers(out) == []
 

@@ -17,7 +17,6 @@ import pyarrow.parquet as pq
 
 from amdsim.errors import OutputError
 
-
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
