@@ -49,12 +49,11 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # an amdsim bug, not the user's: say so, briefly
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        usage, abort = _click_exception_types()
+        if isinstance(exc, usage):  # bad option or argument: click's message and status (2)
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, abort):
             sys.exit(1)
         if os.environ.get("AMDSIM_DEBUG"):
             raise
@@ -64,3 +63,20 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+
+
+def _click_exception_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """Click's usage-error and abort classes: recent typer raises those of its vendored copy
+    (``typer._click``, ``typer.exceptions``), which are not subclasses of ``click``'s own."""
+    usage: list[type] = []
+    abort: list[type] = []
+    for name in ("click.exceptions", "typer._click.exceptions", "typer.exceptions"):
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(mod, "ClickException"):
+            usage.append(mod.ClickException)
+        if hasattr(mod, "Abort"):
+            abort.append(mod.Abort)
+    return tuple(usage), tuple(abort)

@@ -17,7 +17,7 @@ def run(
     workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes for a batch (0: all cores)."),
     cluster: str = typer.Option(None, "--cluster", help="Run the batch on an existing Dask cluster, e.g. tcp://127.0.0.1:8786."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted batch in OUT; finished replications are kept."),
-    seed: int = typer.Option(None, "--seed", help="Root seed (default: the scenario's seed)."),
+    seed: int = typer.Option(None, "--seed", min=0, help="Root seed (default: the scenario's seed)."),
     dis: str = typer.Option(None, "--dis", help="Also stream the run as DIS PDUs over UDP to HOST:PORT (e.g. 127.0.0.1:3000)."),
     realtime: bool = typer.Option(False, "--realtime", help="With --dis: pace the PDUs to wall-clock time."),
     speed: float = typer.Option(1.0, "--speed", min=0.001, help="With --realtime: time compression factor."),
