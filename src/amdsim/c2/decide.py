@@ -15,9 +15,15 @@ from numba import njit
 from amdsim.c2.coordination import CoordinationChannel
 from amdsim.engage.book import EngagementBook
 from amdsim.engine.state import World
-from amdsim.kinds import BLUE
+from amdsim.kinds import BLUE, MoverKind
 from amdsim.scenario.compile import DOCTRINE_CODES, CompiledScenario
 from amdsim.tracking.picture import Picture
+
+
+BALLISTIC_KIND = int(MoverKind.BALLISTIC_MISSILE)
+#: C2's planning estimate of the Pk penalty against re-entry vehicles (the simulation draws kills with
+#: each threat's own vulnerability, which C2 does not know).
+BALLISTIC_VULNERABILITY = 0.8
 
 
 @dataclass
@@ -55,10 +61,11 @@ def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: Engage
         if eligible.size == 0:
             continue
         tp = pic.take(eligible)
-        values = threat_values(tp, w, cs)
+        kind, values = evaluate_threats(tp, w, cs)
         pk, pip = engagement_pk(w, cs, shooters, tp)
-        # reserve interceptors are kept for ballistic threats (high speed, high altitude)
-        ballistic = _looks_ballistic(tp)
+        pk = pk * np.where(kind == BALLISTIC_KIND, BALLISTIC_VULNERABILITY, 1.0)[None, :]
+        # reserve interceptors are kept for ballistic threats
+        ballistic = kind == BALLISTIC_KIND
         short = (w.rounds_left[shooters] <= sh.reserve[shooters])[:, None] & ~ballistic[None, :]
         tight = ~sh.weapons_free[shooters][:, None] & ~(tp.confirmed & ballistic)[None, :]
         pk = np.where(short | tight, 0.0, pk)
@@ -103,29 +110,26 @@ def _eligible_tracks(f: int, pic: Picture, book: EngagementBook, coord: Coordina
     return np.flatnonzero(ok)
 
 
-def _looks_ballistic(pic: Picture) -> np.ndarray:
-    speed = np.linalg.norm(pic.vel, axis=1)
-    return speed > 1200.0
+#: A hostile track is always worth this fraction of the most valuable asset: its route may still turn.
+VALUE_FLOOR = 0.1
 
 
-def threat_values(pic: Picture, w: World, cs: CompiledScenario) -> np.ndarray:
-    """Threat value per track: the most threatened asset's value times a likelihood.
+def evaluate_threats(pic: Picture, w: World, cs: CompiledScenario):
+    """Threat evaluation of the picture (``c2/threat.py``): (kind codes, threat values).
 
-    The likelihood falls with the predicted closest-approach distance to the asset (straight-line
-    extrapolation) relative to the asset radius, and grows as the time to go shrinks.
+    Value = most threatened asset's value x likelihood (straight-line closest approach for
+    air-breathers, gravity-only impact point for ballistic tracks), floored at ``VALUE_FLOOR`` of the
+    most valuable asset because cruise missiles fly dog-legs that a straight line does not foresee,
+    and weighted up as the time to go shrinks.
     """
+    from amdsim.c2.threat import threat_classify, threat_evaluate
+
     if cs.asset_rows.size == 0:
-        return np.ones(pic.n)
-    apos = w.pos[cs.asset_rows]                                     # (A,3)
-    rel = apos[None, :, :] - pic.pos[:, None, :]                    # (M,A,3)
-    v = pic.vel[:, None, :]
-    vv = np.maximum(np.einsum("mak,mak->ma", v * np.ones_like(rel), v * np.ones_like(rel)), 1e-6)
-    tcpa = np.clip(np.einsum("mak,mak->ma", rel, v * np.ones_like(rel)) / vv, 0.0, None)
-    miss = np.linalg.norm(rel - v * tcpa[..., None], axis=-1)
-    likelihood = np.exp(-0.5 * (miss / (5.0 * cs.asset_radius[None, :])) ** 2)
-    urgency = 1.0 / (1.0 + tcpa / 300.0)
-    score = cs.asset_value[None, :] * np.maximum(likelihood, 0.05) * (0.5 + 0.5 * urgency)
-    return score.max(axis=1)
+        return threat_classify(pic.pos, pic.vel), np.ones(pic.n)
+    tl = threat_evaluate(pic.pos, pic.vel, w.pos[cs.asset_rows], cs.asset_value, cs.asset_radius)
+    urgency = 1.0 / (1.0 + np.min(tl.time_to_go, axis=1) / 600.0)
+    value = np.maximum(tl.threat, VALUE_FLOOR * cs.asset_value.max()) * (0.5 + 0.5 * urgency)
+    return tl.kind, value
 
 
 def flyout_distance(tau, launch_speed, boost_accel, boost_time, drag_coeff):

@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from amdsim.geo import EARTH_MU, G0, ecef2geodetic
 from amdsim.kinds import MoverKind
@@ -154,23 +155,7 @@ def ballistic_impact(pos, vel, max_time=3600.0, n_steps=400):
     done = h <= 0.0
     t_imp[done] = 0.0
     imp[done] = x[done]
-    for k in range(n_steps):  # time steps, each over all tracks
-        k1x, k1v = v, gravity_ecef(x)
-        k2x, k2v = v + 0.5 * dt * k1v, gravity_ecef(x + 0.5 * dt * k1x)
-        k3x, k3v = v + 0.5 * dt * k2v, gravity_ecef(x + 0.5 * dt * k2x)
-        k4x, k4v = v + dt * k3v, gravity_ecef(x + dt * k3x)
-        xn = x + dt / 6.0 * (k1x + 2 * k2x + 2 * k3x + k4x)
-        vn = v + dt / 6.0 * (k1v + 2 * k2v + 2 * k3v + k4v)
-        _, _, hn = ecef2geodetic(xn)
-        hit = ~done & (hn <= 0.0)
-        if np.any(hit):
-            f = (h / np.where(h - hn != 0.0, h - hn, 1.0))[hit]
-            t_imp[hit] = (k + f) * dt[hit, 0]
-            imp[hit] = x[hit] + f[:, None] * (xn[hit] - x[hit])
-            done |= hit
-        if np.all(done):
-            break
-        x, v, h = xn, vn, hn
+    _impact_kernel(x, v, h, dt[:, 0], n_steps, done, t_imp, imp)
     return t_imp, imp
 
 
@@ -239,3 +224,64 @@ def threat_evaluate(pos, vel, asset_pos, asset_value, asset_radius, acc=None, ki
         ttg_best = np.zeros(pos.shape[0])
     ranking = np.lexsort((np.nan_to_num(ttg_best, nan=np.inf), -threat))
     return ThreatList(k, ttg, miss, like, value, threat, asset, ranking, impact)
+
+
+@njit(cache=True)
+def _height(x0, x1, x2):  # pragma: no cover - compiled
+    """Height above the WGS84 ellipsoid (m), Bowring's one-step formula (mm-level at these heights)."""
+    a = 6378137.0
+    e2 = 6.694379990141316e-3
+    b = a * np.sqrt(1.0 - e2)
+    ep2 = (a * a - b * b) / (b * b)
+    p = np.sqrt(x0 * x0 + x1 * x1)
+    th = np.arctan2(x2 * a, p * b)
+    lat = np.arctan2(x2 + ep2 * b * np.sin(th) ** 3, p - e2 * a * np.cos(th) ** 3)
+    n = a / np.sqrt(1.0 - e2 * np.sin(lat) ** 2)
+    if np.abs(np.cos(lat)) > 1e-9:
+        return p / np.cos(lat) - n
+    return np.abs(x2) - b
+
+
+@njit(cache=True)
+def _impact_kernel(x, v, h, dt, n_steps, done, t_imp, imp):  # pragma: no cover - compiled
+    """RK4 under point-mass gravity per track until the height changes sign (in place)."""
+    mu = EARTH_MU
+    for i in range(x.shape[0]):
+        if done[i]:
+            continue
+        px, py, pz = x[i, 0], x[i, 1], x[i, 2]
+        vx, vy, vz = v[i, 0], v[i, 1], v[i, 2]
+        hh = h[i]
+        s = dt[i]
+        for k in range(n_steps):
+            # four stages of classical RK4 for r'' = -mu r / |r|^3
+            r = (px * px + py * py + pz * pz) ** 1.5
+            a1x, a1y, a1z = -mu * px / r, -mu * py / r, -mu * pz / r
+            qx, qy, qz = px + 0.5 * s * vx, py + 0.5 * s * vy, pz + 0.5 * s * vz
+            ux, uy, uz = vx + 0.5 * s * a1x, vy + 0.5 * s * a1y, vz + 0.5 * s * a1z
+            r = (qx * qx + qy * qy + qz * qz) ** 1.5
+            a2x, a2y, a2z = -mu * qx / r, -mu * qy / r, -mu * qz / r
+            qx, qy, qz = px + 0.5 * s * ux, py + 0.5 * s * uy, pz + 0.5 * s * uz
+            wx, wy, wz = vx + 0.5 * s * a2x, vy + 0.5 * s * a2y, vz + 0.5 * s * a2z
+            r = (qx * qx + qy * qy + qz * qz) ** 1.5
+            a3x, a3y, a3z = -mu * qx / r, -mu * qy / r, -mu * qz / r
+            qx, qy, qz = px + s * wx, py + s * wy, pz + s * wz
+            zx, zy, zz = vx + s * a3x, vy + s * a3y, vz + s * a3z
+            r = (qx * qx + qy * qy + qz * qz) ** 1.5
+            a4x, a4y, a4z = -mu * qx / r, -mu * qy / r, -mu * qz / r
+            nx = px + s / 6.0 * (vx + 2 * ux + 2 * wx + zx)
+            ny = py + s / 6.0 * (vy + 2 * uy + 2 * wy + zy)
+            nz = pz + s / 6.0 * (vz + 2 * uz + 2 * wz + zz)
+            vx += s / 6.0 * (a1x + 2 * a2x + 2 * a3x + a4x)
+            vy += s / 6.0 * (a1y + 2 * a2y + 2 * a3y + a4y)
+            vz += s / 6.0 * (a1z + 2 * a2z + 2 * a3z + a4z)
+            hn = _height(nx, ny, nz)
+            if hn <= 0.0:
+                f = hh / (hh - hn) if hh != hn else 1.0
+                t_imp[i] = (k + f) * s
+                imp[i, 0] = px + f * (nx - px)
+                imp[i, 1] = py + f * (ny - py)
+                imp[i, 2] = pz + f * (nz - pz)
+                done[i] = True
+                break
+            px, py, pz, hh = nx, ny, nz, hn
