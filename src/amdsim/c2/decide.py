@@ -19,7 +19,6 @@ from amdsim.kinds import BLUE, MoverKind
 from amdsim.scenario.compile import DOCTRINE_CODES, CompiledScenario
 from amdsim.tracking.picture import Picture
 
-
 BALLISTIC_KIND = int(MoverKind.BALLISTIC_MISSILE)
 #: C2's planning estimate of the Pk penalty against re-entry vehicles (the simulation draws kills with
 #: each threat's own vulnerability, which C2 does not know).
@@ -47,7 +46,6 @@ def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: Engage
            coord: CoordinationChannel, solver) -> Orders:
     """All blue forces' engagement orders for this step."""
     sh = cs.shooters
-    it = cs.itypes
     t = w.t
     out: list[tuple] = []
     for f, pic in enumerate(pictures):

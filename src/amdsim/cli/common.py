@@ -12,7 +12,13 @@ console = Console(stderr=True)
 
 def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str | None = None,
                realtime: bool = False, speed: float = 1.0, report: bool = True) -> dict:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from amdsim.engine.run import run_replication
     from amdsim.errors import SimulationError

@@ -14,7 +14,14 @@ import numpy as np
 
 from amdsim.c2.decide import Orders
 from amdsim.engage.book import EngagementBook
-from amdsim.engage.flyout import CPA, EXPIRED, MAX_SUBSTEP, SEEKER_RANGE, kill_probability, pn_flyout
+from amdsim.engage.flyout import (
+    CPA,
+    EXPIRED,
+    MAX_SUBSTEP,
+    SEEKER_RANGE,
+    kill_probability,
+    pn_flyout,
+)
 from amdsim.engine.state import Fate, World
 from amdsim.kinds import INTERCEPTOR_BEHAVIOR, Behavior
 from amdsim.records.events import EventLog

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from amdsim.scenario.compile import CompiledScenario, compile_scenario
-from amdsim.scenario.load import load_scenario_file, read_scenario_dict, scenario_from_dict, scenario_hash
+from amdsim.scenario.load import (
+    load_scenario_file,
+    read_scenario_dict,
+    scenario_from_dict,
+    scenario_hash,
+)
 from amdsim.scenario.models import Scenario
 
 

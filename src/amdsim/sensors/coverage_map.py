@@ -8,7 +8,6 @@ Pd >= threshold regions for GIS tools.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
