@@ -10,6 +10,7 @@ from amdsim.engage.book import EngagementBook
 from amdsim.engage.engage import LaunchQueue
 from amdsim.engine.rng import Streams
 from amdsim.engine.state import Fate, World, initial_world
+from amdsim.engine.tracking_stage import make_tracking
 from amdsim.geo import great_circle_distance
 from amdsim.kinds import BLUE, MoverKind
 from amdsim.links.shared_picture import SharedPictureLink
@@ -18,24 +19,7 @@ from amdsim.records.events import EventLog
 from amdsim.records.recorder import Recorder
 from amdsim.scenario.compile import CompiledScenario
 from amdsim.sensors.sense import Detections, initial_sensor_state
-from amdsim.tracking.perfect import PerfectTracker
 from amdsim.tracking.picture import Picture
-
-
-class PerfectTracking:
-    """Tracking stage with the perfect-tracking baseline: one exact track per detected threat."""
-
-    def __init__(self, cs: CompiledScenario) -> None:
-        self.cs = cs
-        hold = float(3.0 * cs.sensors.revisit.max()) if cs.sensors.n else 30.0
-        self.tracker = PerfectTracker(len(cs.force_names), cs.movers.n, hold_s=hold)
-
-    def ingest(self, w: World, det: Detections) -> None:
-        if det.n:
-            self.tracker.update(self.cs.sensors.force[det.sensor], det.target, w.t)
-
-    def pictures(self, w: World) -> list[Picture]:
-        return [self.tracker.picture(f, w.t, w.pos, w.vel, w.is_active) for f in range(len(self.cs.force_names))]
 
 
 class Replication:
@@ -47,7 +31,7 @@ class Replication:
         self.streams = Streams(seed_seq)
         self.world: World = initial_world(cs)
         self.sensor_state = initial_sensor_state(cs, self.streams)
-        self.tracking = tracking if tracking is not None else PerfectTracking(cs)
+        self.tracking = tracking if tracking is not None else make_tracking(cs)
         self.link = SharedPictureLink(cs.force_side, cs.link_latency, cs.link_update, cs.link_drop)
         self.coord = CoordinationChannel(cs.force_side, cs.link_latency, cs.coordination)
         self.book = EngagementBook(len(cs.force_names))

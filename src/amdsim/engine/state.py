@@ -17,6 +17,7 @@ neutralized        its launch site was struck before launch    (final)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class Fate:
     IMPACT = 3
     EXPIRED = 4
     NEUTRALIZED = 5
-    NAMES = {0: "not_launched", 1: "in_flight", 2: "killed", 3: "impact", 4: "expired", 5: "neutralized"}
+    NAMES: ClassVar[dict[int, str]] = {0: "not_launched", 1: "in_flight", 2: "killed", 3: "impact", 4: "expired", 5: "neutralized"}
 
 
 @dataclass

@@ -182,6 +182,7 @@ class CompiledScenario:
     asset_radius: np.ndarray
     site_rows: np.ndarray     # (L,) int32 mover rows of launch sites
     site_detectability: np.ndarray
+    tracking: dict
     link_latency: float
     link_update: float
     link_drop: float
@@ -442,6 +443,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         asset_value=np.array([a[1] for a in asset_meta], float), asset_radius=np.array([a[2] for a in asset_meta], float),
         site_rows=np.array([s[0] for s in site_meta], np.int32),
         site_detectability=np.array([s[1] for s in site_meta], float),
+        tracking=sc.tracking.model_dump(),
         link_latency=sc.link.latency_s, link_update=sc.link.update_s, link_drop=sc.link.drop_prob,
         coordination=sc.c2.coordination, wta_solver=sc.c2.wta_solver, c2_interval=sc.c2.decision_interval_s, ka_delay=sc.c2.kill_assessment_delay_s,
         ka_error=sc.c2.kill_assessment_error, strike_enabled=sc.strike.enabled,

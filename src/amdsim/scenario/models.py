@@ -331,6 +331,18 @@ class Link(Strict):
     drop_prob: Prob = Field(0.0, description="Probability that a report is lost.")
 
 
+class Tracking(Strict):
+    """Each blue force's tracker: a Kalman filter with gating, global nearest neighbour, M-of-N."""
+
+    model: Literal["kalman", "perfect"] = Field("perfect", description="kalman: tracks from the force's detections; perfect: exact tracks on every detected threat (baseline).")
+    motion: Literal["cv", "ca"] = Field("cv", description="Motion model: constant velocity or constant acceleration.")
+    process_noise_mps2: Pos = Field(20.0, le=1000.0, description="White-noise acceleration spectral level, as an acceleration standard deviation (m/s^2).")
+    gate_prob: float = Field(0.999, gt=0.5, lt=1.0, description="Chi-square gate probability.")
+    confirm_m: int = Field(2, ge=1, le=20, description="Confirm after M associated scans ...")
+    confirm_n: int = Field(3, ge=1, le=20, description="... out of the last N.")
+    delete_misses: int = Field(4, ge=1, le=100, description="Delete a track after this many scans without an update.")
+
+
 class C2(Strict):
     coordination: bool = Field(True, description="Share engagement status between nations to avoid double engagements.")
     wta_solver: Literal["auto", "exact", "heuristic", "greedy"] = "auto"
@@ -389,6 +401,7 @@ class Scenario(Strict):
     batteries: list[Battery] = Field(default_factory=list)
     interceptor_types: list[InterceptorType] = Field(default_factory=list)
     link: Link = Field(default_factory=Link)
+    tracking: Tracking = Field(default_factory=Tracking)
     c2: C2 = Field(default_factory=C2)
     strike: Strike = Field(default_factory=Strike)
 
