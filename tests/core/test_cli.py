@@ -81,3 +81,18 @@ def test_help_explains_each_command():
     for cmd in ("run", "demo", "validate", "schema", "bench"):
         res = amdsim(cmd, "--help")
         assert res.returncode == 0 and len(res.stdout) > 200, cmd
+
+
+def test_missing_dem_is_reported_by_validate_with_its_field(tmp_path):
+    def change(r):
+        r["earth"] = {"dem_path": "no_such_dem.tif"}
+    res = amdsim("validate", _mutated(tmp_path, change))
+    assert res.returncode == 2 and "earth.dem_path" in res.stderr and "not found" in res.stderr
+
+
+def test_unwritable_output_is_reported_before_simulating(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = amdsim("run", DATA / "small.yaml", "--out", blocker / "out")
+    assert res.returncode == 4 and "Traceback" not in res.stderr
+    assert "simulating" not in res.stderr

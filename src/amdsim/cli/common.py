@@ -24,8 +24,11 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
     from amdsim.errors import SimulationError
     from amdsim.scenario import load_compiled
 
+    from amdsim.records.writer import begin_run_folder
+
     cs = load_compiled(scenario)
     address = _parse_address(dis) if dis else None
+    begin_run_folder(out)      # an unwritable output folder is reported before, not after, the simulation
     t0 = time.perf_counter()
     with Progress(TextColumn("[bold]simulating[/]"), BarColumn(), TextColumn("{task.fields[sim]}"),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:

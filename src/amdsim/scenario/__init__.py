@@ -22,7 +22,23 @@ def load_compiled(path: str | Path, overrides: dict | None = None) -> CompiledSc
 
         raw = apply_overrides(raw, overrides, file=str(path))
     sc = scenario_from_dict(raw, file=str(path))
-    return compile_scenario(sc, base_dir=Path(path).resolve().parent, scenario_hash=scenario_hash(raw))
+    cs = compile_scenario(sc, base_dir=Path(path).resolve().parent, scenario_hash=scenario_hash(raw))
+    if cs.dem_path:
+        _check_dem(cs.dem_path, str(path))
+    return cs
+
+
+def _check_dem(dem_path: str, file: str) -> None:
+    """Load the DEM now so that `validate` reports a missing or unreadable one (field earth.dem_path)."""
+    from amdsim.engine.configure import _load_dem
+    from amdsim.errors import InputError, Problem
+
+    try:
+        _load_dem(dem_path)
+    except InputError as exc:
+        raise InputError([Problem(file, "earth.dem_path", str(p)) for p in exc.problems]) from None
+    except OSError as exc:
+        raise InputError(Problem(file, "earth.dem_path", f"cannot read {dem_path}: {exc.strerror or exc}")) from None
 
 
 def demo_path() -> Path:
