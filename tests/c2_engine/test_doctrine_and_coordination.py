@@ -80,3 +80,28 @@ def test_strikes_neutralise_unfired_threats_only():
     srbm = [t for t in s["threats"] if t["type"] == "srbm"]
     assert srbm[0]["fate"] != "neutralized"            # undetectable site fires
     assert np.isfinite(srbm[0]["launch_time_s"])
+
+
+def test_no_shot_is_ordered_beyond_the_envelope(tmp_path):
+    import pyarrow.parquet as pq
+
+    from amdsim.geo import geodetic2ecef
+    from amdsim.scenario import demo_path, load_compiled
+
+    cs = load_compiled(demo_path())
+    run_replication(cs, 0, tmp_path)
+    ev = [e for e in pq.read_table(tmp_path / "events.parquet").to_pylist() if e["kind"] == "engagement_order"]
+    assert ev
+    deg = np.pi / 180
+    host_type = {int(cs.shooters.host[k]): int(cs.shooters.itype[k]) for k in range(cs.shooters.n)}
+    st = pq.read_table(tmp_path / "states.parquet").to_pylist()
+    pos_at = {(r["mover_id"], r["time_s"]): np.array([r["x_m"], r["y_m"], r["z_m"]]) for r in st}
+    for e in ev:
+        pip = geodetic2ecef(e["lat_deg"] * deg, e["lon_deg"] * deg, e["alt_m"])
+        ty = host_type[e["actor_id"]]
+        # the shooter position at the nearest recorded instant before the order (fighters move)
+        t_rec = max(t for (m, t) in pos_at if m == e["actor_id"] and t <= e["time_s"])
+        rng = np.linalg.norm(pip - pos_at[(e["actor_id"], t_rec)])
+        slack = 300.0 * (e["time_s"] - t_rec)          # fighter motion since the recorded instant
+        assert cs.itypes.min_range[ty] - slack <= rng <= cs.itypes.max_range[ty] + slack
+        assert e["alt_m"] <= cs.itypes.max_alt[ty] + 1.0

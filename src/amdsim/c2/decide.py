@@ -15,6 +15,7 @@ from numba import njit
 from amdsim.c2.coordination import CoordinationChannel
 from amdsim.engage.book import EngagementBook
 from amdsim.engine.state import World
+from amdsim.geo import ecef2geodetic
 from amdsim.kinds import BLUE, MoverKind
 from amdsim.scenario.compile import DOCTRINE_CODES, CompiledScenario
 from amdsim.tracking.picture import Picture
@@ -212,7 +213,7 @@ def engagement_pk(w: World, cs: CompiledScenario, shooters: np.ndarray, pic: Pic
     found = np.isfinite(tau)
     pip = pic.pos[None, :, :] + vt * np.where(found, tau, 0.0)[..., None]
     rng = np.linalg.norm(pip - spos[:, None, :], axis=-1)
-    pip_alt = np.linalg.norm(pip, axis=-1) - np.linalg.norm(spos, axis=-1)[:, None] + w.alt[sh.host[shooters]][:, None]
+    pip_alt = ecef2geodetic(pip)[2]
     feasible = (found & (rng >= it.min_range[ty][:, None]) & (rng <= it.max_range[ty][:, None])
                 & (pip_alt >= it.min_alt[ty][:, None] * 0.5) & (pip_alt <= it.max_alt[ty][:, None]))
     # Pk estimate degrades towards the edge of the envelope
