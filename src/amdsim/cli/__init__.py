@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "coverage",
     "wta",
     "bench",
+    "batch_cmds",
 )
 
 

@@ -1,0 +1,184 @@
+"""Batch statistics with 95 % confidence intervals, and the paired comparison of sweep variants.
+
+Per replication: zero leakers (yes/no), leakers and leakers per asset, interceptors per kill,
+double engagements, and the mean first-detection range of low flyers (threat altitude < 100 m at
+detection). Proportions get Wilson intervals (Clopper-Pearson alongside), means Student-t intervals.
+Sweep variants share root seeds (common random numbers), so each variant is compared with the
+baseline (variant_00) by the t-interval of the per-replication paired differences.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from amdsim.results.intervals import proportion_summary, t_interval
+from amdsim.results.views import open_views
+
+LOW_FLYER_ALT_M = 100.0
+LEVEL = 0.95
+
+
+def per_replication_metrics(folder: Path) -> dict[int | None, dict[str, np.ndarray]]:
+    """Per variant (None for a plain batch): metric name -> values per replication, shape (n_reps,).
+
+    The ``replication`` entry holds the replication numbers (sorted); missing fields are NaN.
+    """
+    con = open_views(folder)
+    cols = set(con.sql("SELECT * FROM summary LIMIT 0").columns)
+    has_var = "variant" in cols
+    vexpr = "variant" if has_var else "NULL::INTEGER"
+    pick = ["replication", f"{vexpr} AS variant"]
+    for c in ("zero_leakers", "leakers", "interceptors_per_kill", "double_engagements", "complete"):
+        pick.append(f"{c}" if c in cols else f"NULL AS {c}")
+    assets = sorted(c for c in cols if c.startswith("leakers_per_asset_"))
+    pick += assets
+    rows = con.sql(f"SELECT {', '.join(pick)} FROM summary ORDER BY variant, replication").fetchall()
+    names = ["replication", "variant", "zero_leakers", "leakers", "interceptors_per_kill",
+             "double_engagements", "complete", *assets]
+    low = {}
+    tables = {r[0] for r in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "events" in tables:
+        vcol = "variant" if has_var else "NULL::INTEGER"
+        low = {(v, k): d for v, k, d in con.sql(
+            f"SELECT {vcol} AS v, replication, avg(value) FROM events WHERE kind = 'detection' "
+            f"AND target_id >= 0 AND alt_m < {LOW_FLYER_ALT_M} AND isfinite(value) GROUP BY ALL").fetchall()}
+    out: dict[int | None, dict[str, list]] = {}
+    for row in rows:
+        rec = dict(zip(names, row, strict=False))
+        m = out.setdefault(rec["variant"], {n: [] for n in ["replication", "zero_leakers", "leakers",
+                                                              "interceptors_per_kill", "double_engagements",
+                                                              "low_flyer_detection_range_m", *assets]})
+        m["replication"].append(rec["replication"])
+        for n in ("zero_leakers", "leakers", "interceptors_per_kill", "double_engagements", *assets):
+            m[n].append(_num(rec[n]))
+        m["low_flyer_detection_range_m"].append(_num(low.get((rec["variant"], rec["replication"]))))
+    return {v: {n: np.asarray(x, dtype=float) for n, x in m.items()} for v, m in out.items()}
+
+
+def _num(v) -> float:
+    if v is None:
+        return math.nan
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def metric_statistics(m: dict[str, np.ndarray], level: float = LEVEL) -> dict[str, dict]:
+    """Estimate and interval of every metric of one batch."""
+    out: dict[str, dict] = {}
+    for name, x in m.items():
+        if name == "replication":
+            continue
+        if name == "zero_leakers":
+            ok = np.isfinite(x)
+            out[name] = proportion_summary(x[ok] > 0.5, level)
+        else:
+            out[name] = {**t_interval(x, level), "method": "t"}
+    return out
+
+
+def paired_difference(x: np.ndarray, reps_x: np.ndarray, base: np.ndarray, reps_base: np.ndarray,
+                      level: float = LEVEL) -> dict:
+    """Mean of ``x - base`` over replications present in both, with its t-interval (common random numbers)."""
+    _common, ix, ib = np.intersect1d(reps_x, reps_base, return_indices=True)
+    d = x[ix] - base[ib]
+    r = t_interval(d, level)
+    return {"diff": r["mean"], "lo": r["lo"], "hi": r["hi"], "n_pairs": r["n"]}
+
+
+def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
+    """Statistics of a run, batch or sweep folder (see the module docstring); JSON-ready dict.
+
+    For a batch: ``{"kind": "batch", "n_replications", "metrics": {name: {mean, lo, hi, n, ...}}}``.
+    For a sweep additionally ``"variants": {variant_XX: {"overrides", "metrics"}}`` and
+    ``"comparison": [{metric, variant, mean, baseline_mean, diff, lo, hi, n_pairs}]``.
+    """
+    folder = Path(batch_dir)
+    per = per_replication_metrics(folder)
+    if None in per:
+        m = per[None]
+        return {"folder": str(folder), "kind": "batch", "level": level,
+                "n_replications": int(m["replication"].size), "metrics": metric_statistics(m, level)}
+    sweep = _read_sweep(folder)
+    variants = {}
+    comparison = []
+    base_v = min(per)
+    base = per[base_v]
+    for v in sorted(per):
+        name = f"variant_{v:02d}"
+        variants[name] = {"overrides": sweep.get(name, {}), "n_replications": int(per[v]["replication"].size),
+                          "metrics": metric_statistics(per[v], level)}
+        for metric, x in per[v].items():
+            if metric == "replication" or metric not in base:
+                continue
+            d = paired_difference(x, per[v]["replication"], base[metric], base["replication"], level)
+            comparison.append({"metric": metric, "variant": name,
+                               "mean": variants[name]["metrics"][metric]["mean"],
+                               "baseline_mean": float(np.nanmean(base[metric])) if np.isfinite(base[metric]).any()
+                               else math.nan, **d})
+    return {"folder": str(folder), "kind": "sweep", "level": level, "baseline": f"variant_{base_v:02d}",
+            "variants": variants, "comparison": comparison}
+
+
+def _read_sweep(folder: Path) -> dict[str, dict]:
+    try:
+        doc = json.loads((folder / "sweep.json").read_text())
+        return {v["name"]: v.get("overrides", {}) for v in doc.get("variants", [])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def statistics_rows(st: dict) -> list[dict]:
+    """Flat rows (variant, metric, mean, lo, hi, n, diff, diff_lo, diff_hi) for CSV and tables."""
+    rows = []
+    if st["kind"] == "batch":
+        for name, r in st["metrics"].items():
+            rows.append({"variant": "", "metric": name, "mean": r["mean"], "lo": r["lo"], "hi": r["hi"],
+                         "n": r["n"], "diff": "", "diff_lo": "", "diff_hi": ""})
+        return rows
+    comp = {(c["variant"], c["metric"]): c for c in st["comparison"]}
+    for vname, v in st["variants"].items():
+        for name, r in v["metrics"].items():
+            c = comp.get((vname, name), {})
+            rows.append({"variant": vname, "metric": name, "mean": r["mean"], "lo": r["lo"], "hi": r["hi"],
+                         "n": r["n"], "diff": c.get("diff", ""), "diff_lo": c.get("lo", ""),
+                         "diff_hi": c.get("hi", "")})
+    return rows
+
+
+def write_statistics(st: dict, folder: Path) -> tuple[Path, Path]:
+    """Write ``stats.json`` and ``stats.csv`` into ``folder`` atomically; returns their paths."""
+    from amdsim.records.writer import _atomic, write_json_atomic
+
+    folder = Path(folder)
+    jpath, cpath = folder / "stats.json", folder / "stats.csv"
+    write_json_atomic(_clean(st), jpath)
+    buf = io.StringIO()
+    rows = statistics_rows(st)
+    w = csv.DictWriter(buf, fieldnames=["variant", "metric", "mean", "lo", "hi", "n", "diff", "diff_lo", "diff_hi"])
+    w.writeheader()
+    w.writerows(rows)
+    _atomic(cpath, lambda fh: fh.write(buf.getvalue()), binary=False)
+    return jpath, cpath
+
+
+def _clean(o):
+    """NaN -> None so that stats.json is strict JSON."""
+    if isinstance(o, dict):
+        return {k: _clean(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [_clean(v) for v in o]
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    return o
+
+
+__all__ = ["batch_statistics", "metric_statistics", "paired_difference", "per_replication_metrics",
+           "statistics_rows", "write_statistics"]

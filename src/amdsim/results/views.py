@@ -1,0 +1,124 @@
+"""DuckDB views over a run, batch or sweep folder: one view per table, plus ``summary`` from summary.json.
+
+Every view over a batch has a ``replication`` column (from the ``rep_XXXXX`` folder name; 0 for a
+single run folder), and over a sweep a ``variant`` column (from ``variant_XX``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from amdsim.errors import InputError
+
+TABLES = ("events", "engagements", "tracks", "states", "detections", "movers", "sensors")
+_REP = re.compile(r"rep_(\d+)$")
+_VAR = re.compile(r"variant_(\d+)$")
+
+
+def run_folders(folder: Path) -> list[tuple[int | None, int, Path]]:
+    """``(variant, replication, run_folder)`` of every complete-or-partial run folder under ``folder``.
+
+    ``folder`` may be a run folder (summary.json), a batch (rep_XXXXX/) or a sweep (variant_XX/).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder (expected a run, batch or sweep folder)", file=str(folder))
+    if (folder / "summary.json").is_file():
+        return [(None, 0, folder)]
+    out: list[tuple[int | None, int, Path]] = []
+    variants = sorted(p for p in folder.iterdir() if p.is_dir() and _VAR.match(p.name))
+    for vdir in variants or [folder]:
+        v = int(_VAR.match(vdir.name).group(1)) if variants else None
+        for rdir in sorted(p for p in vdir.iterdir() if p.is_dir() and _REP.match(p.name)):
+            if (rdir / "summary.json").is_file():
+                out.append((v, int(_REP.match(rdir.name).group(1)), rdir))
+    if not out:
+        raise InputError(f"{folder} holds no run folders (no summary.json, rep_XXXXX/ or variant_XX/)",
+                         file=str(folder))
+    return out
+
+
+def open_views(folder: Path, con=None):
+    """Open (or use) a DuckDB connection with the views of ``folder``; returns the connection."""
+    import duckdb
+
+    runs = run_folders(folder)
+    sweep = runs[0][0] is not None
+    con = con or duckdb.connect()
+    for name in TABLES:
+        files = [str(r / f"{name}.parquet") for _, _, r in runs if (r / f"{name}.parquet").is_file()]
+        if not files:
+            continue
+        cols = "CAST(regexp_extract(filename, 'rep_(\\d+)/[^/]*$', 1) AS INTEGER) AS replication"
+        if len(runs) == 1 and runs[0][0] is None and not _REP.match(runs[0][2].name):
+            cols = "0 AS replication"
+        if sweep:
+            cols += ", CAST(regexp_extract(filename, 'variant_(\\d+)/rep_', 1) AS INTEGER) AS variant"
+        lst = "[" + ", ".join(_sql_str(f) for f in files) + "]"
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * EXCLUDE (filename), {cols} "
+                    f"FROM read_parquet({lst}, filename=true, union_by_name=true)")
+    con.register("summary_arrow", summary_table(runs))
+    con.execute("CREATE OR REPLACE VIEW summary AS SELECT * FROM summary_arrow")
+    return con
+
+
+def summary_table(runs):
+    """One row per run: scalar summary fields flattened (``counts_killed``, ``leakers_<asset>`` ...)."""
+    import pyarrow as pa
+
+    rows = []
+    for v, k, r in runs:
+        s = read_summary(r)
+        row = {"variant": v, "replication": k} if v is not None else {"replication": k}
+        row.update(flatten_summary(s))
+        rows.append(row)
+    keys: list[str] = []
+    for row in rows:
+        keys.extend(c for c in row if c not in keys)
+    return pa.Table.from_pylist([{c: row.get(c) for c in keys} for row in rows])
+
+
+def read_summary(folder: Path) -> dict:
+    try:
+        return json.loads((Path(folder) / "summary.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read {folder}/summary.json: {exc}", file=str(folder)) from None
+
+
+def flatten_summary(s: dict) -> dict:
+    """Scalar fields of a summary.json, nested dicts joined with ``_``; lists are left out."""
+    out: dict = {}
+    for key, val in s.items():
+        if key == "run" and isinstance(val, dict):
+            out.update({f"{k}": v for k, v in val.items() if _scalar(v) and k != "replication"})
+        elif isinstance(val, dict):
+            out.update({f"{key}_{k}": v for k, v in val.items() if _scalar(v)})
+        elif _scalar(val):
+            out[key] = val
+    return out
+
+
+def _scalar(v) -> bool:
+    return v is None or isinstance(v, (bool, int, float, str))
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def run_query(folder: Path, sql: str):
+    """Run ``sql`` against the views of ``folder``; returns a pyarrow Table. Bad SQL raises InputError."""
+    import duckdb
+
+    con = open_views(folder)
+    try:
+        return con.sql(sql).to_arrow_table()
+    except duckdb.Error as exc:
+        msg = str(exc).strip().splitlines()
+        raise InputError(f"SQL error: {' '.join(m.strip() for m in msg[:3])} (views: "
+                         f"{', '.join(v for v in (*TABLES, 'summary'))})", file="SQL") from None
+
+
+__all__ = ["TABLES", "flatten_summary", "open_views", "read_summary", "run_folders", "run_query", "summary_table"]
