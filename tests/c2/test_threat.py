@@ -78,3 +78,25 @@ def test_ballistic_track_valued_by_predicted_impact():
     assert tl.kind[0] == BALLISTIC
     assert tl.miss[0, 0] < 100.0 and tl.asset[0] == 0
     assert tl.likelihood[0, 1] < 1e-6
+
+
+def test_compiled_threat_values_agree_with_threat_evaluate():
+    # the C2 stage's compiled path must give the kinds, values and times to go of the reference
+    from amdsim.c2.threat import threat_evaluate, threat_values
+    from amdsim.geo import geodetic2ecef
+
+    rng = np.random.default_rng(5)
+    n = 60
+    lat, lon = np.radians(rng.uniform(35, 38, n)), np.radians(rng.uniform(125, 130, n))
+    alt = np.where(np.arange(n) % 3 == 0, rng.uniform(40e3, 120e3, n), rng.uniform(20, 9000, n))
+    pos = geodetic2ecef(lat, lon, alt)
+    vel = rng.normal(0, 1, (n, 3)) * np.where(np.arange(n) % 3 == 0, 2000.0, 250.0)[:, None]
+    ap = geodetic2ecef(np.radians([36.9, 35.1]), np.radians([126.95, 129.05]), np.array([30.0, 5.0]))
+    av, ar = np.array([10.0, 6.0]), np.array([1500.0, 1500.0])
+    tl = threat_evaluate(pos, vel, ap, av, ar)
+    kind, threat, ttg = threat_values(pos, vel, ap, av, ar)
+    np.testing.assert_array_equal(kind, tl.kind)
+    np.testing.assert_allclose(threat, tl.threat, rtol=1e-9, atol=1e-12)
+    best_ttg = tl.time_to_go[np.arange(n), tl.asset]
+    finite = np.isfinite(best_ttg)
+    np.testing.assert_allclose(ttg[finite], best_ttg[finite], rtol=1e-9)

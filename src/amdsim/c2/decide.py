@@ -121,14 +121,15 @@ def evaluate_threats(pic: Picture, w: World, cs: CompiledScenario):
     most valuable asset because cruise missiles fly dog-legs that a straight line does not foresee,
     and weighted up as the time to go shrinks.
     """
-    from amdsim.c2.threat import threat_classify, threat_evaluate
+    from amdsim.c2.threat import threat_values
 
     if cs.asset_rows.size == 0:
-        return threat_classify(pic.pos, pic.vel), np.ones(pic.n)
-    tl = threat_evaluate(pic.pos, pic.vel, w.pos[cs.asset_rows], cs.asset_value, cs.asset_radius)
-    urgency = 1.0 / (1.0 + np.min(tl.time_to_go, axis=1) / 600.0)
-    value = np.maximum(tl.threat, VALUE_FLOOR * cs.asset_value.max()) * (0.5 + 0.5 * urgency)
-    return tl.kind, value
+        kind, _, _ = threat_values(pic.pos, pic.vel, np.zeros((0, 3)), np.zeros(0), np.zeros(0))
+        return kind, np.ones(pic.n)
+    kind, threat, ttg = threat_values(pic.pos, pic.vel, w.pos[cs.asset_rows], cs.asset_value, cs.asset_radius)
+    urgency = 1.0 / (1.0 + np.nan_to_num(ttg, nan=1e9) / 600.0)
+    value = np.maximum(threat, VALUE_FLOOR * cs.asset_value.max()) * (0.5 + 0.5 * urgency)
+    return kind, value
 
 
 def flyout_distance(tau, launch_speed, boost_accel, boost_time, drag_coeff):

@@ -285,3 +285,73 @@ def _impact_kernel(x, v, h, dt, n_steps, done, t_imp, imp):  # pragma: no cover 
                 done[i] = True
                 break
             px, py, pz, hh = nx, ny, nz, hn
+
+
+def threat_values(pos, vel, asset_pos, asset_value, asset_radius):
+    """The C2 stage's compiled path through :func:`threat_evaluate` (same rules, no acceleration input).
+
+    Returns (kind (n,), threat value (n,), time to go to the most threatened asset (n,) s).
+    """
+    pos = np.ascontiguousarray(pos, dtype=np.float64).reshape(-1, 3)
+    vel = np.ascontiguousarray(vel, dtype=np.float64).reshape(-1, 3)
+    n = pos.shape[0]
+    kind = np.empty(n, np.int64)
+    _classify_kernel(pos, vel, kind)
+    is_b = kind == BALLISTIC
+    impact = np.full((n, 3), np.nan)
+    t_imp = np.full(n, np.nan)
+    if np.any(is_b):
+        t_imp[is_b], impact[is_b] = ballistic_impact(pos[is_b], vel[is_b])
+    threat = np.zeros(n)
+    ttg = np.zeros(n)
+    _value_kernel(pos, vel, is_b, impact, t_imp, np.ascontiguousarray(asset_pos, dtype=np.float64).reshape(-1, 3),
+                  np.asarray(asset_value, np.float64), np.asarray(asset_radius, np.float64), threat, ttg)
+    return kind, threat, ttg
+
+
+@njit(cache=True)
+def _classify_kernel(pos, vel, out):  # pragma: no cover - compiled
+    """Rules 1-3 of the module docstring without the free-flight (acceleration) test."""
+    for i in range(pos.shape[0]):
+        alt = _height(pos[i, 0], pos[i, 1], pos[i, 2])
+        sp = np.sqrt(vel[i, 0] ** 2 + vel[i, 1] ** 2 + vel[i, 2] ** 2)
+        r = np.sqrt(pos[i, 0] ** 2 + pos[i, 1] ** 2 + pos[i, 2] ** 2)
+        climb = (vel[i, 0] * pos[i, 0] + vel[i, 1] * pos[i, 1] + vel[i, 2] * pos[i, 2]) / r
+        gamma = np.arcsin(min(max(climb / max(sp, 1e-9), -1.0), 1.0))
+        if alt > 30e3 or sp > 1500.0 or (sp > 600.0 and abs(gamma) > np.radians(20.0)):
+            out[i] = BALLISTIC
+        elif alt < 1500.0 and sp > 150.0:
+            out[i] = CRUISE
+        else:
+            out[i] = AIRCRAFT
+
+
+@njit(cache=True)
+def _value_kernel(pos, vel, is_b, impact, t_imp, ap, av, ar, threat, ttg):  # pragma: no cover - compiled
+    for i in range(pos.shape[0]):
+        best = -1.0
+        best_t = np.inf
+        vv = max(vel[i, 0] ** 2 + vel[i, 1] ** 2 + vel[i, 2] ** 2, 1e-12)
+        for j in range(ap.shape[0]):
+            if is_b[i]:
+                if np.isnan(t_imp[i]):
+                    miss = np.inf
+                    t = np.nan
+                else:
+                    miss = np.sqrt((impact[i, 0] - ap[j, 0]) ** 2 + (impact[i, 1] - ap[j, 1]) ** 2
+                                   + (impact[i, 2] - ap[j, 2]) ** 2)
+                    t = t_imp[i]
+            else:
+                rx, ry, rz = pos[i, 0] - ap[j, 0], pos[i, 1] - ap[j, 1], pos[i, 2] - ap[j, 2]
+                t = max(0.0, -(rx * vel[i, 0] + ry * vel[i, 1] + rz * vel[i, 2]) / vv)
+                cx, cy, cz = rx + vel[i, 0] * t, ry + vel[i, 1] * t, rz + vel[i, 2] * t
+                miss = np.sqrt(cx * cx + cy * cy + cz * cz)
+            rad = max(ar[j], 1.0)
+            u = max(miss - rad, 0.0) / rad
+            like = np.exp(-0.5 * u * u) if np.isfinite(u) else 0.0
+            val = av[j] * like
+            if val > best:
+                best = val
+                best_t = t
+        threat[i] = max(best, 0.0)
+        ttg[i] = best_t
