@@ -28,6 +28,8 @@ from amdsim.errors import InputError, OutputError
 
 MANIFEST = "manifest.json"
 REP_FORMAT = "rep_{:05d}"
+#: Seconds to wait for a Dask scheduler before reporting it unreachable.
+CONNECT_TIMEOUT_S = 10.0
 
 # Per-process cache of the compiled scenario (set by the pool initializer).
 _WORKER_CS = None
@@ -264,7 +266,7 @@ def _run_dask(cs, todo: list[int], out: Path, seed: int, cluster: str, on_result
     except ImportError:
         raise InputError("--cluster needs dask.distributed, which is not installed", file="--cluster") from None
     try:
-        client = Client(cluster, timeout="10s")
+        client = Client(cluster, timeout=f"{CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError) as exc:
         raise InputError(f"cannot connect to the Dask scheduler at {cluster}: {exc}", file="--cluster") from None
     try:
