@@ -240,24 +240,36 @@ def _summary_complete(folder: Path) -> bool:
 
 def _run_local(cs, todo: list[int], out: Path, seed: int, workers: int | None, on_result) -> None:
     import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor
 
     n = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(cs,)) as pool:
-        pending = set()
-        queue = iter(todo)
-        for k in queue:             # keep at most 2 tasks per worker in flight: bounded parent memory
-            pending.add(pool.submit(_replicate_cached, k, str(out), seed))
-            if len(pending) >= 2 * n:
-                break
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in finished:
-                on_result(f.result())
-                k = next(queue, None)
-                if k is not None:
-                    pending.add(pool.submit(_replicate_cached, k, str(out), seed))
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(cs,))
+    try:
+        _drain(pool, todo, out, seed, n, on_result)
+    except BaseException:          # Ctrl-C or a worker's error: drop queued replications, do not wait for them
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _drain(pool, todo: list[int], out: Path, seed: int, n: int, on_result) -> None:
+    """Submit replications keeping at most two per worker in flight (bounded parent memory)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending = set()
+    queue = iter(todo)
+    for k in queue:             # keep at most 2 tasks per worker in flight: bounded parent memory
+        pending.add(pool.submit(_replicate_cached, k, str(out), seed))
+        if len(pending) >= 2 * n:
+            break
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for f in finished:
+            on_result(f.result())
+            k = next(queue, None)
+            if k is not None:
+                pending.add(pool.submit(_replicate_cached, k, str(out), seed))
 
 
 def _run_dask(cs, todo: list[int], out: Path, seed: int, cluster: str, on_result) -> None:
