@@ -48,5 +48,9 @@ def test_sweep_variants_share_seeds_and_record_overrides(small_scenario_path, tm
     m1 = json.loads((out / "variant_01" / "manifest.json").read_text())
     assert m0["overrides"] == {"batteries.interceptors_per_launcher": 4} and m0["root_seed"] == m1["root_seed"]
     assert json.loads((out / "sweep.json").read_text())["baseline"] == "variant_00"
+    from amdsim.results.views import run_query
+
+    rows = run_query(out, "SELECT variant, replication, count(*) AS n FROM events GROUP BY ALL ORDER BY 1").to_pylist()
+    assert [(r["variant"], r["replication"]) for r in rows] == [(0, 0), (1, 0)] and rows[0]["n"] == rows[1]["n"]
     for name in ("events.parquet", "engagements.parquet"):
         assert (out / "variant_00/rep_00000" / name).read_bytes() == (out / "variant_01/rep_00000" / name).read_bytes()

@@ -11,6 +11,7 @@ from amdsim.results.intervals import (
     t_interval,
     wilson_interval,
 )
+from amdsim.results.stats import ratio_bootstrap
 
 
 def test_zero_successes_closed_forms():
@@ -56,3 +57,12 @@ def test_t_interval_degenerate_inputs():
     assert r["n"] == 2 and r["mean"] == 2.0
     # two values 1 and 3: mean 2, sd sqrt(2), t(0.975, 1) = 12.706 -> half width 12.706
     assert r["hi"] - r["mean"] == pytest.approx(12.7062047, rel=1e-6)
+
+
+def test_pooled_ratio_bootstrap_is_sum_over_sum_and_reproducible():
+    num = np.array([3.0, 2.0, 4.0, np.nan, 1.0])
+    den = np.array([2.0, 2.0, 2.0, 1.0, 1.0])
+    r = ratio_bootstrap(num, den)
+    assert r["mean"] == pytest.approx(10 / 7) and r["n"] == 4       # the NaN pair is left out
+    assert r["lo"] <= r["mean"] <= r["hi"] and r == ratio_bootstrap(num, den)
+    assert np.isnan(ratio_bootstrap(np.ones(3), np.zeros(3))["mean"])

@@ -103,12 +103,14 @@ def stats(
     cols = (["variant"] if sweep_ else []) + ["metric", "mean", "95% CI", "n"] + (["diff vs baseline", "95% CI"]
                                                                                   if sweep_ else [])
     t = Table(*cols, title=f"{folder} ({st['kind']})")
+    t.columns[cols.index("metric")].no_wrap = True
     for r in rows:
         cells = ([r["variant"]] if sweep_ else []) + [r["metric"], _fmt(r["mean"]), _ci(r["lo"], r["hi"]), str(r["n"])]
         if sweep_:
             cells += [_fmt(r["diff"]), _ci(r["diff_lo"], r["diff_hi"])]
         t.add_row(*cells)
     c = Console()
+    c.width = max(c.width, 130 if sweep_ else 90)     # a comparison table is wide; let it run past narrow terminals
     c.print(t)
     c.print(f"written: {jpath}, {cpath}")
 

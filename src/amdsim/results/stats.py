@@ -2,7 +2,8 @@
 
 Per replication: zero leakers (yes/no), leakers and leakers per asset, interceptors per kill,
 double engagements, and the mean first-detection range of low flyers (threat altitude < 100 m at
-detection). Proportions get Wilson intervals (Clopper-Pearson alongside), means Student-t intervals.
+detection). Proportions get Wilson intervals (Clopper-Pearson alongside), means Student-t intervals;
+the pooled interceptors per kill (all interceptors over all kills) a percentile bootstrap with a fixed seed.
 Sweep variants share root seeds (common random numbers), so each variant is compared with the
 baseline (variant_00) by the t-interval of the per-replication paired differences.
 """
@@ -24,6 +25,12 @@ LOW_FLYER_ALT_M = 100.0
 LEVEL = 0.95
 
 
+#: summary.json fields read per replication (missing ones give NaN); ``_``-prefixed ones are inputs only.
+FIELDS = {"zero_leakers": "zero_leakers", "leakers": "leakers", "interceptors_per_kill": "interceptors_per_kill",
+          "double_engagements": "double_engagements", "_expended": "interceptors_expended",
+          "_killed": "counts_killed"}
+
+
 def per_replication_metrics(folder: Path) -> dict[int | None, dict[str, np.ndarray]]:
     """Per variant (None for a plain batch): metric name -> values per replication, shape (n_reps,).
 
@@ -31,34 +38,44 @@ def per_replication_metrics(folder: Path) -> dict[int | None, dict[str, np.ndarr
     """
     con = open_views(folder)
     cols = set(con.sql("SELECT * FROM summary LIMIT 0").columns)
-    has_var = "variant" in cols
-    vexpr = "variant" if has_var else "NULL::INTEGER"
-    pick = ["replication", f"{vexpr} AS variant"]
-    for c in ("zero_leakers", "leakers", "interceptors_per_kill", "double_engagements", "complete"):
-        pick.append(f"{c}" if c in cols else f"NULL AS {c}")
+    vexpr = "variant" if "variant" in cols else "NULL::INTEGER"
     assets = sorted(c for c in cols if c.startswith("leakers_per_asset_"))
-    pick += assets
+    fields = {**FIELDS, **{a: a for a in assets}}
+    pick = ["replication", f"{vexpr} AS variant"] + [f"{c}" if c in cols else "NULL" for c in fields.values()]
     rows = con.sql(f"SELECT {', '.join(pick)} FROM summary ORDER BY variant, replication").fetchall()
-    names = ["replication", "variant", "zero_leakers", "leakers", "interceptors_per_kill",
-             "double_engagements", "complete", *assets]
     low = {}
     tables = {r[0] for r in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
     if "events" in tables:
-        vcol = "variant" if has_var else "NULL::INTEGER"
+        vcol = "variant" if "variant" in cols else "NULL::INTEGER"
         low = {(v, k): d for v, k, d in con.sql(
             f"SELECT {vcol} AS v, replication, avg(value) FROM events WHERE kind = 'detection' "
             f"AND target_id >= 0 AND alt_m < {LOW_FLYER_ALT_M} AND isfinite(value) GROUP BY ALL").fetchall()}
     out: dict[int | None, dict[str, list]] = {}
-    for row in rows:
-        rec = dict(zip(names, row, strict=False))
-        m = out.setdefault(rec["variant"], {n: [] for n in ["replication", "zero_leakers", "leakers",
-                                                              "interceptors_per_kill", "double_engagements",
-                                                              "low_flyer_detection_range_m", *assets]})
-        m["replication"].append(rec["replication"])
-        for n in ("zero_leakers", "leakers", "interceptors_per_kill", "double_engagements", *assets):
-            m[n].append(_num(rec[n]))
-        m["low_flyer_detection_range_m"].append(_num(low.get((rec["variant"], rec["replication"]))))
+    for rep, var, *vals in rows:
+        m = out.setdefault(var, {n: [] for n in ["replication", *fields, "low_flyer_detection_range_m"]})
+        m["replication"].append(rep)
+        for n, v in zip(fields, vals, strict=True):
+            m[n].append(_num(v))
+        m["low_flyer_detection_range_m"].append(_num(low.get((var, rep))))
     return {v: {n: np.asarray(x, dtype=float) for n, x in m.items()} for v, m in out.items()}
+
+
+def ratio_bootstrap(num: np.ndarray, den: np.ndarray, level: float = LEVEL, n_boot: int = 2000,
+                    seed: int = 0) -> dict:
+    """Pooled ratio ``sum(num) / sum(den)`` over replications (shape (n,)), percentile bootstrap interval.
+
+    Resamples replications with a fixed seed (reproducible); pairs with a NaN are left out.
+    """
+    ok = np.isfinite(num) & np.isfinite(den)
+    x, y = num[ok], den[ok]
+    n = int(x.size)
+    if n == 0 or y.sum() <= 0:
+        return {"mean": math.nan, "lo": math.nan, "hi": math.nan, "n": n, "method": "bootstrap"}
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    sy = y[idx].sum(axis=1)
+    r = np.where(sy > 0, x[idx].sum(axis=1) / np.where(sy > 0, sy, 1.0), np.nan)
+    lo, hi = np.nanquantile(r, [(1 - level) / 2, (1 + level) / 2])
+    return {"mean": float(x.sum() / y.sum()), "lo": float(lo), "hi": float(hi), "n": n, "method": "bootstrap"}
 
 
 def _num(v) -> float:
@@ -74,13 +91,15 @@ def metric_statistics(m: dict[str, np.ndarray], level: float = LEVEL) -> dict[st
     """Estimate and interval of every metric of one batch."""
     out: dict[str, dict] = {}
     for name, x in m.items():
-        if name == "replication":
+        if name == "replication" or name.startswith("_"):
             continue
         if name == "zero_leakers":
             ok = np.isfinite(x)
             out[name] = proportion_summary(x[ok] > 0.5, level)
         else:
             out[name] = {**t_interval(x, level), "method": "t"}
+    if "_expended" in m and "_killed" in m:       # interceptors per kill over the whole batch
+        out["interceptors_per_kill_pooled"] = ratio_bootstrap(m["_expended"], m["_killed"], level)
     return out
 
 
@@ -116,7 +135,7 @@ def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
         variants[name] = {"overrides": sweep.get(name, {}), "n_replications": int(per[v]["replication"].size),
                           "metrics": metric_statistics(per[v], level)}
         for metric, x in per[v].items():
-            if metric == "replication" or metric not in base:
+            if metric == "replication" or metric.startswith("_") or metric not in base:
                 continue
             d = paired_difference(x, per[v]["replication"], base[metric], base["replication"], level)
             comparison.append({"metric": metric, "variant": name,
