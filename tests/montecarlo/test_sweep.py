@@ -54,3 +54,9 @@ def test_sweep_variants_share_seeds_and_record_overrides(small_scenario_path, tm
     assert [(r["variant"], r["replication"]) for r in rows] == [(0, 0), (1, 0)] and rows[0]["n"] == rows[1]["n"]
     for name in ("events.parquet", "engagements.parquet"):
         assert (out / "variant_00/rep_00000" / name).read_bytes() == (out / "variant_01/rep_00000" / name).read_bytes()
+
+    with pytest.raises(InputError, match="--resume"):
+        run_sweep(small_scenario_path, [("batteries.interceptors_per_launcher", [4, 4])], 1, out, progress=False)
+    with pytest.raises(InputError, match="variants differ"):
+        run_sweep(small_scenario_path, [("batteries.interceptors_per_launcher", [4, 3])], 1, out, progress=False,
+                  resume=True)

@@ -28,7 +28,7 @@ LEVEL = 0.95
 #: summary.json fields read per replication (missing ones give NaN); ``_``-prefixed ones are inputs only.
 FIELDS = {"zero_leakers": "zero_leakers", "leakers": "leakers", "interceptors_per_kill": "interceptors_per_kill",
           "double_engagements": "double_engagements", "_expended": "interceptors_expended",
-          "_killed": "counts_killed"}
+          "_killed": "counts_killed", "_complete": "complete"}
 
 
 def per_replication_metrics(folder: Path) -> dict[int | None, dict[str, np.ndarray]]:
@@ -124,7 +124,8 @@ def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
     if None in per:
         m = per[None]
         return {"folder": str(folder), "kind": "batch", "level": level,
-                "n_replications": int(m["replication"].size), "metrics": metric_statistics(m, level)}
+                "n_replications": int(m["replication"].size), "n_incomplete": int(np.sum(m["_complete"] == 0)),
+                "metrics": metric_statistics(m, level)}
     sweep = _read_sweep(folder)
     variants = {}
     comparison = []
@@ -133,6 +134,7 @@ def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
     for v in sorted(per):
         name = f"variant_{v:02d}"
         variants[name] = {"overrides": sweep.get(name, {}), "n_replications": int(per[v]["replication"].size),
+                          "n_incomplete": int(np.sum(per[v]["_complete"] == 0)),
                           "metrics": metric_statistics(per[v], level)}
         for metric, x in per[v].items():
             if metric == "replication" or metric.startswith("_") or metric not in base:
