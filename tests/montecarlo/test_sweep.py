@@ -57,6 +57,6 @@ def test_sweep_variants_share_seeds_and_record_overrides(small_scenario_path, tm
 
     with pytest.raises(InputError, match="--resume"):
         run_sweep(small_scenario_path, [("batteries.interceptors_per_launcher", [4, 4])], 1, out, progress=False)
-    with pytest.raises(InputError, match="variants differ"):
+    with pytest.raises(InputError, match="its variants is"):
         run_sweep(small_scenario_path, [("batteries.interceptors_per_launcher", [4, 3])], 1, out, progress=False,
                   resume=True)

@@ -204,25 +204,34 @@ def _prepare(out: Path, manifest: dict, resume: bool) -> None:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the batch folder {out}: {exc.strerror or exc}") from None
-    old_path = out / MANIFEST
-    if old_path.is_file():
-        if not resume:
-            raise InputError(f"{out} already holds a batch; add --resume to continue it or choose another --out",
-                             file="--out")
-        try:
-            old = json.loads(old_path.read_text())
-        except (OSError, ValueError):
-            raise InputError(f"{old_path} is unreadable; cannot resume", file="--resume") from None
-        for key in ("scenario_sha256", "root_seed", "overrides"):
-            if old.get(key) != manifest[key]:
-                raise InputError(f"cannot resume {out}: its {key} is {old.get(key)!r}, this batch has "
-                                 f"{manifest[key]!r}", file="--resume")
+    if (out / MANIFEST).is_file():
+        check_resumable(out / MANIFEST, manifest, ("scenario_sha256", "root_seed", "overrides"), resume, "batch")
     elif any(out.glob("rep_*")) and not resume:
         raise InputError(f"{out} already holds replications; add --resume or choose another --out", file="--out")
     for tmp in out.glob(".tmp_rep_*"):       # left by a killed batch: never complete, start again
         shutil.rmtree(tmp, ignore_errors=True)
     manifest["completed"] = completed_replications(out)
     _write_manifest(out, manifest)
+
+
+def check_resumable(path: Path, new: dict, keys: tuple[str, ...], resume: bool, what: str) -> None:
+    """Refuse to write over the existing ``what`` described by ``path`` unless resuming the same one.
+
+    Raises :class:`InputError` without ``resume``, or when any of ``keys`` differs between the JSON
+    document at ``path`` and ``new``.
+    """
+    out = path.parent
+    if not resume:
+        raise InputError(f"{out} already holds a {what}; add --resume to continue it or choose another --out",
+                         file="--out")
+    try:
+        old = json.loads(path.read_text())
+    except (OSError, ValueError):
+        raise InputError(f"{path} is unreadable; cannot resume", file="--resume") from None
+    for key in keys:
+        if old.get(key) != new[key]:
+            raise InputError(f"cannot resume {out}: its {key} is {old.get(key)!r}, this {what} has {new[key]!r}",
+                             file="--resume")
 
 
 def _write_manifest(out: Path, manifest: dict) -> None:

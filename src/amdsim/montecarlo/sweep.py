@@ -57,7 +57,7 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int,
 
     Every variant is validated (and so every bad ``--set`` reported) before the first replication runs.
     """
-    from amdsim.montecarlo.batch import run_batch
+    from amdsim.montecarlo.batch import check_resumable, run_batch
     from amdsim.records.writer import write_json_atomic
     from amdsim.scenario import load_compiled
 
@@ -73,7 +73,8 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int,
     doc = {"scenario": str(scenario), "root_seed": seed, "n_replications": int(n_replications),
            "baseline": "variant_00",
            "variants": [{"name": f"variant_{i:02d}", "overrides": ov} for i, ov in enumerate(variants)]}
-    _check_existing(out, doc, resume)
+    if (out / SWEEP).is_file():
+        check_resumable(out / SWEEP, doc, ("scenario", "root_seed", "variants"), resume, "sweep")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -87,25 +88,6 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int,
         run_batch(scenario, n_replications, out / f"variant_{i:02d}", workers=workers, cluster=cluster,
                   resume=resume, root_seed=seed, progress=progress, overrides=ov)
     return doc
-
-
-def _check_existing(out: Path, doc: dict, resume: bool) -> None:
-    """An existing sweep is only continued with ``resume`` and the same variants, seed and scenario."""
-    import json
-
-    path = out / SWEEP
-    if not path.is_file():
-        return
-    if not resume:
-        raise InputError(f"{out} already holds a sweep; add --resume to continue it or choose another --out",
-                         file="--out")
-    try:
-        old = json.loads(path.read_text())
-    except (OSError, ValueError):
-        raise InputError(f"{path} is unreadable; cannot resume", file="--resume") from None
-    for key in ("scenario", "root_seed", "variants"):
-        if old.get(key) != doc[key]:
-            raise InputError(f"cannot resume {out}: its {key} differs from this sweep's", file="--resume")
 
 
 def _describe(ov: dict) -> str:
