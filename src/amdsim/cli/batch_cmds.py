@@ -72,7 +72,9 @@ def _print_table(table, limit: int) -> None:
                                                                          if table.num_rows > limit else ""))
     for row in table.slice(0, limit).to_pylist():
         t.add_row(*(_fmt(v) for v in row.values()))
-    Console().print(t)
+    c = Console()
+    c.width = max(c.width, min(240, 14 * len(table.column_names)))   # headers readable in narrow terminals
+    c.print(t)
 
 
 def _fmt(v) -> str:
