@@ -30,7 +30,9 @@ def main() -> None:
 
     _register()
     try:
-        app(standalone_mode=False)
+        rv = app(standalone_mode=False)
+        if isinstance(rv, int) and rv:
+            sys.exit(rv)   # e.g. 130 after Ctrl-C, which click reports by return value
     except AmdsimError as exc:
         print(f"amdsim: {exc.user_message()}", file=sys.stderr)
         sys.exit(exc.exit_code)
