@@ -31,7 +31,9 @@ class PerfectTracking:
             self.tracker.update(self.cs.sensors.force[det.sensor], det.target, w.t)
 
     def pictures(self, w: World) -> list[Picture]:
-        return [self.tracker.picture(f, w.t, w.pos, w.vel, w.is_active) for f in range(len(self.cs.force_names))]
+        # red forces run no C2 here: their picture stays empty
+        return [self.tracker.picture(f, w.t, w.pos, w.vel, w.is_active) if self.cs.force_side[f] == BLUE
+                else Picture.empty(f, w.t) for f in range(len(self.cs.force_names))]
 
 
 class KalmanTracking:
