@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "wta",
     "bench",
     "batch_cmds",
+    "review_cmds",
 )
 
 

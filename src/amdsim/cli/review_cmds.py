@@ -1,0 +1,47 @@
+"""``amdsim report``, ``amdsim view`` and ``amdsim export czml``: after-action review of a run folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from amdsim.cli.app import app
+
+export_app = typer.Typer(help="Export a run folder to other tools' formats (CZML for Cesium).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("czml")
+def export_czml(
+    folder: Path = typer.Argument(..., help="Run folder (or batch folder: its first replication)."),
+    out: Path = typer.Option(None, "--out", "-o", help="CZML file to write (default FOLDER/run.czml)."),
+    sensors: bool = typer.Option(True, "--sensors/--no-sensors", help="Add sensor max-range ellipses."),
+) -> None:
+    """Write a CZML document (Cesium) of a run: movers with trails, events, sensor ranges."""
+    from amdsim.review.czml import write_czml
+
+    typer.echo(f"wrote {write_czml(folder, out, sensors=sensors)}")
+
+
+@app.command()
+def report(
+    folder: Path = typer.Argument(..., help="Run or batch folder (from amdsim run)."),
+    out: Path = typer.Option(None, "--out", "-o", help="HTML file to write (default FOLDER/report.html)."),
+) -> None:
+    """Write a self-contained HTML after-action report (figures embedded, no network needed)."""
+    from amdsim.review.report import write_report
+
+    typer.echo(f"wrote {write_report(folder, out)}")
+
+
+@app.command()
+def view(
+    folder: Path = typer.Argument(..., help="Run or batch folder (from amdsim run)."),
+    port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="TCP port (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; the default serves this machine only."),
+) -> None:
+    """Serve the web replay viewer of a run folder (map, time slider, tracks, engagements)."""
+    from amdsim.review.server import serve
+
+    serve(folder, host=host, port=port)
