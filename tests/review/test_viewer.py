@@ -182,3 +182,28 @@ def test_click_engagement_jumps_time(page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "viewer_engagement.png"))
     assert page.errors == []
+
+
+def test_batch_replications_api(batch_dir):
+    srv = make_server(batch_dir, "127.0.0.1", 0)
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    try:
+        status, body = _get(srv, "/api/replications")
+        assert status == 200 and [r["name"] for r in json.loads(body)] == ["rep_00000", "rep_00001"]
+        a = json.loads(_get(srv, "/api/events?rep=0")[1])
+        b = json.loads(_get(srv, "/api/events?rep=1")[1])
+        assert a.keys() == b.keys()
+        assert _get(srv, "/api/states?rep=2")[0] == 400
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_view_missing_folder_exit_2(tmp_path):
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "amdsim", "view", str(tmp_path / "nope"), "--port", "0"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
