@@ -231,7 +231,7 @@ async function loadRep(rep) {
   for (const f of forces) { const o = document.createElement("option"); o.textContent = f; $("trackForce").appendChild(o); }
   buildMovers(); buildEvents(); setTime(V.t0);
   const lats = STATES.lat_deg, lons = STATES.lon_deg;
-  if (lats.length) map.fitBounds([[Math.min(...lats), Math.min(...lons)], [Math.max(...lats), Math.max(...lons)]], { padding: [30, 30] });
+  if (lats.length) map.fitBounds([[Math.min(...lats), Math.min(...lons)], [Math.max(...lats), Math.max(...lons)]], { padding: [30, 30], animate: false });
   V.ready = true;
 }
 
