@@ -13,9 +13,9 @@ import numpy as np
 from numba import njit
 
 from amdsim.c2.coordination import CoordinationChannel
+from amdsim.c2.threat import _height
 from amdsim.engage.book import EngagementBook
 from amdsim.engine.state import World
-from amdsim.geo import ecef2geodetic
 from amdsim.kinds import BLUE, MoverKind
 from amdsim.scenario.compile import DOCTRINE_CODES, CompiledScenario
 from amdsim.tracking.picture import Picture
@@ -200,27 +200,59 @@ def engagement_pk(w: World, cs: CompiledScenario, shooters: np.ndarray, pic: Pic
     """(K,M) estimated single-shot Pk (0 where infeasible) and (K,M,3) predicted intercept points.
 
     The intercept time is the first root of |p + v tau - s| = d(tau) (constant-velocity target,
-    ``flyout_distance`` for the interceptor), see :func:`intercept_times`. Feasible when the intercept lies inside the envelope: range and
-    altitude limits and the time of flight.
+    :func:`flyout_distance` for the interceptor). Feasible when the intercept lies inside the
+    envelope: range and altitude (above the ellipsoid) limits and the time of flight. The Pk estimate
+    is the interceptor's Pk_max, degraded towards the edge of the range envelope.
     """
     sh = cs.shooters
     it = cs.itypes
     ty = sh.itype[shooters]
-    spos = w.pos[sh.host[shooters]]                                  # (K,3)
-    rel = pic.pos[None, :, :] - spos[:, None, :]                      # (K,M,3)
-    vt = pic.vel[None, :, :]
-    tau = intercept_times(rel, pic.vel, it.launch_speed[ty], it.boost_accel[ty], it.boost_time[ty],
-                          it.drag_coeff[ty], it.max_tof[ty])
-    found = np.isfinite(tau)
-    pip = pic.pos[None, :, :] + vt * np.where(found, tau, 0.0)[..., None]
-    rng = np.linalg.norm(pip - spos[:, None, :], axis=-1)
-    pip_alt = ecef2geodetic(pip)[2]
-    feasible = (found & (rng >= it.min_range[ty][:, None]) & (rng <= it.max_range[ty][:, None])
-                & (pip_alt >= it.min_alt[ty][:, None] * 0.5) & (pip_alt <= it.max_alt[ty][:, None]))
-    # Pk estimate degrades towards the edge of the envelope
-    edge = np.clip(1.0 - (rng / it.max_range[ty][:, None]) ** 4, 0.2, 1.0)
-    pk = np.where(feasible, it.pk_max[ty][:, None] * edge, 0.0)
+    spos = np.ascontiguousarray(w.pos[sh.host[shooters]])                           # (K,3)
+    pk = np.zeros((shooters.size, pic.n))
+    pip = np.zeros((shooters.size, pic.n, 3))
+    _engagement_kernel(spos, np.ascontiguousarray(pic.pos), np.ascontiguousarray(pic.vel), it.launch_speed[ty],
+                       it.boost_accel[ty], it.boost_time[ty], it.drag_coeff[ty], it.max_tof[ty], it.min_range[ty],
+                       it.max_range[ty], it.min_alt[ty], it.max_alt[ty], it.pk_max[ty], pk, pip)
     return pk, pip
+
+
+@njit(cache=True)
+def _engagement_kernel(spos, tpos, tvel, v0, acc, tb, drag, max_tof, rmin, rmax, amin, amax, pk_max,
+                       pk, pip):  # pragma: no cover - compiled
+    n_scan = 32
+    for k in range(spos.shape[0]):
+        for m in range(tpos.shape[0]):
+            rel = np.empty((1, 1, 3))
+            for j in range(3):
+                rel[0, 0, j] = tpos[m, j] - spos[k, j]
+            vel = tvel[m:m + 1]
+            # first reachable time: coarse scan then bisection (as intercept_times)
+            tau = np.inf
+            lo = 0.0
+            for i in range(1, n_scan + 1):
+                hi = max_tof[k] * i / n_scan
+                if _reach_gap(rel, vel, 0, 0, hi, v0[k], acc[k], tb[k], drag[k]) <= 0.0:
+                    for _ in range(30):
+                        mid = 0.5 * (lo + hi)
+                        if _reach_gap(rel, vel, 0, 0, mid, v0[k], acc[k], tb[k], drag[k]) <= 0.0:
+                            hi = mid
+                        else:
+                            lo = mid
+                    tau = hi
+                    break
+                lo = hi
+            if not np.isfinite(tau):
+                for j in range(3):
+                    pip[k, m, j] = tpos[m, j]
+                continue
+            for j in range(3):
+                pip[k, m, j] = tpos[m, j] + tvel[m, j] * tau
+            dx, dy, dz = pip[k, m, 0] - spos[k, 0], pip[k, m, 1] - spos[k, 1], pip[k, m, 2] - spos[k, 2]
+            rng = np.sqrt(dx * dx + dy * dy + dz * dz)
+            alt = _height(pip[k, m, 0], pip[k, m, 1], pip[k, m, 2])
+            if rmin[k] <= rng <= rmax[k] and amin[k] * 0.5 <= alt <= amax[k]:
+                edge = min(max(1.0 - (rng / rmax[k]) ** 4, 0.2), 1.0)
+                pk[k, m] = pk_max[k] * edge
 
 
 def wta_assigner(solver: str = "auto"):
