@@ -74,12 +74,21 @@ def enu_basis(lat, lon):
 
     ``basis[..., 0, :]`` is east, ``[..., 1, :]`` north, ``[..., 2, :]`` up.
     """
+    lat = np.asarray(lat, float)
+    lon = np.asarray(lon, float)
     sl, cl = np.sin(lat), np.cos(lat)
     so, co = np.sin(lon), np.cos(lon)
-    east = np.stack([-so, co, np.zeros_like(so)], axis=-1)
-    north = np.stack([-sl * co, -sl * so, cl], axis=-1)
-    up = np.stack([cl * co, cl * so, sl], axis=-1)
-    return np.stack([east, north, up], axis=-2)
+    out = np.empty(np.broadcast_shapes(lat.shape, lon.shape) + (3, 3))
+    out[..., 0, 0] = -so
+    out[..., 0, 1] = co
+    out[..., 0, 2] = 0.0
+    out[..., 1, 0] = -sl * co
+    out[..., 1, 1] = -sl * so
+    out[..., 1, 2] = cl
+    out[..., 2, 0] = cl * co
+    out[..., 2, 1] = cl * so
+    out[..., 2, 2] = sl
+    return out
 
 
 def ecef2enu_vector(vec_ecef, lat, lon):

@@ -68,6 +68,11 @@ class MoverTable:
         return len(self.name)
 
     @property
+    def has_aspect_rcs(self) -> bool:
+        """Some mover shows a different RCS from the side or the tail than nose-on."""
+        return bool(np.any(self.rcs_side != self.rcs) or np.any(self.rcs_tail != self.rcs))
+
+    @property
     def is_threat(self) -> np.ndarray:
         """(N,) bool: rows that are threats (cruise, ballistic, hostile aircraft)."""
         cached = self.__dict__.get("_is_threat")

@@ -126,9 +126,10 @@ def aspect_rcs(cs: CompiledScenario, targets: np.ndarray, radar_pos: np.ndarray,
     """(S,T) RCS (m^2) each radar sees: nose, side or tail class from the angle between the target's
     velocity and the line from the target to the radar."""
     m = cs.movers
-    nose, side, tail = m.rcs[targets], m.rcs_side[targets], m.rcs_tail[targets]
-    if np.array_equal(nose, side) and np.array_equal(nose, tail):
+    nose = m.rcs[targets]
+    if not m.has_aspect_rcs:
         return nose
+    side, tail = m.rcs_side[targets], m.rcs_tail[targets]
     to_radar = radar_pos[:, None, :] - target_pos[None, :, :]
     speed = np.linalg.norm(target_vel, axis=1)
     cos_a = np.einsum("stk,tk->st", to_radar, target_vel) / np.maximum(
