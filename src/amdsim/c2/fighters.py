@@ -81,14 +81,19 @@ def vector_fighters(w, cs, pictures, book, state: dict) -> None:
 
 
 def _return_to_patrol(w, cs, host: int, home_dist: float) -> None:
+    """Fly to the nearest point of the orbit circle; rejoin the orbit once on it."""
+    from amdsim.geo import destination
+
     m = cs.movers
-    if home_dist <= m.orb_radius[host] * 1.05:
-        brg = float(initial_bearing(m.orb_lat[host], m.orb_lon[host], w.lat[host], w.lon[host]))
+    speed = cs.shooters.dash_speed[cs.shooters.host == host][0]
+    brg = float(initial_bearing(m.orb_lat[host], m.orb_lon[host], w.lat[host], w.lon[host]))
+    if abs(home_dist - m.orb_radius[host]) <= 2.0 * speed * cs.dt:
         w.orb_phase0[host] = orbit_phase_at(w.t, brg, m.speed[host], m.orb_radius[host], m.orb_dir[host])
         w.behavior[host] = ORBIT
         return
-    w.goal[host] = (m.orb_lat[host], m.orb_lon[host], m.orb_alt[host])
-    w.goal_speed[host] = cs.shooters.dash_speed[cs.shooters.host == host][0]
+    lat, lon, _ = destination(m.orb_lat[host], m.orb_lon[host], brg, m.orb_radius[host])
+    w.goal[host] = (lat, lon, m.orb_alt[host])
+    w.goal_speed[host] = speed
 
 
 def _latlon(pos):

@@ -37,58 +37,79 @@ class PerfectTracking:
 
 
 class KalmanTracking:
-    """Per-force Kalman trackers on the force's own detections (centralised measurement fusion)."""
+    """Per-force Kalman/GNN trackers on the force's own detections.
+
+    Centralised measurement fusion: the detections of every sensor of the force go to one tracker,
+    sensor by sensor within a step (sequential updates), so two radars seeing one threat make one track.
+    """
 
     def __init__(self, cs: CompiledScenario) -> None:
-        from amdsim.tracking.tracker import Tracker
+        from amdsim.tracking.gnn_tracker import GNNTracker
 
         self.cs = cs
         p = cs.tracking
         self.trackers = {}
-        self.truth: dict[int, dict[int, int]] = {}
         for f in range(len(cs.force_names)):
             if cs.force_side[f] != BLUE:
                 continue
-            self.trackers[f] = Tracker(dim=3, model=p["motion"], q=p["process_noise_mps2"] ** 2,
-                                       gate_prob=p["gate_prob"], m=p["confirm_m"], n=p["confirm_n"],
-                                       delete_misses=p["delete_misses"], max_speed=4000.0)
-            self.truth[f] = {}
+            revisit = cs.sensors.revisit[cs.sensors.force == f]
+            coast = max(20.0, 3.0 * float(revisit.max())) if revisit.size else 30.0
+            self.trackers[f] = GNNTracker(q=p["process_noise_mps2"] ** 2, gate_prob=p["gate_prob"], m=p["confirm_m"],
+                                          n=p["confirm_n"], delete_misses=p["delete_misses"], max_coast_s=coast)
 
     def ingest(self, w: World, det: Detections) -> None:
-        if det.n == 0:
-            return
-        forces = self.cs.sensors.force[det.sensor]
-        for f, trk in self.trackers.items():
-            sel = np.flatnonzero(forces == f)
-            if sel.size == 0:
+        s = self.cs.sensors
+        for sensor in det.scanned.tolist():
+            trk = self.trackers.get(int(s.force[sensor]))
+            if trk is None:
                 continue
-            trk.step(w.t, det.pos[sel], det.cov[sel], det.sensor[sel])
-            tr = trk.tracks()
-            upd = tr.last_assoc >= 0
-            truth = self.truth[f]
-            for tid, k in zip(tr.track_id[upd].tolist(), tr.last_assoc[upd].tolist(), strict=True):
-                truth[int(tid)] = int(det.target[sel[k]])
+            sel = np.flatnonzero(det.sensor == sensor)
+            trk.step(w.t, det.pos[sel], det.cov[sel], labels=det.target[sel],
+                     in_view=self._coverage(w, sensor))
+
+    def _coverage(self, w: World, sensor: int):
+        """Which predicted track positions this sensor could have seen: inside its range and above
+        its effective-earth horizon (a track out of view does not count a miss)."""
+        s = self.cs.sensors
+        host = int(s.host[sensor])
+        spos = w.pos[host] + s.height_offset[sensor] * w.pos[host] / np.linalg.norm(w.pos[host])
+        salt = w.alt[host] + s.height_offset[sensor]
+        k = self.cs.k_factor
+
+        def in_view(pos: np.ndarray) -> np.ndarray:
+            from amdsim.geo import ecef2geodetic
+            from amdsim.sensors.horizon import horizon_angle
+
+            rng = np.linalg.norm(pos - spos, axis=1)
+            alt = ecef2geodetic(pos)[2]
+            u_s = spos / np.linalg.norm(spos)
+            cosang = (pos @ u_s) / np.linalg.norm(pos, axis=1)
+            central = np.arccos(np.clip(cosang, -1.0, 1.0)) / k
+            clear = central <= horizon_angle(salt, k) + horizon_angle(np.maximum(alt, 0.0), k)
+            ok = (rng <= s.max_range[sensor]) & (rng >= s.min_range[sensor]) & clear
+            if s.az_width[sensor] < 2 * np.pi - 1e-9:
+                from amdsim.geo import enu_basis
+
+                enu = (pos - spos) @ enu_basis(w.lat[host], w.lon[host]).T
+                center = s.az_center[sensor] + (w.heading[host] if s.relative_az[sensor] else 0.0)
+                off = np.abs((np.arctan2(enu[:, 0], enu[:, 1]) - center + np.pi) % (2 * np.pi) - np.pi)
+                ok &= off <= s.az_width[sensor] / 2
+            return ok
+
+        return in_view
 
     def pictures(self, w: World) -> list[Picture]:
         out = []
         for f in range(len(self.cs.force_names)):
             trk = self.trackers.get(f)
-            if trk is None:
+            if trk is None or trk.size == 0:
                 out.append(Picture.empty(f, w.t))
                 continue
-            tr = trk.tracks()
-            n = tr.track_id.size
-            if n == 0:
-                out.append(Picture.empty(f, w.t))
-                continue
-            age = (w.t - tr.t_update)[:, None]
-            vel = tr.x[:, 3:6]
-            pos = tr.x[:, :3] + vel * age
-            sigma = np.sqrt(np.maximum(np.trace(tr.P[:, :3, :3], axis1=1, axis2=2), 0.0) / 3.0)
-            truth = self.truth[f]
-            out.append(Picture(f, w.t, tr.track_id.astype(np.int64), pos, vel.copy(), sigma,
-                               tr.confirmed.astype(bool), tr.t_update.astype(float), np.full(n, f, np.int16),
-                               np.array([truth.get(int(t), -1) for t in tr.track_id.tolist()], np.int32)))
+            x, P = trk.predicted(w.t)
+            n = trk.size
+            sigma = np.sqrt(np.maximum(np.trace(P[:, :3, :3], axis1=1, axis2=2), 0.0) / 3.0)
+            out.append(Picture(f, w.t, trk.track_id.copy(), x[:, :3], x[:, 3:6], sigma, trk.confirmed.copy(),
+                               trk.t.copy(), np.full(n, f, np.int16), trk.label.astype(np.int32)))
         return out
 
 

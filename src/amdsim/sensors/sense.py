@@ -37,6 +37,7 @@ class Detections:
     snr_db: np.ndarray        # (M,)
     pos: np.ndarray           # (M,3) ECEF measured point
     cov: np.ndarray           # (M,3,3) ECEF covariance of pos (m^2)
+    scanned: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # sensor rows that scanned
 
     @property
     def n(self) -> int:
@@ -118,7 +119,9 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
             det = _measure(t, due[si], targets[ti], true.range, true.azimuth, true.elevation,
                            ev.snr_db[si, ti], basis[si], spos[si], s, streams)
     fa = _false_alarms(t, due, basis, spos, heading, s, streams)
-    return _concat(det, fa) if fa.n else det
+    out = _concat(det, fa) if fa.n else det
+    out.scanned = due.astype(np.int32)
+    return out
 
 
 def aspect_rcs(cs: CompiledScenario, targets: np.ndarray, radar_pos: np.ndarray, target_pos: np.ndarray,
