@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "scenario_cmds",
     "coverage",
     "wta",
+    "track",
     "bench",
     "batch_cmds",
     "review_cmds",

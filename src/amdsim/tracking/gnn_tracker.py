@@ -82,11 +82,18 @@ class GNNTracker:
         assigned_t = np.zeros(0, np.int64)
         assigned_d = np.zeros(0, np.int64)
         if self.size and m_det:
-            S = P[:, None, :3, :3] + R[None, :, :, :]                      # (N,M,3,3)
-            nu = z[None, :, :] - x[:, None, :3]                             # (N,M,3)
-            d2 = np.einsum("nmi,nmi->nm", nu, np.linalg.solve(S, nu[..., None])[..., 0])
-            logdet = np.linalg.slogdet(S)[1]
-            cost = np.where(d2 <= self.gate, d2 + logdet, _BIG)
+            # coarse Euclidean gate first (trace bound on the innovation covariance), exact
+            # Mahalanobis distances only for the surviving (track, detection) pairs
+            spread = np.trace(P[:, :3, :3], axis1=1, axis2=2)[:, None] + np.trace(R, axis1=1, axis2=2)[None, :]
+            dist2 = np.sum((z[None, :, :] - x[:, None, :3]) ** 2, axis=-1)
+            ti, di = np.nonzero(dist2 <= self.gate * spread)
+            cost = np.full((self.size, m_det), _BIG)
+            if ti.size:
+                S = P[ti, :3, :3] + R[di]
+                nu = z[di] - x[ti, :3]
+                d2 = np.einsum("pi,pi->p", nu, np.linalg.solve(S, nu[..., None])[..., 0])
+                ok = d2 <= self.gate
+                cost[ti[ok], di[ok]] = d2[ok] + np.linalg.slogdet(S[ok])[1]
             rows, cols = linear_sum_assignment(cost)
             ok = cost[rows, cols] < _BIG
             assigned_t, assigned_d = rows[ok], cols[ok]

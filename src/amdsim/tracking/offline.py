@@ -1,0 +1,98 @@
+"""The offline tracker: run the GNN tracker over recorded detections in a Parquet file.
+
+Input columns: ``time_s``, ``sensor_id``, ``x_m``, ``y_m`` and optionally ``z_m`` (a local
+Cartesian frame), with optional per-row standard deviations ``sigma_m`` or ``sigma_x_m``,
+``sigma_y_m``, ``sigma_z_m``. Output: one row per track per scan time: ``time_s``, ``track_id``,
+``x_m``, ``y_m`` (``z_m``), ``vx_mps``, ``vy_mps`` (``vz_mps``), ``confirmed``.
+2-D data are tracked in 3-D with a flat, tightly measured z (removed on output).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from amdsim.errors import InputError, Problem
+from amdsim.tracking.gnn_tracker import GNNTracker
+
+REQUIRED = ("time_s", "sensor_id", "x_m", "y_m")
+
+
+def read_detections(path: Path) -> dict[str, np.ndarray]:
+    """Read and check a detections Parquet file; InputError names the file and the column."""
+    name = str(path)
+    if not Path(path).is_file():
+        raise InputError(Problem(name, "", "file not found (expected a Parquet file of detections)"))
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        raise InputError(Problem(name, "", f"not a readable Parquet file ({type(exc).__name__})")) from None
+    cols = {}
+    for col in (*REQUIRED, "z_m", "sigma_m", "sigma_x_m", "sigma_y_m", "sigma_z_m"):
+        if col not in table.column_names:
+            if col in REQUIRED:
+                raise InputError(Problem(name, col, f"missing column; expected columns {', '.join(REQUIRED)}"
+                                                     " (+ optional z_m, sigma_m)"))
+            continue
+        try:
+            arr = table.column(col).to_numpy(zero_copy_only=False).astype(float)
+        except (pa.ArrowInvalid, ValueError, TypeError):
+            raise InputError(Problem(name, col, f"expected numbers, found {table.schema.field(col).type}")) from None
+        if not np.all(np.isfinite(arr)):
+            raise InputError(Problem(name, col, "contains NaN or infinite values"))
+        cols[col] = arr
+    if cols["time_s"].size == 0:
+        raise InputError(Problem(name, "", "no rows: expected at least one detection"))
+    for col in ("sigma_m", "sigma_x_m", "sigma_y_m", "sigma_z_m"):
+        if col in cols and np.any(cols[col] <= 0):
+            raise InputError(Problem(name, col, "standard deviations must be positive"))
+    return cols
+
+
+def track_detections(cols: dict[str, np.ndarray], sigma_m: float = 50.0, q: float = 25.0, gate_prob: float = 0.999,
+                     m: int = 2, n: int = 3, delete_misses: int = 3, progress=None) -> dict[str, np.ndarray]:
+    """Track the detections scan by scan (one scan = one (time, sensor) group); returns output columns."""
+    has_z = "z_m" in cols
+    k = cols["time_s"].size
+    z = np.stack([cols["x_m"], cols["y_m"], cols["z_m"] if has_z else np.zeros(k)], axis=1)
+    sig = np.empty((k, 3))
+    for i, axis in enumerate("xyz"):
+        sig[:, i] = cols.get(f"sigma_{axis}_m", cols.get("sigma_m", np.full(k, sigma_m)))
+    if not has_z:
+        sig[:, 2] = 1.0
+    R = np.zeros((k, 3, 3))
+    R[:, [0, 1, 2], [0, 1, 2]] = sig**2
+    order = np.lexsort((cols["sensor_id"], cols["time_s"]))
+    keys = np.stack([cols["time_s"][order], cols["sensor_id"][order]], axis=1)
+    starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
+    ends = np.r_[starts[1:], k]
+    trk = GNNTracker(q=q, gate_prob=gate_prob, m=m, n=n, delete_misses=delete_misses,
+                     init_speed_sigma=300.0)
+    out: dict[str, list] = {c: [] for c in ("time_s", "track_id", "x", "P", "confirmed")}
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        idx = order[s:e]
+        t = float(cols["time_s"][idx[0]])
+        trk.step(t, z[idx], R[idx])
+        out["time_s"].append(np.full(trk.size, t))
+        out["track_id"].append(trk.track_id.copy())
+        out["x"].append(trk.x.copy())
+        out["confirmed"].append(trk.confirmed.copy())
+        if progress is not None:
+            progress(e)
+    x = np.concatenate(out["x"]) if out["x"] else np.zeros((0, 6))
+    res = {"time_s": np.concatenate(out["time_s"]), "track_id": np.concatenate(out["track_id"]),
+           "x_m": x[:, 0], "y_m": x[:, 1], "vx_mps": x[:, 3], "vy_mps": x[:, 4],
+           "confirmed": np.concatenate(out["confirmed"])}
+    if has_z:
+        res["z_m"], res["vz_mps"] = x[:, 2], x[:, 5]
+    return res
+
+
+def write_tracks(res: dict[str, np.ndarray], out: Path) -> None:
+    from amdsim.records.writer import write_parquet_atomic
+
+    order = ["time_s", "track_id", "x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps", "confirmed"]
+    write_parquet_atomic(pa.table({k: res[k] for k in order if k in res}), Path(out))
