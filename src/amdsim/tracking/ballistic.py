@@ -1,0 +1,187 @@
+"""Ballistic tracks: launch point estimation and predicted impact point with an uncertainty ellipse.
+
+A track's state x = [position (3), velocity (3)] (ECEF m, m/s) is propagated under point-mass
+gravity only (a Kepler conic; Bate, Mueller & White, *Fundamentals of Astrodynamics*, 1971,
+ch. 6; earth rotation neglected as in the rest of amdsim) forwards to the ground for the impact
+point, or backwards for the launch point. The backward arc ignores the boost phase, so the launch
+point is the *ballistic* launch point (the point where a gravity-only arc through the track meets
+the ground), the usual first estimate of a launch site.
+
+The ground is the WGS84 ellipsoid raised by ``ground_alt`` (m), or a sphere of radius
+``ground_radius`` when given (used by the tests against the analytic Kepler range).
+
+Uncertainty: the track covariance P (6x6) is carried by the 2n = 12 points of the spherical
+cubature rule, x +/- sqrt(n) columns of chol(P), all with weight 1/(2n) (Arasaratnam & Haykin,
+"Cubature Kalman filters", IEEE TAC 54(6), 2009, eq. 28); each point is flown to the ground and
+the ground points give the mean and covariance. The ellipse is the probability-``prob`` contour of
+the horizontal (east, north) part of that covariance.
+
+Everything runs on arrays of tracks; the only Python loop is over integration steps.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy.stats import chi2
+
+from amdsim.geo import EARTH_MU, WGS84_A, WGS84_E2, ecef2geodetic, enu_basis
+
+_WGS84_B = WGS84_A * np.sqrt(1.0 - WGS84_E2)
+
+
+class GroundPoint(NamedTuple):
+    """Where ballistic tracks meet the ground (N tracks).
+
+    pos_ecef: (N,3) m, mean ground point.  time_s: (N,) s from the track time (negative for a launch
+    point).  cov_ecef: (N,3,3) m^2.  semi_axes: (N,2) m, major then minor ellipse semi-axis.
+    azimuth: (N,) rad, bearing of the major axis clockwise from north, in [0, pi).
+    found: (N,) bool, the arc met the ground within the time limit (other rows are NaN).
+    """
+
+    pos_ecef: np.ndarray
+    time_s: np.ndarray
+    cov_ecef: np.ndarray
+    semi_axes: np.ndarray
+    azimuth: np.ndarray
+    found: np.ndarray
+
+
+def ground_height(pos_ecef: np.ndarray, ground_alt: float = 0.0, ground_radius: float | None = None) -> np.ndarray:
+    """(K,) m height of positions (K,3) above the ground surface, measured along the geocentric radius.
+
+    On the ellipsoid the surface radius at geocentric latitude phi is a b / sqrt((b cos phi)^2 +
+    (a sin phi)^2), so the zero crossing is exact on the surface (heights away from it are within
+    a fraction of a percent of the geodetic height).
+    """
+    r = np.linalg.norm(pos_ecef, axis=-1)
+    if ground_radius is not None:
+        return r - ground_radius - ground_alt
+    sin2 = (pos_ecef[..., 2] / r) ** 2
+    surf = WGS84_A * _WGS84_B / np.sqrt(_WGS84_B**2 * (1.0 - sin2) + WGS84_A**2 * sin2)
+    return r - surf - ground_alt
+
+
+def _gravity(p: np.ndarray, mu: float) -> np.ndarray:
+    r = np.linalg.norm(p, axis=-1, keepdims=True)
+    return -mu * p / r**3
+
+
+def _rk4(p, v, h, mu):
+    """One classical RK4 step of length h (scalar or (K,) s) for point-mass gravity."""
+    h = np.asarray(h, float)[..., None] if np.ndim(h) else h
+    a1 = _gravity(p, mu)
+    p2, v2 = p + 0.5 * h * v, v + 0.5 * h * a1
+    a2 = _gravity(p2, mu)
+    p3, v3 = p + 0.5 * h * v2, v + 0.5 * h * a2
+    a3 = _gravity(p3, mu)
+    p4, v4 = p + h * v3, v + h * a3
+    a4 = _gravity(p4, mu)
+    return (p + h / 6.0 * (v + 2 * v2 + 2 * v3 + v4), v + h / 6.0 * (a1 + 2 * a2 + 2 * a3 + a4))
+
+
+def ballistic_ground_cross(pos: np.ndarray, vel: np.ndarray, direction: float = 1.0, step_s: float = 1.0,
+                           max_time_s: float = 4000.0, ground_alt: float = 0.0, ground_radius: float | None = None,
+                           mu: float = EARTH_MU) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fly gravity-only states forwards (``direction`` +1) or backwards (-1) until they meet the ground.
+
+    Parameters
+    ----------
+    pos, vel : (K,3) ECEF m, m/s.
+    step_s : RK4 step (s); the crossing is then refined by two Newton steps on the height.
+
+    Returns
+    -------
+    pos_ground (K,3) m, time_s (K,) s (signed with ``direction``), found (K,) bool.
+    Points already under the ground, or not reaching it within ``max_time_s``, are not found (NaN).
+    """
+    p = np.array(pos, float).reshape(-1, 3)
+    v = np.array(vel, float).reshape(-1, 3)
+    k = p.shape[0]
+    h = float(direction) * step_s
+    out_p = np.full((k, 3), np.nan)
+    out_t = np.full(k, np.nan)
+    found = np.zeros(k, bool)
+    active = ground_height(p, ground_alt, ground_radius) >= 0.0
+    idx = np.flatnonzero(active)
+    p, v = p[idx], v[idx]
+    t = 0.0
+    while idx.size and abs(t) < max_time_s:
+        p1, v1 = _rk4(p, v, h, mu)
+        h1 = ground_height(p1, ground_alt, ground_radius)
+        crossed = h1 < 0.0
+        if np.any(crossed):
+            c = np.flatnonzero(crossed)
+            pc, vc = p[c], v[c]
+            h0 = ground_height(pc, ground_alt, ground_radius)
+            tau = h * h0 / (h0 - h1[c])                     # linear first guess inside the step
+            for _ in range(2):                               # Newton on height(tau)
+                pt, vt = _rk4(pc, vc, tau, mu)
+                up = pt / np.linalg.norm(pt, axis=1, keepdims=True)
+                rate = np.einsum("ki,ki->k", vt, up)
+                tau = tau - ground_height(pt, ground_alt, ground_radius) / np.where(rate == 0, np.inf, rate)
+            pt, _ = _rk4(pc, vc, tau, mu)
+            out_p[idx[c]] = pt
+            out_t[idx[c]] = t + tau
+            found[idx[c]] = True
+            keep = ~crossed
+            idx, p1, v1 = idx[keep], p1[keep], v1[keep]
+        p, v = p1, v1
+        t += h
+    return out_p, out_t, found
+
+
+def cubature_points(x: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """(N,2n,n) spherical cubature points x +/- sqrt(n) chol(P) columns of states x (N,n), P (N,n,n)."""
+    n = x.shape[-1]
+    L = np.linalg.cholesky(P) * np.sqrt(n)                   # (N,n,n), columns are the offsets
+    off = np.concatenate([np.swapaxes(L, 1, 2), -np.swapaxes(L, 1, 2)], axis=1)
+    return x[:, None, :] + off
+
+
+def ground_ellipse(cov_ecef: np.ndarray, pos_ecef: np.ndarray, prob: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Semi-axes (N,2) m (major, minor) and major-axis azimuth (N,) rad from north of the ``prob``
+    ellipse of the horizontal part of covariances (N,3,3) at ground points (N,3)."""
+    lat, lon, _ = ecef2geodetic(pos_ecef)
+    E = enu_basis(lat, lon)[:, :2, :]                         # (N,2,3) east, north rows
+    C = E @ cov_ecef @ np.swapaxes(E, 1, 2)
+    w, V = np.linalg.eigh(C)                                  # ascending
+    k = chi2.ppf(prob, 2)
+    semi = np.sqrt(np.clip(w[:, ::-1], 0.0, None) * k)
+    major = V[:, :, 1]                                        # (east, north)
+    az = np.mod(np.arctan2(major[:, 0], major[:, 1]), np.pi)
+    return semi, az
+
+
+def _ground_point(x, P, direction, prob, **kw) -> GroundPoint:
+    x = np.atleast_2d(np.asarray(x, float))
+    P = np.asarray(P, float).reshape(-1, 6, 6)
+    n = x.shape[0]
+    pts = cubature_points(x, P)                               # (N,12,6)
+    gp, gt, gf = ballistic_ground_cross(pts[..., :3].reshape(-1, 3), pts[..., 3:].reshape(-1, 3), direction, **kw)
+    gp, gt, gf = gp.reshape(n, 12, 3), gt.reshape(n, 12), gf.reshape(n, 12)
+    found = np.all(gf, axis=1)
+    mean = np.mean(gp, axis=1)
+    d = gp - mean[:, None, :]
+    # the mean of points on a curved ground lies under it (chord sag); put it back on the surface
+    up = mean / np.linalg.norm(mean, axis=1, keepdims=True)
+    mean = mean - up * ground_height(mean, kw.get("ground_alt", 0.0), kw.get("ground_radius"))[:, None]
+    cov = np.einsum("nki,nkj->nij", d, d) / 12.0
+    semi = np.full((n, 2), np.nan)
+    az = np.full(n, np.nan)
+    if np.any(found):
+        semi[found], az[found] = ground_ellipse(cov[found], mean[found], prob)
+    return GroundPoint(mean, np.mean(gt, axis=1), cov, semi, az, found)
+
+
+def impact_point_predict(x: np.ndarray, P: np.ndarray, prob: float = 0.95, **kw) -> GroundPoint:
+    """Predicted impact points of ballistic tracks x (N,6), P (N,6,6) with their ``prob`` ellipses.
+    Keyword options as for :func:`ballistic_ground_cross` (step_s, max_time_s, ground_alt, ground_radius)."""
+    return _ground_point(x, P, 1.0, prob, **kw)
+
+
+def launch_point_estimate(x: np.ndarray, P: np.ndarray, prob: float = 0.95, **kw) -> GroundPoint:
+    """Ballistic launch points of tracks x (N,6), P (N,6,6): the gravity-only arc flown backwards to the
+    ground (``time_s`` negative: time since launch is -time_s), with the ``prob`` ellipses."""
+    return _ground_point(x, P, -1.0, prob, **kw)
