@@ -28,6 +28,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import chi2
 
+from amdsim.tracking.kalman import position_matrix, process_noise
+
 _BIG = 1e12
 
 
@@ -153,18 +155,12 @@ class GNNTracker:
             setattr(self, name, getattr(self, name)[idx])
 
 
-_H = np.hstack([np.eye(3), np.zeros((3, 3))])
+_H = position_matrix(3)
 
 
 def _process_noise(dt: np.ndarray, q: float) -> np.ndarray:
     """(N,6,6) discretised continuous white-noise acceleration (Bar-Shalom et al. eq. 6.2.2-12)."""
-    dt = np.asarray(dt, float)
-    Q = np.zeros((*dt.shape, 6, 6))
-    for i in range(3):
-        Q[..., i, i] = dt**3 / 3.0 * q
-        Q[..., i, i + 3] = Q[..., i + 3, i] = dt**2 / 2.0 * q
-        Q[..., i + 3, i + 3] = dt * q
-    return Q
+    return process_noise(np.atleast_1d(np.asarray(dt, float)), q, 3, "cv").reshape((*np.shape(dt), 6, 6))
 
 
 def _popcount(v: np.ndarray) -> np.ndarray:
