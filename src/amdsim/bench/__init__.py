@@ -10,3 +10,18 @@ BENCHMARKS: dict[str, str] = {
     "wta": "amdsim.bench.wta",
     "montecarlo": "amdsim.bench.montecarlo",
 }
+
+
+def median_time(fn, reps: int) -> float:
+    """Median wall time (s) of ``reps`` calls of ``fn`` after one warm-up call (numba compile, caches)."""
+    import time
+
+    fn()
+    walls = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        walls.append(time.perf_counter() - t0)
+    walls.sort()
+    n = len(walls)
+    return float(walls[n // 2] if n % 2 else 0.5 * (walls[n // 2 - 1] + walls[n // 2]))

@@ -13,6 +13,8 @@ import time
 
 import numpy as np
 
+from amdsim.bench import median_time
+
 
 def _scene(n_s: int, n_t: int, seed: int = 0):
     from amdsim.geo import geodetic2ecef
@@ -30,16 +32,6 @@ def _scene(n_s: int, n_t: int, seed: int = 0):
                          el_min=-0.2, el_max=1.2, min_range=1e3, max_range=500e3, multipath=True)
     rcs = g.uniform(0.05, 5.0, n_t)
     return radars, targets, params, rcs
-
-
-def _time(fn, reps: int) -> float:
-    fn()
-    walls = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        walls.append(time.perf_counter() - t0)
-    return float(np.median(walls))
 
 
 def run(quick: bool = False) -> dict:
@@ -63,8 +55,8 @@ def run(quick: bool = False) -> dict:
     out = evaluate_pairs(radars, targets, rcs, params)
     geo = ecef2geodetic(radars)
     h_t = ecef2geodetic(targets)[2]
-    fused = _time(lambda: evaluate_pairs(radars, targets, rcs, params, out=out), reps)
-    fused_pre = _time(lambda: evaluate_pairs(radars, targets, rcs, params, radar_geodetic=geo, target_alt=h_t,
+    fused = median_time(lambda: evaluate_pairs(radars, targets, rcs, params, out=out), reps)
+    fused_pre = median_time(lambda: evaluate_pairs(radars, targets, rcs, params, radar_geodetic=geo, target_alt=h_t,
                                              out=out), reps)
 
     def composed():
@@ -78,7 +70,7 @@ def run(quick: bool = False) -> dict:
         return np.where(los.clear & fov, pd_exact(10 ** (snr_db / 10), params.pfa[:, None],
                                                   params.n_pulses[:, None], params.swerling[:, None]), 0.0)
 
-    numpy_ref = _time(composed, max(3, reps // 30))
+    numpy_ref = median_time(composed, max(3, reps // 30))
     # Worst case: a dense cluster where (nearly) every pair survives to the SNR and Pd stages.
     from amdsim.geo import geodetic2ecef
 
@@ -88,10 +80,10 @@ def run(quick: bool = False) -> dict:
     d_targets = geodetic2ecef(np.radians(g.uniform(34.5, 36, n_t)), np.radians(g.uniform(34.5, 36, n_t)),
                               g.uniform(2000, 10000, n_t))
     d_out = evaluate_pairs(d_radars, d_targets, rcs, params)
-    dense = _time(lambda: evaluate_pairs(d_radars, d_targets, rcs, params, out=d_out), reps)
-    dense_no_angles = _time(lambda: evaluate_pairs(d_radars, d_targets, rcs, params, out=d_out, with_angles=False),
+    dense = median_time(lambda: evaluate_pairs(d_radars, d_targets, rcs, params, out=d_out), reps)
+    dense_no_angles = median_time(lambda: evaluate_pairs(d_radars, d_targets, rcs, params, out=d_out, with_angles=False),
                             reps)
-    no_angles = _time(lambda: evaluate_pairs(radars, targets, rcs, params, out=out, with_angles=False), reps)
+    no_angles = median_time(lambda: evaluate_pairs(radars, targets, rcs, params, out=out, with_angles=False), reps)
     pairs = n_s * n_t
     return {
         "radars": n_s,

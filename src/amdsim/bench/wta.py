@@ -15,24 +15,14 @@ heuristic's gap to the proven optimum. Aims: heuristic < 50 ms with gap < 2 %; e
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
+
+from amdsim.bench import median_time
 
 
 def _instance(n_w: int, n_t: int, seed: int):
     g = np.random.default_rng(seed)
     return g.uniform(1.0, 100.0, n_t), g.uniform(0.3, 0.9, (n_w, n_t))
-
-
-def _median_time(fn, reps: int) -> float:
-    fn()  # compile / warm the cache
-    walls = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        walls.append(time.perf_counter() - t0)
-    return float(np.median(walls))
 
 
 def run(quick: bool) -> dict:
@@ -44,7 +34,7 @@ def run(quick: bool) -> dict:
     for seed in range(n_big):
         v, p = _instance(100, 100, seed)
         he = wta_heuristic(v, p)
-        t_he = _median_time(lambda v=v, p=p: wta_heuristic(v, p), 3 if quick else 10)
+        t_he = median_time(lambda v=v, p=p: wta_heuristic(v, p), 3 if quick else 10)
         gr = wta_greedy_mmr(v, p)
         best = wta_heuristic(v, p, n_kicks=2000 if quick else 20000, seed=1)
         best_f = min(best.objective, he.objective)
@@ -60,7 +50,7 @@ def run(quick: bool) -> dict:
     for seed in range(n_small):
         v, p = _instance(10, 10, 1000 + seed)
         ex = wta_exact(v, p)
-        t_ex = _median_time(lambda v=v, p=p: wta_exact(v, p), 1 if quick else 3)
+        t_ex = median_time(lambda v=v, p=p: wta_exact(v, p), 1 if quick else 3)
         he = wta_heuristic(v, p)
         small.append({"seed": 1000 + seed, "exact_s": t_ex, "optimal": ex.optimal, "objective": ex.objective,
                       "gap_heuristic_vs_optimum": (he.objective - ex.objective) / ex.objective})
