@@ -34,14 +34,17 @@ def _detections_file(tmp_path, n_targets=20, n_scans=60):
     return path, truth
 
 
-def test_track_cli_follows_targets_in_clutter(tmp_path):
+@pytest.mark.parametrize("options", [[], ["--model", "imm", "--association", "jpda"], ["--model", "ca"]],
+                         ids=["cv-gnn", "imm-jpda", "ca-gnn"])
+def test_track_cli_follows_targets_in_clutter(tmp_path, options):
     det, truth = _detections_file(tmp_path)
     out = tmp_path / "tracks.parquet"
-    res = subprocess.run([sys.executable, "-m", "amdsim", "track", str(det), "--out", str(out)],
+    res = subprocess.run([sys.executable, "-m", "amdsim", "track", str(det), "--out", str(out), *options],
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     t = pq.read_table(out).to_pydict()
-    assert set(t) == {"time_s", "track_id", "x_m", "y_m", "vx_mps", "vy_mps", "confirmed"}
+    assert set(t) == {"time_s", "track_id", "x_m", "y_m", "vx_mps", "vy_mps", "confirmed", "quality"}
+    assert all(0.0 <= v <= 1.0 for v in t["quality"])
     time_s, conf = np.array(t["time_s"]), np.array(t["confirmed"])
     x, y = np.array(t["x_m"]), np.array(t["y_m"])
     errs = [ospa(np.stack([x[(time_s == k) & conf], y[(time_s == k) & conf]], axis=1), truth[k], c=500.0)

@@ -1,7 +1,7 @@
 """The tracking stage of the engine: one tracker per blue force, fed by that force's sensors.
 
 ``KalmanTracking`` wraps :class:`amdsim.tracking.tracker.Tracker` (Kalman filter, chi-square gate,
-GNN, M-of-N) working in ECEF on the converted measurements (position + 3x3 covariance). The
+GNN or JPDA, M-of-N) working in ECEF on the converted measurements (position + 3x3 covariance). The
 truth behind each track is kept as bookkeeping from the detections that update it (``last_assoc``)
 — for scoring and the review only; C2 never reads it. ``PerfectTracking`` is the baseline.
 """
@@ -37,14 +37,14 @@ class PerfectTracking:
 
 
 class KalmanTracking:
-    """Per-force Kalman/GNN trackers on the force's own detections.
+    """Per-force multi-target trackers on the force's own detections.
 
     Centralised measurement fusion: the detections of every sensor of the force go to one tracker,
     sensor by sensor within a step (sequential updates), so two radars seeing one threat make one track.
     """
 
     def __init__(self, cs: CompiledScenario) -> None:
-        from amdsim.tracking.gnn_tracker import GNNTracker
+        from amdsim.tracking.tracker import Tracker, TrackerConfig
 
         self.cs = cs
         p = cs.tracking
@@ -54,8 +54,11 @@ class KalmanTracking:
                 continue
             revisit = cs.sensors.revisit[cs.sensors.force == f]
             coast = max(20.0, 3.0 * float(revisit.max())) if revisit.size else 30.0
-            self.trackers[f] = GNNTracker(q=p["process_noise_mps2"] ** 2, gate_prob=p["gate_prob"], m=p["confirm_m"],
-                                          n=p["confirm_n"], delete_misses=p["delete_misses"], max_coast_s=coast)
+            cfg = TrackerConfig(motion=p["motion"], association=p["association"], q=p["process_noise_mps2"] ** 2,
+                                q_ca=p["jerk_noise_mps3"] ** 2, gate_prob=p["gate_prob"], m=p["confirm_m"],
+                                n=p["confirm_n"], delete_misses=p["delete_misses"], tentative_misses=2,
+                                init_speed_sigma=700.0, max_coast_s=coast, pd=p["assumed_pd"])
+            self.trackers[f] = Tracker(cfg)
 
     def ingest(self, w: World, det: Detections) -> None:
         s = self.cs.sensors
@@ -109,7 +112,7 @@ class KalmanTracking:
             n = trk.size
             sigma = np.sqrt(np.maximum(np.trace(P[:, :3, :3], axis1=1, axis2=2), 0.0) / 3.0)
             out.append(Picture(f, w.t, trk.track_id.copy(), x[:, :3], x[:, 3:6], sigma, trk.confirmed.copy(),
-                               trk.t.copy(), np.full(n, f, np.int16), trk.label.astype(np.int32)))
+                               trk.t_update.copy(), np.full(n, f, np.int16), trk.label.astype(np.int32)))
         return out
 
 

@@ -332,11 +332,14 @@ class Link(Strict):
 
 
 class Tracking(Strict):
-    """Each blue force's tracker: a Kalman filter with gating, global nearest neighbour, M-of-N."""
+    """Each blue force's tracker: Kalman filters (CV, CA or IMM), chi-square gate, GNN or JPDA, M-of-N."""
 
     model: Literal["kalman", "perfect"] = Field("perfect", description="kalman: tracks from the force's detections; perfect: exact tracks on every detected threat (baseline).")
-    motion: Literal["cv", "ca"] = Field("cv", description="Motion model: constant velocity or constant acceleration.")
+    motion: Literal["cv", "ca", "imm"] = Field("cv", description="Motion model: constant velocity, constant acceleration, or an IMM of both (manoeuvring targets).")
+    association: Literal["gnn", "jpda"] = Field("gnn", description="Data association: global nearest neighbour, or joint probabilistic data association (dense clutter).")
     process_noise_mps2: Pos = Field(20.0, le=1000.0, description="White-noise acceleration spectral level, as an acceleration standard deviation (m/s^2).")
+    jerk_noise_mps3: Pos = Field(20.0, le=1000.0, description="CA/IMM white-noise jerk spectral level, as a jerk standard deviation (m/s^3).")
+    assumed_pd: float = Field(0.9, gt=0.0, le=1.0, description="Detection probability JPDA assumes.")
     gate_prob: float = Field(0.999, gt=0.5, lt=1.0, description="Chi-square gate probability.")
     confirm_m: int = Field(2, ge=1, le=20, description="Confirm after M associated scans ...")
     confirm_n: int = Field(3, ge=1, le=20, description="... out of the last N.")

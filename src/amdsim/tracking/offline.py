@@ -1,9 +1,10 @@
-"""The offline tracker: run the GNN tracker over recorded detections in a Parquet file.
+"""The offline tracker: run the multi-target tracker over recorded detections in a Parquet file.
 
 Input columns: ``time_s``, ``sensor_id``, ``x_m``, ``y_m`` and optionally ``z_m`` (a local
 Cartesian frame), with optional per-row standard deviations ``sigma_m`` or ``sigma_x_m``,
 ``sigma_y_m``, ``sigma_z_m``. Output: one row per track per scan time: ``time_s``, ``track_id``,
-``x_m``, ``y_m`` (``z_m``), ``vx_mps``, ``vy_mps`` (``vz_mps``), ``confirmed``.
+``x_m``, ``y_m`` (``z_m``), ``vx_mps``, ``vy_mps`` (``vz_mps``), ``confirmed`` and ``quality``
+(hit fraction over the last scans, 0-1).
 2-D data are tracked in 3-D with a flat, tightly measured z (removed on output).
 """
 
@@ -16,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from amdsim.errors import InputError, Problem
-from amdsim.tracking.gnn_tracker import GNNTracker
+from amdsim.tracking.tracker import Tracker, TrackerConfig
 
 REQUIRED = ("time_s", "sensor_id", "x_m", "y_m")
 
@@ -52,9 +53,13 @@ def read_detections(path: Path) -> dict[str, np.ndarray]:
     return cols
 
 
-def track_detections(cols: dict[str, np.ndarray], sigma_m: float = 50.0, q: float = 25.0, gate_prob: float = 0.999,
-                     m: int = 2, n: int = 3, delete_misses: int = 3, progress=None) -> dict[str, np.ndarray]:
-    """Track the detections scan by scan (one scan = one (time, sensor) group); returns output columns."""
+def track_detections(cols: dict[str, np.ndarray], sigma_m: float = 50.0, config: TrackerConfig | None = None,
+                     progress=None) -> dict[str, np.ndarray]:
+    """Track the detections scan by scan (one scan = one (time, sensor) group); returns output columns.
+
+    ``config`` defaults to :class:`TrackerConfig` () (CV model, q = 25 m^2/s^3, GNN, 2/3 confirmation,
+    deletion after 3 misses, 300 m/s initial speed sigma): aircraft and cruise missiles seen every 1 s
+    with 50 m noise."""
     has_z = "z_m" in cols
     k = cols["time_s"].size
     z = np.stack([cols["x_m"], cols["y_m"], cols["z_m"] if has_z else np.zeros(k)], axis=1)
@@ -69,9 +74,8 @@ def track_detections(cols: dict[str, np.ndarray], sigma_m: float = 50.0, q: floa
     keys = np.stack([cols["time_s"][order], cols["sensor_id"][order]], axis=1)
     starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
     ends = np.r_[starts[1:], k]
-    trk = GNNTracker(q=q, gate_prob=gate_prob, m=m, n=n, delete_misses=delete_misses,
-                     init_speed_sigma=300.0)
-    out: dict[str, list] = {c: [] for c in ("time_s", "track_id", "x", "P", "confirmed")}
+    trk = Tracker(config or TrackerConfig())
+    out: dict[str, list] = {c: [] for c in ("time_s", "track_id", "x", "confirmed", "quality")}
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
         idx = order[s:e]
         t = float(cols["time_s"][idx[0]])
@@ -80,12 +84,13 @@ def track_detections(cols: dict[str, np.ndarray], sigma_m: float = 50.0, q: floa
         out["track_id"].append(trk.track_id.copy())
         out["x"].append(trk.x.copy())
         out["confirmed"].append(trk.confirmed.copy())
+        out["quality"].append(trk.quality)
         if progress is not None:
             progress(e)
     x = np.concatenate(out["x"]) if out["x"] else np.zeros((0, 6))
     res = {"time_s": np.concatenate(out["time_s"]), "track_id": np.concatenate(out["track_id"]),
            "x_m": x[:, 0], "y_m": x[:, 1], "vx_mps": x[:, 3], "vy_mps": x[:, 4],
-           "confirmed": np.concatenate(out["confirmed"])}
+           "confirmed": np.concatenate(out["confirmed"]), "quality": np.concatenate(out["quality"])}
     if has_z:
         res["z_m"], res["vz_mps"] = x[:, 2], x[:, 5]
     return res
@@ -94,5 +99,5 @@ def track_detections(cols: dict[str, np.ndarray], sigma_m: float = 50.0, q: floa
 def write_tracks(res: dict[str, np.ndarray], out: Path) -> None:
     from amdsim.records.writer import write_parquet_atomic
 
-    order = ["time_s", "track_id", "x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps", "confirmed"]
+    order = ["time_s", "track_id", "x_m", "y_m", "z_m", "vx_mps", "vy_mps", "vz_mps", "confirmed", "quality"]
     write_parquet_atomic(pa.table({k: res[k] for k in order if k in res}), Path(out))

@@ -1,4 +1,4 @@
-"""The engine's Kalman/GNN tracker: filter consistency, track management, and the engine option."""
+"""The multi-target tracker: filter consistency, track management, and the engine option."""
 
 import numpy as np
 import yaml
@@ -6,7 +6,8 @@ from scipy.stats import chi2
 
 from amdsim.engine.run import run_replication
 from amdsim.scenario import compile_scenario, scenario_from_dict
-from amdsim.tracking.gnn_tracker import GNNTracker
+from amdsim.tracking.kalman import process_noise
+from amdsim.tracking.tracker import Tracker
 
 from ..conftest import DATA
 
@@ -14,14 +15,12 @@ from ..conftest import DATA
 def test_nees_of_a_constant_velocity_target_is_chi_square_consistent():
     # Bar-Shalom, Li & Kirubarajan (2001) sec. 5.4: the average NEES over Monte Carlo runs lies in the
     # two-sided 95 % chi-square interval for a consistent filter (6 states, 200 runs)
-    from amdsim.tracking.gnn_tracker import _process_noise
-
     rng = np.random.default_rng(3)
     runs, steps, q, sigma = 200, 40, 1.0, 50.0
-    chol = np.linalg.cholesky(_process_noise(np.array(1.0), q))
+    chol = np.linalg.cholesky(process_noise(np.array([1.0]), q)[0])
     nees = np.zeros(steps)
     for _ in range(runs):
-        trk = GNNTracker(q=q, m=1, n=1, init_speed_sigma=300.0, gate_prob=1 - 1e-9)
+        trk = Tracker(q=q, m=1, n=1, init_speed_sigma=300.0, gate_prob=1 - 1e-9)
         x = np.array([0.0, 0.0, 1000.0, 200.0, -50.0, 0.0])
         for k in range(steps):
             if k:
@@ -39,7 +38,7 @@ def test_nees_of_a_constant_velocity_target_is_chi_square_consistent():
 
 
 def test_m_of_n_confirms_and_coasting_deletes():
-    trk = GNNTracker(m=2, n=3, max_coast_s=10.0)
+    trk = Tracker(m=2, n=3, max_coast_s=10.0)
     R = np.eye(3)[None] * 100.0
     trk.step(0.0, np.array([[0.0, 0.0, 0.0]]), R)
     assert trk.size == 1 and not trk.confirmed[0]

@@ -1,0 +1,389 @@
+"""The multi-target tracker on arrays: Kalman filters (CV, CA or an IMM of both), chi-square gate,
+GNN or JPDA association, one-point initiation, M-of-N confirmation, track quality, deletion.
+
+Each track holds r mode-conditioned states ``xm`` (N,r,n) with covariances ``Pm`` (N,r,n,n) and mode
+probabilities ``mu`` (N,r): r = 1 for the single models, r = 2 for the IMM (CV acting on the CA
+state, and CA; Bar-Shalom, Li & Kirubarajan, *Estimation with Applications to Tracking and
+Navigation*, 2001, sec. 11.6.6). States are [position (3), velocity (3)] (+ [acceleration (3)]) in
+the frame of the measurements (ECEF in the engine). Measurements are positions with their own
+covariance R (converted measurements), so the update is linear.
+
+One :meth:`Tracker.step` takes one scan batch: predict every track to the scan time (all tracks
+share one clock), gate every (track, detection) pair, associate cluster by cluster
+(:mod:`amdsim.tracking.kernels`), update the associated tracks at once (Joseph form; PDA form for
+JPDA), start tracks on the free detections, and apply the lifecycle rules:
+
+==========  ===========================================  =========================================
+state       entered when                                 leaves when
+==========  ===========================================  =========================================
+tentative   a detection no track takes (GNN) or outside  M hits in the last N scans in view ->
+            every gate (JPDA)                            confirmed; ``tentative_misses`` misses ->
+                                                         deleted
+confirmed   M of N                                       ``delete_misses`` consecutive misses while in
+                                                         view after coasting half of ``max_coast_s``,
+                                                         or ``max_coast_s`` without update -> deleted
+deleted     misses, or position sigma over ``max_sigma``  (final)
+==========  ===========================================  =========================================
+
+A miss counts only when the scan could have seen the track (``in_view``). Track quality is the
+fraction of hits over the last ``QUALITY_WINDOW`` scans in view (or since the track began).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import chi2
+
+from amdsim.tracking import kernels
+from amdsim.tracking.kalman import ca_model, cv_in_ca_model, cv_model, imm_combine, imm_mix
+
+#: Scans over which the track quality (hit fraction) is measured.
+QUALITY_WINDOW = 8
+_LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+@dataclass(frozen=True)
+class TrackerConfig:
+    """Tracker settings (SI units).
+
+    motion: ``cv`` constant velocity, ``ca`` constant acceleration, ``imm`` an IMM of both.
+    association: ``gnn`` global nearest neighbour, ``jpda`` joint probabilistic data association.
+    q: CV white-noise acceleration spectral density (m^2/s^3); q_ca: CA white-noise jerk density
+    (m^2/s^5); imm_switch: probability per scan of leaving a mode (IMM Markov chain).
+    pd: detection probability assumed by JPDA; clutter_density: false detections per m^3 assumed by
+    JPDA (0 = estimated from the detections in each cluster's gates).
+    """
+
+    motion: str = "cv"
+    association: str = "gnn"
+    q: float = 25.0
+    q_ca: float = 400.0
+    imm_switch: float = 0.05
+    gate_prob: float = 0.999
+    m: int = 2
+    n: int = 3
+    delete_misses: int = 3
+    tentative_misses: int = 2
+    init_speed_sigma: float = 300.0
+    init_accel_sigma: float = 30.0
+    max_sigma: float = 20_000.0
+    max_coast_s: float = np.inf
+    pd: float = 0.9
+    clutter_density: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.motion not in ("cv", "ca", "imm"):
+            raise ValueError(f"motion must be cv, ca or imm, got {self.motion!r}")
+        if self.association not in ("gnn", "jpda"):
+            raise ValueError(f"association must be gnn or jpda, got {self.association!r}")
+        if not 1 <= self.m <= self.n <= 30:
+            raise ValueError(f"confirmation needs 1 <= M <= N <= 30, got {self.m}/{self.n}")
+
+
+class Tracker:
+    """Struct-of-arrays track table with integer ids assigned in order of creation."""
+
+    def __init__(self, config: TrackerConfig | None = None, **kwargs) -> None:
+        cfg = config or TrackerConfig(**kwargs)
+        self.cfg = cfg
+        self.r = 2 if cfg.motion == "imm" else 1
+        self.dim = 6 if cfg.motion == "cv" else 9
+        self.gate = float(chi2.ppf(cfg.gate_prob, 3))
+        p = cfg.imm_switch
+        self.trans = np.array([[1 - p, p], [p, 1 - p]])
+        self.time = -np.inf             # the clock every track's state refers to
+        self.next_id = 0
+        n, r = self.dim, self.r
+        self.track_id = np.zeros(0, np.int64)
+        self.xm = np.zeros((0, r, n))
+        self.Pm = np.zeros((0, r, n, n))
+        self.mu = np.zeros((0, r))
+        self.t_update = np.zeros(0)
+        self.t_start = np.zeros(0)
+        self.hist = np.zeros(0, np.int64)       # hit history, bit 0 = latest scan in view (1 = hit)
+        self.age = np.zeros(0, np.int64)        # scans in view since the track began
+        self.misses = np.zeros(0, np.int64)     # consecutive misses in view
+        self.confirmed = np.zeros(0, bool)
+        self.label = np.zeros(0, np.int64)      # bookkeeping carried from the detections (e.g. truth)
+        self._models: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+
+    # ---------------------------------------------------------------- views
+    @property
+    def size(self) -> int:
+        return self.track_id.size
+
+    @property
+    def x(self) -> np.ndarray:
+        """(N,n) combined state estimates at ``self.time``."""
+        return self.xm[:, 0] if self.r == 1 else imm_combine(self.xm, self.Pm, self.mu)[0]
+
+    @property
+    def P(self) -> np.ndarray:  # noqa: N802 (the covariance is P in every textbook)
+        """(N,n,n) combined covariances at ``self.time``."""
+        return self.Pm[:, 0] if self.r == 1 else imm_combine(self.xm, self.Pm, self.mu)[1]
+
+    @property
+    def quality(self) -> np.ndarray:
+        """(N,) fraction of hits over the last ``QUALITY_WINDOW`` scans in view, in [0, 1]."""
+        window = np.minimum(np.maximum(self.age, 1), QUALITY_WINDOW)
+        return np.bitwise_count(self.hist & ((1 << QUALITY_WINDOW) - 1)) / window
+
+    def predicted(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """Every track's [position, velocity] (N,6) and covariance (N,6,6) predicted to ``t``
+        (nothing stored)."""
+        xm, Pm, mu = self._predict(t)
+        if self.r == 1:
+            x, P = xm[:, 0], Pm[:, 0]
+        else:
+            x, P = imm_combine(xm, Pm, mu)
+        return x[:, :6], P[:, :6, :6]
+
+    # ------------------------------------------------------------ filtering
+    def _model(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
+        """F, Q (r,n,n) for a step of dt seconds (cached: scans come at a few distinct periods)."""
+        hit = self._models.get(dt)
+        if hit is not None:
+            return hit
+        c = self.cfg
+        if c.motion == "cv":
+            F, Q = cv_model(np.array([dt]), c.q)
+        elif c.motion == "ca":
+            F, Q = ca_model(np.array([dt]), c.q_ca)
+        else:
+            F0, Q0 = cv_in_ca_model(np.array([dt]), c.q)
+            F1, Q1 = ca_model(np.array([dt]), c.q_ca)
+            F, Q = np.concatenate([F0, F1]), np.concatenate([Q0, Q1])
+        if len(self._models) > 64:
+            self._models.clear()
+        self._models[dt] = (F, Q)
+        return F, Q
+
+    def _predict(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self.size == 0 or t == self.time:
+            return self.xm, self.Pm, self.mu
+        F, Q = self._model(float(t - self.time))
+        if self.r == 1:
+            xm, Pm, mu = self.xm, self.Pm, self.mu
+        else:
+            xm, Pm, mu = imm_mix(self.xm, self.Pm, self.mu, self.trans)
+        xm = np.einsum("rij,nrj->nri", F, xm)
+        Pm = F @ Pm @ np.swapaxes(F, -1, -2) + Q
+        return xm, 0.5 * (Pm + np.swapaxes(Pm, -1, -2)), mu
+
+    # ----------------------------------------------------------------- scan
+    def step(self, t: float, z: np.ndarray, R: np.ndarray, labels: np.ndarray | None = None,
+             in_view=None) -> np.ndarray:
+        """Process one scan batch of M position measurements ``z`` (M,3) with covariances ``R`` (M,3,3)
+        taken at time ``t`` (s). ``in_view`` (a callable of the predicted positions (N,3) -> (N,) bool,
+        or None for all) says which tracks the scan could have seen: only those count a miss.
+        Returns (M,) the id of the track each detection updated most (or started), -1 if none."""
+        z = np.ascontiguousarray(z, float)
+        R = np.ascontiguousarray(R, float)
+        m_det = z.shape[0]
+        labels = np.full(m_det, -1, np.int64) if labels is None else np.asarray(labels, np.int64)
+        owner = np.full(m_det, -1, np.int64)
+        xm, Pm, mu = self._predict(t)
+        self.time = t
+        n_tr = self.size
+        hit = np.zeros(n_tr, bool)
+        taken = np.zeros(m_det, bool)
+        if n_tr and m_det:
+            ti, di, d2, logdet = self._gate(xm, Pm, z, R)
+            if self.cfg.association == "gnn":
+                xm, Pm, mu = self._gnn(xm, Pm, mu, z, R, labels, ti, di, d2 + logdet, hit, taken, owner)
+            else:
+                # JPDA on the confirmed tracks; tentative tracks take the detections the confirmed ones
+                # most likely did not by GNN (hard decisions keep initiation from spreading over clutter)
+                conf = self.confirmed[ti]
+                xm, Pm, mu, claimed = self._jpda(xm, Pm, mu, z, R, labels, ti[conf], di[conf], d2[conf],
+                                                 logdet[conf], hit, owner)
+                taken[di[conf]] = True          # a detection inside a confirmed track's gate starts no track
+                free = ~conf & ~claimed[di]
+                xm, Pm, mu = self._gnn(xm, Pm, mu, z, R, labels, ti[free], di[free], d2[free] + logdet[free], hit,
+                                       taken, owner)
+        self.xm, self.Pm, self.mu = xm, Pm, mu
+        self._lifecycle(t, hit, in_view)
+        new = np.flatnonzero(~taken)
+        if new.size:
+            owner[new] = self._start(t, z[new], R[new], labels[new])
+        return owner
+
+    def _gate(self, xm, Pm, z, R):
+        """Gated pairs (ti, di, d2, logdet) sorted by track. With an IMM a pair is in when it is inside
+        any mode's gate, scored by its best mode: gating on the mixture alone would drop the very
+        detections that reveal a manoeuvre (the CV mode dominates the mixture when it starts)."""
+        parts = [kernels.gate_pairs(np.ascontiguousarray(xm[:, j, :3]), np.ascontiguousarray(Pm[:, j, :3, :3]),
+                                    z, R, self.gate) for j in range(self.r)]
+        if self.r == 1:
+            return parts[0]
+        ti, di, d2, logdet = (np.concatenate(a) for a in zip(*parts, strict=True))
+        if ti.size == 0:
+            return ti, di, d2, logdet
+        order = np.lexsort((d2 + logdet, di, ti))
+        ti, di = ti[order], di[order]
+        first = np.r_[True, (ti[1:] != ti[:-1]) | (di[1:] != di[:-1])]
+        keep = order[first]
+        return ti[first], di[first], d2[keep], logdet[keep]
+
+    def _gnn(self, xm, Pm, mu, z, R, labels, ti, di, cost, hit, taken, owner):
+        """GNN association of the gated pairs (ti, di) at ``cost``, then the Kalman update."""
+        det_of = kernels.gnn_assign(ti, di, cost, xm.shape[0], z.shape[0])
+        a_t = np.flatnonzero(det_of >= 0)
+        a_d = det_of[a_t]
+        hit[a_t] = True
+        taken[a_d] = True
+        owner[a_d] = self.track_id[a_t]
+        self.label[a_t] = labels[a_d]
+        return self._update(xm, Pm, mu, a_t, z[a_d], R[a_d])
+
+    def _update(self, xm, Pm, mu, a_t, z, R):
+        """Kalman update (Joseph form) of tracks a_t with one detection each, every mode; IMM mode
+        probabilities from the mode-matched innovation likelihoods."""
+        if a_t.size == 0:
+            return xm, Pm, mu
+        xa, Pa = xm[a_t], Pm[a_t]                                    # (A,r,n), (A,r,n,n)
+        S = Pa[..., :3, :3] + R[:, None]                             # (A,r,3,3)
+        Sinv = np.linalg.inv(S)
+        K = Pa[..., :, :3] @ Sinv                                    # (A,r,n,3)
+        nu = z[:, None, :] - xa[..., :3]                             # (A,r,3)
+        xm = xm.copy()
+        Pm = Pm.copy()
+        xm[a_t] = xa + np.einsum("arij,arj->ari", K, nu)
+        IKH = np.eye(self.dim) - _pad(K, self.dim)
+        Pn = IKH @ Pa @ np.swapaxes(IKH, -1, -2) + K @ R[:, None] @ np.swapaxes(K, -1, -2)
+        Pm[a_t] = 0.5 * (Pn + np.swapaxes(Pn, -1, -2))
+        if self.r > 1:
+            d2 = np.einsum("ari,arij,arj->ar", nu, Sinv, nu)
+            loglik = -0.5 * (d2 + np.linalg.slogdet(S)[1])
+            lik = np.exp(loglik - loglik.max(axis=1, keepdims=True))
+            w = mu[a_t] * lik
+            mu = mu.copy()
+            mu[a_t] = w / w.sum(axis=1, keepdims=True)
+        return xm, Pm, mu
+
+    def _jpda(self, xm, Pm, mu, z, R, labels, ti, di, d2, logdet, hit, owner):
+        """JPDA update: every track's state moves by the beta-weighted innovation, its covariance grows
+        by the spread of the innovations (Bar-Shalom, Willett & Tian 2011, eqs. 3.4.2-5..8)."""
+        c = self.cfg
+        n_tr, m_det = xm.shape[0], z.shape[0]
+        beta, beta0 = kernels.jpda_weights(ti, di, d2, logdet, n_tr, m_det, c.pd, c.gate_prob, self.gate,
+                                           c.clutter_density)
+        claimed = np.zeros(m_det)
+        np.add.at(claimed, di, beta)
+        claimed = claimed >= 0.5                          # detections more likely a confirmed track's
+        a_t = np.unique(ti)
+        if a_t.size == 0:
+            return xm, Pm, mu, claimed
+        pos = np.searchsorted(a_t, ti)
+        wsum = np.zeros(a_t.size)
+        np.add.at(wsum, pos, beta)
+        # the beta-weighted measurement covariance of each track's gated detections
+        Rbar = np.zeros((a_t.size, 3, 3))
+        np.add.at(Rbar, pos, beta[:, None, None] * R[di])
+        Rbar = np.where(wsum[:, None, None] > 1e-12, Rbar / np.maximum(wsum, 1e-12)[:, None, None],
+                        R[di][np.unique(pos, return_index=True)[1]])
+        xa, Pa = xm[a_t], Pm[a_t]
+        S = Pa[..., :3, :3] + Rbar[:, None]                          # (A,r,3,3)
+        Sinv = np.linalg.inv(S)
+        K = Pa[..., :, :3] @ Sinv                                    # (A,r,n,3)
+        nu_p = z[di][:, None, :] - xm[ti][..., :3]                   # (P,r,3) per pair and mode
+        nu = np.zeros((a_t.size, self.r, 3))
+        np.add.at(nu, pos, beta[:, None, None] * nu_p)
+        spread = np.zeros((a_t.size, self.r, 3, 3))
+        np.add.at(spread, pos, beta[:, None, None, None] * nu_p[..., :, None] * nu_p[..., None, :])
+        spread -= nu[..., :, None] * nu[..., None, :]
+        b0 = beta0[a_t][:, None, None, None]
+        IKH = np.eye(self.dim) - _pad(K, self.dim)
+        Pc = IKH @ Pa @ np.swapaxes(IKH, -1, -2) + K @ Rbar[:, None] @ np.swapaxes(K, -1, -2)
+        Pn = b0 * Pa + (1 - b0) * Pc + K @ spread @ np.swapaxes(K, -1, -2)
+        xm = xm.copy()
+        Pm = Pm.copy()
+        xm[a_t] = xa + np.einsum("arij,arj->ari", K, nu)
+        Pm[a_t] = 0.5 * (Pn + np.swapaxes(Pn, -1, -2))
+        if self.r > 1:
+            # mode likelihood of the IMM-PDAF: (1 - Pd Pg) lambda + Pd sum_j N(nu_j; 0, S)
+            d2m = np.einsum("pri,prij,prj->pr", nu_p, Sinv[pos], nu_p)
+            lik_p = np.exp(-0.5 * (d2m + np.linalg.slogdet(S)[1][pos] + 3 * _LOG_2PI))
+            lik = np.zeros((a_t.size, self.r))
+            np.add.at(lik, pos, c.pd * lik_p)
+            lam = c.clutter_density if c.clutter_density > 0 else 1e-30
+            lik += (1 - c.pd * c.gate_prob) * lam
+            w = mu[a_t] * lik
+            tot = w.sum(axis=1, keepdims=True)
+            mu = mu.copy()
+            mu[a_t] = np.where(tot > 0, w / np.where(tot > 0, tot, 1), mu[a_t])
+        # bookkeeping: a track "hits" when it more likely took a detection than none
+        took = 1.0 - beta0[a_t] >= 0.5
+        hit[a_t[took]] = True
+        order = np.lexsort((beta, pos))                     # by track, then by beta ascending
+        last = order[np.r_[pos[order][1:] != pos[order][:-1], True]]
+        best = di[last]                                     # each track's most likely detection
+        self.label[a_t[took]] = labels[best[took]]
+        owner[best[took]] = self.track_id[a_t[took]]
+        return xm, Pm, mu, claimed
+
+    # ------------------------------------------------------------ lifecycle
+    def _lifecycle(self, t: float, hit: np.ndarray, in_view) -> None:
+        c = self.cfg
+        if self.size == 0:
+            return
+        x, P = (self.xm[:, 0], self.Pm[:, 0]) if self.r == 1 else imm_combine(self.xm, self.Pm, self.mu)
+        seen = np.ones(self.size, bool) if in_view is None else np.asarray(in_view(x[:, :3]), bool)
+        counted = seen | hit
+        self.hist = np.where(counted, (self.hist << 1) | hit, self.hist) & 0xFFFF
+        self.age = self.age + counted
+        self.misses = np.where(hit, 0, self.misses + (seen & ~hit))
+        self.confirmed |= np.bitwise_count(self.hist & ((1 << c.n) - 1)) >= c.m
+        self.t_update = np.where(hit, t, self.t_update)
+        sigma = np.sqrt(np.trace(P[:, :3, :3], axis1=1, axis2=2) / 3.0)
+        coast = t - self.t_update
+        keep = np.where(self.confirmed, (self.misses < c.delete_misses) | (coast < c.max_coast_s / 2),
+                        self.misses < c.tentative_misses)
+        keep &= (sigma <= c.max_sigma) & (coast <= c.max_coast_s)
+        if not keep.all():
+            self._take(np.flatnonzero(keep))
+
+    def _start(self, t, z, R, labels) -> np.ndarray:
+        """One-point initiation: position from the detection, zero velocity (and acceleration) with
+        wide priors."""
+        c = self.cfg
+        k = z.shape[0]
+        ids = np.arange(self.next_id, self.next_id + k, dtype=np.int64)
+        self.next_id += k
+        x = np.zeros((k, self.r, self.dim))
+        x[:, :, :3] = z[:, None]
+        P = np.zeros((k, self.r, self.dim, self.dim))
+        P[:, :, :3, :3] = R[:, None]
+        P[:, :, 3:6, 3:6] = np.eye(3) * c.init_speed_sigma**2
+        if self.dim == 9:
+            P[:, :, 6:, 6:] = np.eye(3) * c.init_accel_sigma**2
+        if self.r > 1:
+            P[:, 0, 6:, 6:] = 0.0          # the CV mode holds acceleration at zero
+        if self.size == 0:
+            self.time = t
+        self.track_id = np.concatenate([self.track_id, ids])
+        self.xm = np.concatenate([self.xm, x])
+        self.Pm = np.concatenate([self.Pm, P])
+        self.mu = np.concatenate([self.mu, np.full((k, self.r), 1.0 / self.r)])
+        self.t_update = np.concatenate([self.t_update, np.full(k, t)])
+        self.t_start = np.concatenate([self.t_start, np.full(k, t)])
+        self.hist = np.concatenate([self.hist, np.ones(k, np.int64)])
+        self.age = np.concatenate([self.age, np.ones(k, np.int64)])
+        self.misses = np.concatenate([self.misses, np.zeros(k, np.int64)])
+        self.confirmed = np.concatenate([self.confirmed, np.full(k, c.m <= 1)])
+        self.label = np.concatenate([self.label, labels])
+        return ids
+
+    def _take(self, idx: np.ndarray) -> None:
+        for name in ("track_id", "xm", "Pm", "mu", "t_update", "t_start", "hist", "age", "misses",
+                     "confirmed", "label"):
+            setattr(self, name, getattr(self, name)[idx])
+
+
+def _pad(K: np.ndarray, n: int) -> np.ndarray:
+    """K H for H picking the position: (…, n, 3) -> (…, n, n) with K in the first three columns."""
+    out = np.zeros((*K.shape[:-1], n))
+    out[..., :3] = K
+    return out
