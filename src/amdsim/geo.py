@@ -43,7 +43,12 @@ def ecef2geodetic(pos_ecef):
     between -10 km and 2000 km (checked in the tests).
     """
     p = np.asarray(pos_ecef, dtype=float)
-    x, y, z = p[..., 0], p[..., 1], p[..., 2]
+    return geodetic_from_xyz(p[..., 0], p[..., 1], p[..., 2])
+
+
+def geodetic_from_xyz(x, y, z):
+    """:func:`ecef2geodetic` on separate coordinate arrays; plain array arithmetic, so numba can
+    compile it too (``numba.njit(geodetic_from_xyz)`` for use inside kernels)."""
     a = WGS84_A
     e2 = WGS84_E2
     b = a * np.sqrt(1.0 - e2)

@@ -56,7 +56,7 @@ def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: Engage
                                   & (w.next_ready <= t + 1e-9) & (t < sh.endurance))
         if shooters.size == 0:
             continue
-        eligible = _eligible_tracks(f, pic, book, coord, t)
+        eligible = _eligible_tracks(f, pic, book, coord, t, cs.max_track_age)
         if eligible.size == 0:
             continue
         tp = pic.take(eligible)
@@ -94,8 +94,11 @@ def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: Engage
                   np.array(cols[6], float))
 
 
-def _eligible_tracks(f: int, pic: Picture, book: EngagementBook, coord: CoordinationChannel, t: float) -> np.ndarray:
-    ok = pic.confirmed.copy()
+def _eligible_tracks(f: int, pic: Picture, book: EngagementBook, coord: CoordinationChannel, t: float,
+                     max_age: float) -> np.ndarray:
+    """Tracks C2 may engage now: confirmed, fresh (updated within ``max_age`` s), not engaged or
+    awaiting an assessment, not believed dead, not taken by an ally."""
+    ok = pic.confirmed & (t - pic.t_update <= max_age)
     status = book.status[f]
     for i, tid in enumerate(pic.track_id.tolist()):
         st = status.get(tid)
@@ -103,7 +106,7 @@ def _eligible_tracks(f: int, pic: Picture, book: EngagementBook, coord: Coordina
             continue
         if st.believed_dead and pic.t_update[i] > st.next_allowed:
             st.believed_dead = False  # the picture shows it still flying: the kill assessment was wrong
-        if st.inflight > 0 or st.believed_dead or t < st.next_allowed:
+        if st.inflight > 0 or st.awaiting > 0 or st.believed_dead or t < st.next_allowed:
             ok[i] = False
     ok &= ~coord.engaged_by_allies(f, t, pic.pos)
     return np.flatnonzero(ok)

@@ -11,7 +11,7 @@ console = Console(stderr=True)
 
 
 def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str | None = None,
-               realtime: bool = False, speed: float = 1.0, report: bool = True) -> dict:
+               realtime: bool = False, speed: float = 1.0, report: bool = True, overrides: dict | None = None) -> dict:
     from rich.progress import (
         BarColumn,
         Progress,
@@ -26,7 +26,7 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
 
     from amdsim.records.writer import begin_run_folder
 
-    cs = load_compiled(scenario)
+    cs = load_compiled(scenario, overrides=overrides or None)
     address = _parse_address(dis) if dis else None
     begin_run_folder(out)      # an unwritable output folder is reported before, not after, the simulation
     t0 = time.perf_counter()
@@ -53,7 +53,7 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
 
 
 def run_many(scenario: Path, out: Path, *, replications: int, workers: int | None, cluster: str | None,
-             resume: bool, seed: int | None, report: bool) -> None:
+             resume: bool, seed: int | None, report: bool, overrides: dict | None = None) -> None:
     from amdsim.errors import InputError
 
     try:
@@ -62,7 +62,7 @@ def run_many(scenario: Path, out: Path, *, replications: int, workers: int | Non
         raise InputError("batches need amdsim.montecarlo.batch, which is not available in this build",
                          file="--replications") from None
     run_batch(scenario, replications, out, workers=workers, cluster=cluster, resume=resume, root_seed=seed,
-              progress=True)
+              progress=True, overrides=overrides or None)
     if report:
         write_report_if_available(out)
 

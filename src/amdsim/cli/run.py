@@ -22,6 +22,8 @@ def run(
     realtime: bool = typer.Option(False, "--realtime", help="With --dis: pace the PDUs to wall-clock time."),
     speed: float = typer.Option(1.0, "--speed", min=0.001, help="With --realtime: time compression factor."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html into OUT at the end."),
+    set_: list[str] = typer.Option(None, "--set", help="PATH=VALUE dotted override of the scenario, repeatable, "
+                                   "e.g. --set tracking.model=kalman --set link.latency_s=4."),
 ) -> None:
     """Simulate SCENARIO and write Parquet tables, summary.json and report.html into OUT.
 
@@ -30,14 +32,22 @@ def run(
     reproducible whatever the number of workers, and resumable with --resume.
     """
     from amdsim.cli.common import run_single
+    from amdsim.errors import InputError, Problem
+    from amdsim.montecarlo.sweep import parse_set_options
 
+    overrides = {}
+    for path, values in parse_set_options(set_ or []):
+        if len(values) != 1:
+            raise InputError(Problem("--set", path, "run takes one value per path (use `amdsim sweep` for several)"))
+        overrides[path] = values[0]
     if replications == 1 and cluster is None and not resume:
-        run_single(scenario, out, seed=seed, dis=dis, realtime=realtime, speed=speed, report=report)
+        run_single(scenario, out, seed=seed, dis=dis, realtime=realtime, speed=speed, report=report,
+                   overrides=overrides)
         return
     from amdsim.cli.common import run_many
 
     run_many(scenario, out, replications=replications, workers=workers or None, cluster=cluster, resume=resume,
-             seed=seed, report=report)
+             seed=seed, report=report, overrides=overrides)
 
 
 @app.command()

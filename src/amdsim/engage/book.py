@@ -1,7 +1,9 @@
 """The engagement book: every shot taken, and per force the status of each track it engages.
 
-Track status per (force, track): interceptors in flight, whether the force believes the threat
-dead (after kill assessment), and when it may next be engaged. This is what doctrine reads.
+Track status per (force, track): interceptors in flight, kill assessments awaited, whether the force
+believes the threat dead (after kill assessment), and when it may next be engaged. This is what
+doctrine reads: a track with an interceptor in flight or an assessment awaited is not engaged again
+("look" before the next "shoot"; a dead threat's track coasts on for a while in a real picture).
 
 Shot lifecycle: ordered -> launched (``launch_time``) -> closest approach (``end_time``,
 ``miss_m``, outcome kill/miss) or expired (time of flight exceeded / target lost).
@@ -17,6 +19,7 @@ import numpy as np
 @dataclass
 class TrackStatus:
     inflight: int = 0
+    awaiting: int = 0          # intercepts whose kill assessment C2 has not received yet
     shots: int = 0
     believed_dead: bool = False
     next_allowed: float = 0.0

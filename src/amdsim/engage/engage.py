@@ -208,6 +208,7 @@ def fly_interceptors(w: World, cs: CompiledScenario, pictures: list[Picture], bo
             w.killed_by[target] = row
             w.vel[target] = 0.0
         book.pending_assessments.append((float(t_event[i]) + 0.0, f, book.track[shot], shot))
+        st.awaiting += 1            # "look": no new shot at this track until the assessment is in
 
 
 def assess_kills(w: World, cs: CompiledScenario, book: EngagementBook, streams) -> None:
@@ -223,6 +224,7 @@ def assess_kills(w: World, cs: CompiledScenario, book: EngagementBook, streams) 
         wrong = streams.assessment.random() < cs.ka_error
         believed = truth_kill != wrong
         st = book.status_of(f, track)
+        st.awaiting = max(st.awaiting - 1, 0)
         if believed:
             st.believed_dead = True
             st.next_allowed = w.t + 2 * cs.ka_delay

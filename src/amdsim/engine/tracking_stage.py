@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from amdsim.engine.state import World
+from amdsim.geo import EARTH_MEAN_RADIUS, enu_basis
 from amdsim.kinds import BLUE
 from amdsim.scenario.compile import CompiledScenario
 from amdsim.sensors.sense import Detections
+from amdsim.sensors.visibility import points_in_view
 from amdsim.tracking.perfect import PerfectTracker
 from amdsim.tracking.picture import Picture
 
@@ -67,39 +69,25 @@ class KalmanTracking:
             if trk is None:
                 continue
             sel = np.flatnonzero(det.sensor == sensor)
+            if sel.size == 0 and trk.size == 0:
+                continue
             trk.step(w.t, det.pos[sel], det.cov[sel], labels=det.target[sel],
-                     in_view=self._coverage(w, sensor))
+                     in_view=lambda pos, sensor=sensor: self._in_view(w, sensor, pos))
 
-    def _coverage(self, w: World, sensor: int):
-        """Which predicted track positions this sensor could have seen: inside its range and above
-        its effective-earth horizon (a track out of view does not count a miss)."""
+    def _in_view(self, w: World, sensor: int, pos: np.ndarray) -> np.ndarray:
+        """Which predicted track positions ``pos`` (N,3) this sensor could have seen: inside its range
+        window and sector and above its effective-earth horizon (a track out of view counts no miss)."""
         s = self.cs.sensors
         host = int(s.host[sensor])
         spos = w.pos[host] + s.height_offset[sensor] * w.pos[host] / np.linalg.norm(w.pos[host])
         salt = w.alt[host] + s.height_offset[sensor]
         k = self.cs.k_factor
+        az_center = float(s.az_center[sensor] + (w.heading[host] if s.relative_az[sensor] else 0.0))
+        enu = enu_basis(w.lat[host], w.lon[host]) if s.az_width[sensor] < 2 * np.pi - 1e-9 else np.eye(3)
 
-        def in_view(pos: np.ndarray) -> np.ndarray:
-            from amdsim.geo import ecef2geodetic
-            from amdsim.sensors.horizon import horizon_angle
-
-            rng = np.linalg.norm(pos - spos, axis=1)
-            alt = ecef2geodetic(pos)[2]
-            u_s = spos / np.linalg.norm(spos)
-            cosang = (pos @ u_s) / np.linalg.norm(pos, axis=1)
-            central = np.arccos(np.clip(cosang, -1.0, 1.0)) / k
-            clear = central <= horizon_angle(salt, k) + horizon_angle(np.maximum(alt, 0.0), k)
-            ok = (rng <= s.max_range[sensor]) & (rng >= s.min_range[sensor]) & clear
-            if s.az_width[sensor] < 2 * np.pi - 1e-9:
-                from amdsim.geo import enu_basis
-
-                enu = (pos - spos) @ enu_basis(w.lat[host], w.lon[host]).T
-                center = s.az_center[sensor] + (w.heading[host] if s.relative_az[sensor] else 0.0)
-                off = np.abs((np.arctan2(enu[:, 0], enu[:, 1]) - center + np.pi) % (2 * np.pi) - np.pi)
-                ok &= off <= s.az_width[sensor] / 2
-            return ok
-
-        return in_view
+        return points_in_view(np.ascontiguousarray(pos), spos, float(salt), float(k), EARTH_MEAN_RADIUS,
+                              float(s.min_range[sensor]), float(s.max_range[sensor]), az_center,
+                              float(s.az_width[sensor]), np.ascontiguousarray(enu, dtype=float))
 
     def pictures(self, w: World) -> list[Picture]:
         out = []

@@ -196,6 +196,7 @@ class CompiledScenario:
     c2_interval: float
     ka_delay: float
     ka_error: float
+    max_track_age: float
     strike_enabled: bool
     strike_response: float
     strike_search: float
@@ -451,7 +452,7 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
         tracking=sc.tracking.model_dump(),
         link_latency=sc.link.latency_s, link_update=sc.link.update_s, link_drop=sc.link.drop_prob,
         coordination=sc.c2.coordination, wta_solver=sc.c2.wta_solver, c2_interval=sc.c2.decision_interval_s, ka_delay=sc.c2.kill_assessment_delay_s,
-        ka_error=sc.c2.kill_assessment_error, strike_enabled=sc.strike.enabled,
+        ka_error=sc.c2.kill_assessment_error, max_track_age=sc.c2.max_track_age_s, strike_enabled=sc.strike.enabled,
         strike_response=sc.strike.response_time_s, strike_search=sc.strike.search_time_s, strike_pk=sc.strike.pk, origin_lat=olat, origin_lon=olon,
         extras={"dash_speed": movers_speed_dash},
     )

@@ -352,6 +352,7 @@ class C2(Strict):
     decision_interval_s: Pos = Field(2.0, le=60.0, description="C2 decision cycle: threat evaluation and assignment run this often (s).")
     kill_assessment_delay_s: NonNeg = Field(3.0, description="Delay before a shot's outcome is known (s).")
     kill_assessment_error: Prob = Field(0.05, description="Probability the kill assessment is wrong.")
+    max_track_age_s: Pos = Field(12.0, le=600.0, description="Fire control: a track not updated for longer than this (s) is not engaged.")
 
 
 class Strike(Strict):
