@@ -84,9 +84,12 @@ def compare_stonesoup(n_targets: int, n_scans: int) -> dict:
     except ImportError as exc:
         return {"skipped": str(exc)}
     ours = track_scans(scans, truth)
-    return {"targets": n_targets, "scans": n_scans, "amdsim": ours, "stonesoup": theirs,
+    jpda = track_scans(scans, truth, association="jpda")
+    return {"targets": n_targets, "scans": n_scans, "amdsim": ours, "amdsim_jpda": jpda, "stonesoup": theirs,
             "speed_ratio": round(ours["scans_per_s"] / max(theirs["scans_per_s"], 1e-9), 1),
-            "ospa_at_least_as_good": ours["mean_ospa_m"] <= theirs["mean_ospa_m"]}
+            "ospa_difference_m": round(ours["mean_ospa_m"] - theirs["mean_ospa_m"], 2),
+            "ospa_at_least_as_good": ours["mean_ospa_m"] <= theirs["mean_ospa_m"],
+            "jpda_ospa_at_least_as_good": jpda["mean_ospa_m"] <= theirs["mean_ospa_m"]}
 
 
 def run(quick: bool = False) -> dict:
@@ -97,5 +100,5 @@ def run(quick: bool = False) -> dict:
              run_case(200, scans, motion="imm"), run_case(200, scans, motion="imm", association="jpda")]
     out = {"cases": cases}
     if not quick:
-        out["stonesoup"] = [compare_stonesoup(50, 60), compare_stonesoup(200, 20)]
+        out["stonesoup"] = [compare_stonesoup(50, 100), compare_stonesoup(200, 30)]
     return out

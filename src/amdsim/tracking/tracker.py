@@ -339,7 +339,8 @@ class Tracker:
         self.t_update = np.where(hit, t, self.t_update)
         sigma = np.sqrt(np.trace(P[:, :3, :3], axis1=1, axis2=2) / 3.0)
         coast = t - self.t_update
-        keep = np.where(self.confirmed, (self.misses < c.delete_misses) | (coast < c.max_coast_s / 2),
+        grace = c.max_coast_s / 2 if np.isfinite(c.max_coast_s) else 0.0
+        keep = np.where(self.confirmed, (self.misses < c.delete_misses) | (coast < grace),
                         self.misses < c.tentative_misses)
         keep &= (sigma <= c.max_sigma) & (coast <= c.max_coast_s)
         if not keep.all():
