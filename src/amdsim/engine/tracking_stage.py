@@ -100,7 +100,8 @@ class KalmanTracking:
             n = trk.size
             sigma = np.sqrt(np.maximum(np.trace(P[:, :3, :3], axis1=1, axis2=2), 0.0) / 3.0)
             out.append(Picture(f, w.t, trk.track_id.copy(), x[:, :3], x[:, 3:6], sigma, trk.confirmed.copy(),
-                               trk.t_update.copy(), np.full(n, f, np.int16), trk.label.astype(np.int32)))
+                               trk.t_update.copy(), np.full(n, f, np.int16), trk.label.astype(np.int32),
+                               np.array(P[:, :3, :3]), np.array(P[:, 3:6, 3:6])))
         return out
 
 

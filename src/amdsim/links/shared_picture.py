@@ -2,9 +2,18 @@
 
 Each force publishes its own tracks every ``update_s``; a report reaches every ally of the same
 side ``latency_s`` later unless it is dropped (probability ``drop_prob``, drawn from the ``link``
-stream). A force's fused picture is its own tracks plus the latest received tracks of each ally,
-extrapolated to now at constant velocity, minus those that correlate with one of its own tracks.
-Reports wait in a queue keyed on (delivery time, serial), so delivery order is deterministic.
+stream). Reports wait in a queue keyed on (delivery time, serial), so delivery order is deterministic.
+
+A force's fused picture starts from its own tracks; the latest received report of each ally (in
+force order) is extrapolated to now at constant velocity, its covariance grown by the
+constant-velocity process noise ``LINK_PROCESS_NOISE`` over the report's age, and associated with
+the picture built so far by the chi-square track-to-track test and a global nearest-neighbour
+assignment (:func:`amdsim.tracking.fusion.associate`). An associated pair becomes one track: the
+covariance-intersection fusion of the two, keeping the id, ``source_force`` and truth bookkeeping
+of the track already in the picture (the force's own track, or the first ally's). An unassociated
+allied track is added under an id offset by the ally. So a threat seen by the force and its allies,
+or by two allies and not the force, is one track, and an own track is improved by the allies'.
+No randomness: the fused picture is a function of what was received.
 """
 
 from __future__ import annotations
@@ -12,16 +21,40 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
+from scipy.stats import chi2
 
+from amdsim.tracking.fusion import (
+    T2T_FLOOR_M,
+    T2T_GATE_PROB,
+    associate,
+    association_d2,
+    block_cov,
+    covariance_intersection,
+)
 from amdsim.tracking.picture import Picture, concat_pictures
 
-#: Two tracks closer than this many combined sigmas (plus the floor below) are the same threat.
-CORRELATION_SIGMAS = 3.0
+#: Continuous white-noise-acceleration spectral density q (m^2/s^3) used to grow an allied track's
+#: covariance over the report's age: pos += T^2 P_vel + q T^3/3 I, vel += q T I (per axis, the
+#: position-velocity cross block is not carried). 20^2 matches the tracker's default
+#: ``process_noise_mps2`` and keeps a manoeuvre of ~3 g extrapolated over a 4 s old report in the gate.
+LINK_PROCESS_NOISE = 20.0 ** 2
+#: Gate probability and absolute floor (m) of the track-to-track association test (see fusion.py).
+CORRELATION_GATE_PROB = T2T_GATE_PROB
+T2T_CORRELATION_FLOOR_M = T2T_FLOOR_M
+#: Euclidean distance scale (m) of the coordination messages (c2/coordination.py matches engagement
+#: status and intents within twice this); no longer used by the fused picture.
 CORRELATION_FLOOR_M = 1000.0
+#: Allied track ids are offset by (ally + 1) * this.
+ALLY_ID_OFFSET = 1_000_000_000
 
 
 class SharedPictureLink:
-    def __init__(self, force_side: np.ndarray, latency: float, update: float, drop: float) -> None:
+    def __init__(self, force_side: np.ndarray, latency: float, update: float, drop: float,
+                 gate_prob: float = CORRELATION_GATE_PROB, floor_m: float = T2T_CORRELATION_FLOOR_M,
+                 process_noise: float = LINK_PROCESS_NOISE) -> None:
+        self.gate_prob = gate_prob
+        self.floor_m = floor_m
+        self.process_noise = process_noise
         self.side = np.asarray(force_side)
         self.latency = latency
         self.update = update
@@ -56,25 +89,65 @@ class SharedPictureLink:
             self.log.append((when, src, dst, "received"))
 
     def fused(self, force: int, own: Picture, t: float) -> Picture:
-        """``force``'s picture: own tracks plus uncorrelated allied tracks extrapolated to ``t``."""
-        parts = [own]
+        """``force``'s picture at ``t``: own tracks fused with the allies' latest reports (module docstring)."""
+        acc = own.take(np.arange(own.n))
         for src in sorted(self.received[force]):
             pic = self.received[force][src]
             if pic.n == 0:
                 continue
-            age = t - pic.time
-            ext = pic.take(np.arange(pic.n))
-            ext.pos = pic.pos + pic.vel * age
-            ext.track_id = pic.track_id + (src + 1) * 1_000_000_000
-            dup = correlate_tracks(own, ext)
-            parts.append(ext.take(np.flatnonzero(~dup)))
-        return concat_pictures(force, t, parts)
+            ext = extrapolate(pic, t, self.process_noise)
+            ext.track_id = pic.track_id + (src + 1) * ALLY_ID_OFFSET
+            i, j = associate(acc.pos, acc.pos_cov, ext.pos, ext.pos_cov, self.gate_prob, self.floor_m)
+            if i.size:
+                fuse_into(acc, i, ext, j)
+            rest = np.ones(ext.n, bool)
+            rest[j] = False
+            acc = concat_pictures(force, t, [acc, ext.take(np.flatnonzero(rest))])
+        acc.force, acc.time = force, t
+        return acc
 
 
-def correlate_tracks(own: Picture, other: Picture) -> np.ndarray:
-    """(M_other,) bool: the other track lies within the correlation gate of one of ``own``'s tracks."""
+def extrapolate(pic: Picture, t: float, q: float = LINK_PROCESS_NOISE) -> Picture:
+    """A copy of ``pic`` moved to ``t`` at constant velocity, covariance grown for the age (see
+    ``LINK_PROCESS_NOISE``)."""
+    age = max(t - pic.time, 0.0)
+    ext = pic.take(np.arange(pic.n))
+    ext.time = t
+    ext.pos = pic.pos + pic.vel * age
+    ext.pos_cov = pic.pos_cov + age ** 2 * pic.vel_cov + (q * age ** 3 / 3.0) * np.eye(3)
+    ext.vel_cov = pic.vel_cov + (q * age) * np.eye(3)
+    ext.pos_sigma = _sigma(ext.pos_cov)
+    return ext
+
+
+def fuse_into(acc: Picture, i: np.ndarray, other: Picture, j: np.ndarray) -> None:
+    """Replace tracks ``acc[i]`` in place by their covariance-intersection fusion with ``other[j]``.
+
+    The fused track keeps ``acc``'s id, source force and truth (unless that is -1 and the other's is
+    not); it is confirmed if either is, and its last update is the later of the two.
+    """
+    x1 = np.concatenate([acc.pos[i], acc.vel[i]], axis=1)
+    x2 = np.concatenate([other.pos[j], other.vel[j]], axis=1)
+    x, p, _ = covariance_intersection(x1, block_cov(acc.pos_cov[i], acc.vel_cov[i]),
+                                      x2, block_cov(other.pos_cov[j], other.vel_cov[j]))
+    acc.pos[i], acc.vel[i] = x[:, :3], x[:, 3:]
+    acc.pos_cov[i], acc.vel_cov[i] = p[:, :3, :3], p[:, 3:, 3:]
+    acc.pos_sigma[i] = _sigma(acc.pos_cov[i])
+    acc.confirmed[i] |= other.confirmed[j]
+    acc.t_update[i] = np.maximum(acc.t_update[i], other.t_update[j])
+    acc.truth[i] = np.where(acc.truth[i] >= 0, acc.truth[i], other.truth[j])
+
+
+def _sigma(pos_cov: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.maximum(np.trace(pos_cov, axis1=1, axis2=2), 0.0) / 3.0)
+
+
+def correlate_tracks(own: Picture, other: Picture, gate_prob: float = CORRELATION_GATE_PROB,
+                     floor_m: float = T2T_CORRELATION_FLOOR_M) -> np.ndarray:
+    """(M_other,) bool: the other track passes the track-to-track chi-square gate with one of ``own``'s
+    tracks (no assignment; both pictures taken as they are, without extrapolation)."""
     if own.n == 0 or other.n == 0:
         return np.zeros(other.n, bool)
-    d = np.linalg.norm(other.pos[:, None, :] - own.pos[None, :, :], axis=-1)
-    gate = CORRELATION_SIGMAS * np.hypot(other.pos_sigma[:, None], own.pos_sigma[None, :]) + CORRELATION_FLOOR_M
-    return np.any(d <= gate, axis=1)
+    gate = float(chi2.ppf(gate_prob, 3))
+    d2 = association_d2(other.pos, other.pos_cov, own.pos, own.pos_cov, floor_m, max_d2=gate)
+    return np.any(d2 <= gate, axis=1)

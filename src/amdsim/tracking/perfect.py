@@ -9,6 +9,10 @@ import numpy as np
 
 from amdsim.tracking.picture import Picture
 
+#: Position (m^2) and velocity ((m/s)^2) variance of a perfect track: near zero, but positive so
+#: that the link's covariance-based correlation and fusion stay well defined.
+PERFECT_VAR = 1.0
+
 
 class PerfectTracker:
     """Truth-keyed tracks per force; ``track_id`` is the mover row."""
@@ -28,4 +32,5 @@ class PerfectTracker:
         n = rows.size
         return Picture(force, t, rows.astype(np.int64), pos[rows].copy(), vel[rows].copy(), np.zeros(n),
                        np.ones(n, bool), self.last_seen[force, rows].copy(), np.full(n, force, np.int16),
-                       rows.astype(np.int32))
+                       rows.astype(np.int32), np.broadcast_to(PERFECT_VAR * np.eye(3), (n, 3, 3)).copy(),
+                       np.broadcast_to(PERFECT_VAR * np.eye(3), (n, 3, 3)).copy())
