@@ -11,6 +11,10 @@ Two messages travel over the data link (latency, drop probability):
   message is dropped.
 
 With coordination off, each force decides alone and may double-engage.
+
+Messages carry each threat's position, velocity and 1-sigma position uncertainty; a message and a
+track are the same threat when their distance (the message extrapolated to now) is within
+``GATE_SIGMAS`` combined sigmas, and never less than ``2 * CORRELATION_FLOOR_M`` (perfect tracks).
 """
 
 from __future__ import annotations
@@ -21,6 +25,14 @@ import numpy as np
 
 from amdsim.links.shared_picture import CORRELATION_FLOOR_M
 
+#: Combined standard deviations within which a message and a track are one threat.
+GATE_SIGMAS = 3.0
+
+
+def _gate(sigma_msg, sigma_track):
+    """Distance gate (m) between a message and a track with these 1-sigma position uncertainties."""
+    return np.maximum(2 * CORRELATION_FLOOR_M, GATE_SIGMAS * np.hypot(sigma_msg, sigma_track))
+
 
 class CoordinationChannel:
     def __init__(self, force_side: np.ndarray, latency: float, enabled: bool) -> None:
@@ -29,34 +41,37 @@ class CoordinationChannel:
         self.enabled = enabled
         self._queue: list = []
         self._serial = 0
-        # per receiving force: {src: (t_report, pos (E,3), vel (E,3))}
-        self.received: list[dict[int, tuple[float, np.ndarray, np.ndarray]]] = [{} for _ in range(self.side.size)]
-        # per receiving force: list of (t_intent, src, pos (3,), vel (3,))
-        self.intents: list[list[tuple[float, int, np.ndarray, np.ndarray]]] = [[] for _ in range(self.side.size)]
+        # per receiving force: {src: (t_report, pos (E,3), vel (E,3), sigma (E,))}
+        self.received: list[dict[int, tuple]] = [{} for _ in range(self.side.size)]
+        # per receiving force: list of (t_intent, src, pos (3,), vel (3,), sigma)
+        self.intents: list[list[tuple]] = [[] for _ in range(self.side.size)]
 
     def announce(self, t: float, src: int, pos: np.ndarray, vel: np.ndarray, rng: np.random.Generator,
-                 drop: float) -> None:
-        """``src`` has just ordered a shot at the threat at ``pos``/``vel``: tell the allies."""
-        self._send(t, src, pos[None], vel[None], True, rng, drop)
+                 drop: float, sigma: float = 0.0) -> None:
+        """``src`` has just ordered a shot at the threat at ``pos``/``vel`` (position 1-sigma ``sigma`` m):
+        tell the allies."""
+        self._send(t, src, pos[None], vel[None], np.array([sigma], float), True, rng, drop)
 
     def yields_to_ally(self, force: int, t_order: float, t: float, track_pos: np.ndarray,
-                       window: float = 60.0) -> bool:
+                       track_sigma: float = 0.0, window: float = 60.0) -> bool:
         """An ally announced an engagement of this threat before ``force`` did (ties: lower index wins)."""
         if not self.enabled:
             return False
-        for t_int, src, pos, vel in self.intents[force]:
+        for t_int, src, pos, vel, sigma in self.intents[force]:
             if (t_int, src) >= (t_order, force) or t_int < t_order - window:
                 continue
-            if np.linalg.norm(pos + vel * (t - t_int) - track_pos) <= 2 * CORRELATION_FLOOR_M:
+            if np.linalg.norm(pos + vel * (t - t_int) - track_pos) <= _gate(sigma, track_sigma):
                 return True
         return False
 
     def report(self, t: float, src: int, pos: np.ndarray, vel: np.ndarray, rng: np.random.Generator,
-               drop: float) -> None:
-        """``src`` announces the tracks (positions/velocities) it has interceptors in the air against."""
-        self._send(t, src, pos, vel, False, rng, drop)
+               drop: float, sigma: np.ndarray | None = None) -> None:
+        """``src`` announces the tracks (positions/velocities, position 1-sigma) it has interceptors in the
+        air against."""
+        sig = np.zeros(pos.shape[0]) if sigma is None else np.asarray(sigma, float)
+        self._send(t, src, pos, vel, sig, False, rng, drop)
 
-    def _send(self, t, src, pos, vel, intent: bool, rng, drop: float) -> None:
+    def _send(self, t, src, pos, vel, sigma, intent: bool, rng, drop: float) -> None:
         """Queue a message to every ally of ``src``; each copy is lost with probability ``drop``."""
         if not self.enabled:
             return
@@ -65,30 +80,32 @@ class CoordinationChannel:
                 if drop > 0 and rng.random() < drop:
                     continue
                 heapq.heappush(self._queue, (t + self.latency, self._serial, src, dst, t, pos.copy(), vel.copy(),
-                                             intent))
+                                             sigma.copy(), intent))
                 self._serial += 1
 
     def deliver(self, t: float) -> None:
         while self._queue and self._queue[0][0] <= t + 1e-9:
-            _, _, src, dst, t_rep, pos, vel, intent = heapq.heappop(self._queue)
+            _, _, src, dst, t_rep, pos, vel, sigma, intent = heapq.heappop(self._queue)
             if intent:
-                self.intents[dst].append((t_rep, src, pos[0], vel[0]))
+                self.intents[dst].append((t_rep, src, pos[0], vel[0], float(sigma[0])))
             else:
-                self.received[dst][src] = (t_rep, pos, vel)
+                self.received[dst][src] = (t_rep, pos, vel, sigma)
         for lst in self.intents:
             if len(lst) > 256:
                 del lst[: len(lst) - 256]
 
-    def engaged_by_allies(self, force: int, t: float, track_pos: np.ndarray) -> np.ndarray:
+    def engaged_by_allies(self, force: int, t: float, track_pos: np.ndarray,
+                          track_sigma: np.ndarray | None = None) -> np.ndarray:
         """(M,) bool: the track correlates with a threat an ally reported engaging."""
         out = np.zeros(track_pos.shape[0], bool)
         if not self.enabled or track_pos.shape[0] == 0:
             return out
+        tsig = np.zeros(track_pos.shape[0]) if track_sigma is None else np.asarray(track_sigma, float)
         for src in sorted(self.received[force]):
-            t_rep, pos, vel = self.received[force][src]
+            t_rep, pos, vel, sigma = self.received[force][src]
             if pos.shape[0] == 0:
                 continue
             ext = pos + vel * (t - t_rep)
             d = np.linalg.norm(track_pos[:, None, :] - ext[None, :, :], axis=-1)
-            out |= np.any(d <= 2 * CORRELATION_FLOOR_M, axis=1)
+            out |= np.any(d <= _gate(sigma[None, :], tsig[:, None]), axis=1)
         return out

@@ -108,7 +108,7 @@ def _eligible_tracks(f: int, pic: Picture, book: EngagementBook, coord: Coordina
             st.believed_dead = False  # the picture shows it still flying: the kill assessment was wrong
         if st.inflight > 0 or st.awaiting > 0 or st.believed_dead or t < st.next_allowed:
             ok[i] = False
-    ok &= ~coord.engaged_by_allies(f, t, pic.pos)
+    ok &= ~coord.engaged_by_allies(f, t, pic.pos, pic.pos_sigma)
     return np.flatnonzero(ok)
 
 

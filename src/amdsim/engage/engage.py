@@ -59,7 +59,8 @@ def place_orders(w: World, cs: CompiledScenario, orders: Orders, book: Engagemen
             pic = pictures[f]
             k = np.flatnonzero(pic.track_id == tid)
             if k.size:
-                coord.announce(w.t, f, pic.pos[k[0]], pic.vel[k[0]], streams.link, cs.link_drop)
+                coord.announce(w.t, f, pic.pos[k[0]], pic.vel[k[0]], streams.link, cs.link_drop,
+                               sigma=float(pic.pos_sigma[k[0]]))
         for r in range(int(orders.rounds[o])):
             if w.rounds_left[s] <= 0:
                 break
@@ -92,7 +93,7 @@ def launch_due(w: World, cs: CompiledScenario, book: EngagementBook, queue: Laun
             f = book.force[shot]
             pic = pictures[f]
             k = np.flatnonzero(pic.track_id == book.track[shot])
-            if k.size and coord.yields_to_ally(f, book.order_time[shot], w.t, pic.pos[k[0]]):
+            if k.size and coord.yields_to_ally(f, book.order_time[shot], w.t, pic.pos[k[0]], float(pic.pos_sigma[k[0]])):
                 book.outcome[shot] = "cancelled"
                 _close_shot(book, shot)
                 w.rounds_left[s] += 1   # the round stays on the launcher

@@ -136,7 +136,8 @@ class Replication:
             engaged = np.array([(status.get(t) is not None and status[t].inflight > 0) for t in pic.track_id.tolist()],
                                bool)
             if engaged.any():
-                self.coord.report(w.t, f, pic.pos[engaged], pic.vel[engaged], self.streams.link, self.cs.link_drop)
+                self.coord.report(w.t, f, pic.pos[engaged], pic.vel[engaged], self.streams.link, self.cs.link_drop,
+                                  sigma=pic.pos_sigma[engaged])
 
     def ended_this_step(self) -> np.ndarray:
         w = self.world
@@ -148,7 +149,7 @@ class Replication:
         w = self.world
         if self.recorder.due(w.t):
             self.recorder.record_states(w)
-            self.recorder.record_pictures(pictures, w.t)
+            self.recorder.record_pictures(pictures, w.t, truth_pos=w.pos)
         elif ended.size:
             self.recorder.record_final(w, np.unique(ended))
 

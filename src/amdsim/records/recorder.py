@@ -52,16 +52,22 @@ class Recorder:
             "el_rad": det.el, "snr_db": det.snr_db, "pos": det.pos, "cov": det.cov,
         })
 
-    def record_pictures(self, pictures: list[Picture], t: float) -> None:
+    def record_pictures(self, pictures: list[Picture], t: float, truth_pos: np.ndarray | None = None) -> None:
+        """Snapshot every force's picture; ``truth_pos`` (movers x 3, ECEF m) gives each track's position
+        error against the truth it follows (NaN for false tracks) — scoring only."""
         if not self.record_tracks:
             return
         for pic in pictures:
             if pic.n == 0:
                 continue
+            err = np.full(pic.n, np.nan)
+            if truth_pos is not None:
+                ok = pic.truth >= 0
+                err[ok] = np.linalg.norm(pic.pos[ok] - truth_pos[pic.truth[ok]], axis=1)
             self.tracks.append({
                 "time_s": np.full(pic.n, t), "force_index": np.full(pic.n, pic.force, np.int16),
                 "track_id": pic.track_id, "truth_id": pic.truth, "confirmed": pic.confirmed, "pos": pic.pos.copy(),
-                "vel": pic.vel.copy(), "pos_sigma_m": pic.pos_sigma, "source_force": pic.source_force,
+                "vel": pic.vel.copy(), "pos_sigma_m": pic.pos_sigma, "error_m": err, "source_force": pic.source_force,
             })
 
 

@@ -103,6 +103,39 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
         "interceptors_per_kill": _f(fired / kills) if kills else None,
         "double_engagements": double_engagements(book),
         "mean_detect_to_first_shot_s": _f(float(np.mean(detect_to_shot))) if detect_to_shot else None,
+        "tracking": tracking_quality(r, blue),
         "threats": threats,
         "assets": assets,
     }
+
+
+def tracking_quality(r, blue: list[int]) -> dict:
+    """Per blue force, how good its picture was against the truth (scoring only; C2 never sees this):
+    confirmed tracks, false tracks, track breaks (tracking/metrics.py), threats ever held, the median and
+    95th percentile position error of confirmed tracks following a threat, and the mean number of
+    confirmed tracks per threat held (over 1: duplicates). From the pictures recorded at the output rate."""
+    from amdsim.records.recorder import concat_chunks
+    from amdsim.tracking.metrics import false_tracks, track_breaks
+
+    c = concat_chunks(r.recorder.tracks)
+    out = {}
+    for f in blue:
+        name = r.cs.force_names[f]
+        if c is None:
+            out[name] = {"confirmed_tracks": 0}
+            continue
+        sel = (c["force_index"] == f) & c["confirmed"] & (c["source_force"] == f)
+        tid, truth, t = c["track_id"][sel], c["truth_id"][sel], c["time_s"][sel]
+        err = c["error_m"][sel] if "error_m" in c else np.full(tid.size, np.nan)
+        held = truth >= 0
+        per_scan = np.unique(np.stack([t[held], truth[held]], 1), axis=0, return_counts=True)[1] if held.any() else []
+        out[name] = {
+            "confirmed_tracks": int(np.unique(tid).size),
+            "false_tracks": false_tracks(truth, tid),
+            "track_breaks": track_breaks(truth, tid, t),
+            "threats_held": int(np.unique(truth[held]).size),
+            "median_error_m": _f(float(np.nanmedian(err[held]))) if held.any() else None,
+            "p95_error_m": _f(float(np.nanpercentile(err[held], 95))) if held.any() else None,
+            "tracks_per_threat": _f(float(np.mean(per_scan))) if held.any() else None,
+        }
+    return out

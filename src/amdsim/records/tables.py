@@ -104,7 +104,8 @@ def tracks_table(cs, recorder) -> pa.Table:
     if c is None:
         c = {"time_s": np.zeros(0), "force_index": np.zeros(0, np.int16), "track_id": np.zeros(0, np.int64),
              "truth_id": np.zeros(0, np.int32), "confirmed": np.zeros(0, bool), "pos": np.zeros((0, 3)),
-             "vel": np.zeros((0, 3)), "pos_sigma_m": np.zeros(0), "source_force": np.zeros(0, np.int16)}
+             "vel": np.zeros((0, 3)), "pos_sigma_m": np.zeros(0), "error_m": np.zeros(0),
+             "source_force": np.zeros(0, np.int16)}
     lat, lon, alt = ecef2geodetic(c["pos"])
     return pa.table({
         "time_s": pa.array(c["time_s"]),
@@ -115,6 +116,7 @@ def tracks_table(cs, recorder) -> pa.Table:
         "x_m": pa.array(c["pos"][:, 0]), "y_m": pa.array(c["pos"][:, 1]), "z_m": pa.array(c["pos"][:, 2]),
         "vx_mps": pa.array(c["vel"][:, 0]), "vy_mps": pa.array(c["vel"][:, 1]), "vz_mps": pa.array(c["vel"][:, 2]),
         "pos_sigma_m": pa.array(c["pos_sigma_m"]),
+        "error_m": pa.array(c.get("error_m", np.full(c["time_s"].size, np.nan))),
         "source_force": pa.array([cs.force_names[int(f)] for f in c["source_force"]], pa.string()),
     })
 
