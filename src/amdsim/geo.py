@@ -83,7 +83,7 @@ def enu_basis(lat, lon):
     lon = np.asarray(lon, float)
     sl, cl = np.sin(lat), np.cos(lat)
     so, co = np.sin(lon), np.cos(lon)
-    out = np.empty(np.broadcast_shapes(lat.shape, lon.shape) + (3, 3))
+    out = np.empty((*np.broadcast_shapes(lat.shape, lon.shape), 3, 3))
     out[..., 0, 0] = -so
     out[..., 0, 1] = co
     out[..., 0, 2] = 0.0

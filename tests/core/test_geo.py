@@ -4,7 +4,14 @@ import numpy as np
 import pymap3d
 import pytest
 
-from amdsim.geo import WGS84_A, destination, ecef2geodetic, geodetic2ecef, great_circle_distance, initial_bearing
+from amdsim.geo import (
+    WGS84_A,
+    destination,
+    ecef2geodetic,
+    geodetic2ecef,
+    great_circle_distance,
+    initial_bearing,
+)
 
 DEG = np.pi / 180
 

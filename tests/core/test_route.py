@@ -1,5 +1,7 @@
 """Waypoint following: path length and altitude against great-circle geometry."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -27,7 +29,7 @@ def test_route_time_equals_great_circle_length_over_speed(dt):
     wps = [(36.6, 125.8), (36.9, 126.95), (35.1, 129.05)]
     start = (36.2, 124.3)
     legs = [start, *wps]
-    length = sum(great_circle_distance(a[0] * DEG, a[1] * DEG, b[0] * DEG, b[1] * DEG) for a, b in zip(legs, legs[1:]))
+    length = sum(great_circle_distance(a[0] * DEG, a[1] * DEG, b[0] * DEG, b[1] * DEG) for a, b in itertools.pairwise(legs))
     t, lat, lon = _fly(*start, wps, 250.0, dt)
     # arrival is detected at the end of the step in which the remaining distance runs out
     assert length / 250.0 <= t + 1e-6 < length / 250.0 + dt + 1e-6

@@ -3,7 +3,6 @@
 import hashlib
 import json
 
-import numpy as np
 import pyarrow.parquet as pq
 
 from amdsim.engine.run import run_replication

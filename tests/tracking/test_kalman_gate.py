@@ -4,7 +4,13 @@ from scipy.stats import chi2
 
 from amdsim.tracking.associate import gnn_assign
 from amdsim.tracking.gate import gate_mask, gate_threshold, mahalanobis_d2
-from amdsim.tracking.kalman import ca_model, cv_model, kalman_predict, kalman_update, position_matrix
+from amdsim.tracking.kalman import (
+    ca_model,
+    cv_model,
+    kalman_predict,
+    kalman_update,
+    position_matrix,
+)
 
 
 def test_ca_process_noise_matches_bar_shalom():

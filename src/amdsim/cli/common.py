@@ -22,9 +22,8 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
 
     from amdsim.engine.run import run_replication
     from amdsim.errors import SimulationError
-    from amdsim.scenario import load_compiled
-
     from amdsim.records.writer import begin_run_folder
+    from amdsim.scenario import load_compiled
 
     cs = load_compiled(scenario, overrides=overrides or None)
     address = _parse_address(dis) if dis else None

@@ -6,6 +6,7 @@ table gives the same bytes (checked by the determinism tests).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -101,7 +102,5 @@ def _reason(exc: OSError) -> str:
 
 
 def _unlink(p: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(p)
-    except OSError:
-        pass

@@ -8,6 +8,7 @@ turns everything into SI arrays.
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -136,7 +137,7 @@ class ThreatCommon(Strict):
         if v is not None:
             if len(v) == 0:
                 raise ValueError("must list at least one launch time")
-            if any(b < a for a, b in zip(v, v[1:], strict=False)):
+            if any(b < a for a, b in itertools.pairwise(v)):
                 raise ValueError("launch times must be in increasing order")
         return v
 
