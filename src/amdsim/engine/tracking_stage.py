@@ -64,30 +64,33 @@ class KalmanTracking:
 
     def ingest(self, w: World, det: Detections) -> None:
         s = self.cs.sensors
-        for sensor in det.scanned.tolist():
+        scanned = det.scanned
+        if scanned.size == 0:
+            return
+        # every scanned sensor's antenna position, height, sector centre and local axes, at once
+        host = s.host[scanned]
+        up = w.pos[host] / np.linalg.norm(w.pos[host], axis=1, keepdims=True)
+        spos = w.pos[host] + s.height_offset[scanned, None] * up
+        salt = w.alt[host] + s.height_offset[scanned]
+        az_center = s.az_center[scanned] + np.where(s.relative_az[scanned], w.heading[host], 0.0)
+        enu = enu_basis(w.lat[host], w.lon[host])
+        for j, sensor in enumerate(scanned.tolist()):
             trk = self.trackers.get(int(s.force[sensor]))
             if trk is None:
                 continue
             sel = np.flatnonzero(det.sensor == sensor)
             if sel.size == 0 and trk.size == 0:
                 continue
+            view = (spos[j], float(salt[j]), float(s.min_range[sensor]), float(s.max_range[sensor]),
+                    float(az_center[j]), float(s.az_width[sensor]), enu[j])
             trk.step(w.t, det.pos[sel], det.cov[sel], labels=det.target[sel],
-                     in_view=lambda pos, sensor=sensor: self._in_view(w, sensor, pos))
+                     in_view=lambda pos, view=view: self._in_view(pos, *view))
 
-    def _in_view(self, w: World, sensor: int, pos: np.ndarray) -> np.ndarray:
-        """Which predicted track positions ``pos`` (N,3) this sensor could have seen: inside its range
+    def _in_view(self, pos, spos, salt, min_range, max_range, az_center, az_width, enu) -> np.ndarray:
+        """Which predicted track positions ``pos`` (N,3) the sensor could have seen: inside its range
         window and sector and above its effective-earth horizon (a track out of view counts no miss)."""
-        s = self.cs.sensors
-        host = int(s.host[sensor])
-        spos = w.pos[host] + s.height_offset[sensor] * w.pos[host] / np.linalg.norm(w.pos[host])
-        salt = w.alt[host] + s.height_offset[sensor]
-        k = self.cs.k_factor
-        az_center = float(s.az_center[sensor] + (w.heading[host] if s.relative_az[sensor] else 0.0))
-        enu = enu_basis(w.lat[host], w.lon[host]) if s.az_width[sensor] < 2 * np.pi - 1e-9 else np.eye(3)
-
-        return points_in_view(np.ascontiguousarray(pos), spos, float(salt), float(k), EARTH_MEAN_RADIUS,
-                              float(s.min_range[sensor]), float(s.max_range[sensor]), az_center,
-                              float(s.az_width[sensor]), np.ascontiguousarray(enu, dtype=float))
+        return points_in_view(np.ascontiguousarray(pos), spos, salt, float(self.cs.k_factor), EARTH_MEAN_RADIUS,
+                              min_range, max_range, az_center, az_width, enu)
 
     def pictures(self, w: World) -> list[Picture]:
         out = []

@@ -21,7 +21,6 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-from scipy.stats import chi2
 
 from amdsim.tracking.fusion import (
     T2T_FLOOR_M,
@@ -29,6 +28,7 @@ from amdsim.tracking.fusion import (
     associate,
     association_d2,
     block_cov,
+    chi2_gate,
     covariance_intersection,
 )
 from amdsim.tracking.picture import Picture, concat_pictures
@@ -148,6 +148,6 @@ def correlate_tracks(own: Picture, other: Picture, gate_prob: float = CORRELATIO
     tracks (no assignment; both pictures taken as they are, without extrapolation)."""
     if own.n == 0 or other.n == 0:
         return np.zeros(other.n, bool)
-    gate = float(chi2.ppf(gate_prob, 3))
+    gate = chi2_gate(gate_prob, 3)
     d2 = association_d2(other.pos, other.pos_cov, own.pos, own.pos_cov, floor_m, max_d2=gate)
     return np.any(d2 <= gate, axis=1)

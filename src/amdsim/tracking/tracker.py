@@ -331,18 +331,9 @@ class Tracker:
             return
         x, P = (self.xm[:, 0], self.Pm[:, 0]) if self.r == 1 else imm_combine(self.xm, self.Pm, self.mu)
         seen = np.ones(self.size, bool) if in_view is None else np.asarray(in_view(x[:, :3]), bool)
-        counted = seen | hit
-        self.hist = np.where(counted, (self.hist << 1) | hit, self.hist) & 0xFFFF
-        self.age = self.age + counted
-        self.misses = np.where(hit, 0, self.misses + (seen & ~hit))
-        self.confirmed |= np.bitwise_count(self.hist & ((1 << c.n) - 1)) >= c.m
-        self.t_update = np.where(hit, t, self.t_update)
-        sigma = np.sqrt(np.trace(P[:, :3, :3], axis1=1, axis2=2) / 3.0)
-        coast = t - self.t_update
-        grace = c.max_coast_s / 2 if np.isfinite(c.max_coast_s) else 0.0
-        keep = np.where(self.confirmed, (self.misses < c.delete_misses) | (coast < grace),
-                        self.misses < c.tentative_misses)
-        keep &= (sigma <= c.max_sigma) & (coast <= c.max_coast_s)
+        keep = kernels.lifecycle(hit, seen, self.hist, self.age, self.misses, self.confirmed, self.t_update,
+                                 np.ascontiguousarray(P[:, :3, :3]), t, c.m, c.n, c.delete_misses,
+                                 c.tentative_misses, c.max_coast_s, c.max_sigma)
         if not keep.all():
             self._take(np.flatnonzero(keep))
 
