@@ -62,3 +62,25 @@ def test_engine_with_kalman_tracking_keeps_truth_bookkeeping(tmp_path):
     assert own and all(t["truth_id"] >= 0 for t in own)          # no false tracks without clutter
     assert all(t["pos_sigma_m"] > 0 for t in own)                 # estimates carry their uncertainty
     assert s["counts"]["killed"] >= 3
+
+
+def test_demo_picture_quality_and_ballistic_estimates(tmp_path):
+    # the bundled demo tracks with Kalman trackers: its summary scores each nation's picture against the
+    # truth and lists the launch/impact point estimates of ballistic tracks with their 95 % ellipses
+    from amdsim.scenario import demo_path, load_compiled
+
+    cs = load_compiled(demo_path())
+    assert cs.tracking["model"] == "kalman"
+    s = run_replication(cs, 0, tmp_path)
+    q = s["tracking"]["avalon"]
+    assert q["threats_held"] >= 20 and q["false_tracks"] <= 2
+    assert q["tracks_per_threat"] < 1.1                      # duplicates are rare
+    assert 10.0 < q["median_error_m"] < 2000.0               # radar-level errors, not zero (not the truth)
+    est = [e for e in s["ballistic_estimates"] if e["launch"] and e["impact"]]
+    assert len(est) >= 3
+    for e in est:
+        assert e["truth"].startswith(("srbm", "mrbm"))         # only ballistic threats get estimates
+        # the launch site lies within the boost phase's reach of the ballistic launch point
+        assert e["launch"]["error_m"] < 50_000.0
+    ratio = [e["impact"]["error_m"] / e["impact"]["ellipse95_semi_major_m"] for e in est]
+    assert np.median(ratio) < 1.0                            # the truth mostly inside the 95 % ellipse

@@ -43,7 +43,17 @@ class KalmanTracking:
 
     Centralised measurement fusion: the detections of every sensor of the force go to one tracker,
     sensor by sensor within a step (sequential updates), so two radars seeing one threat make one track.
+
+    Ballistic tracks: once a confirmed track has ``BALLISTIC_ESTIMATE_HITS`` scans in view, a velocity
+    sigma under ``BALLISTIC_ESTIMATE_VEL_SIGMA`` and classifies as ballistic (c2/threat.py), its ballistic launch point and predicted impact point with
+    95 % ellipses (tracking/ballistic.py) are estimated once and kept in ``ballistic_estimates`` (the
+    first firm cue for a strike on the launcher and for the defended-area warning).
     """
+
+    #: Scans in view a confirmed track needs before its launch and impact points are estimated.
+    BALLISTIC_ESTIMATE_HITS = 5
+    #: Velocity 1-sigma (m/s, root of trace/3) under which a track's arc is worth flying to the ground.
+    BALLISTIC_ESTIMATE_VEL_SIGMA = 50.0
 
     def __init__(self, cs: CompiledScenario) -> None:
         from amdsim.tracking.tracker import Tracker, TrackerConfig
@@ -61,6 +71,8 @@ class KalmanTracking:
                                 n=p["confirm_n"], delete_misses=p["delete_misses"], tentative_misses=2,
                                 init_speed_sigma=700.0, max_coast_s=coast, pd=p["assumed_pd"])
             self.trackers[f] = Tracker(cfg)
+        self._estimated: dict[int, set[int]] = {f: set() for f in self.trackers}
+        self.ballistic_estimates: list[dict] = []
 
     def ingest(self, w: World, det: Detections) -> None:
         s = self.cs.sensors
@@ -85,6 +97,45 @@ class KalmanTracking:
                     float(az_center[j]), float(s.az_width[sensor]), enu[j])
             trk.step(w.t, det.pos[sel], det.cov[sel], labels=det.target[sel],
                      in_view=lambda pos, view=view: self._in_view(pos, *view))
+        for f in np.unique(s.force[scanned]).tolist():
+            if f in self.trackers:
+                self._estimate_ballistic(w, f, self.trackers[f])
+
+    def _estimate_ballistic(self, w: World, f: int, trk) -> None:
+        """Launch and impact point estimates for the force's firm ballistic tracks not estimated yet."""
+        from amdsim.c2.threat import BALLISTIC, threat_classify
+        from amdsim.tracking.ballistic import impact_point_predict, launch_point_estimate
+
+        firm = np.flatnonzero(trk.confirmed & (trk.age >= self.BALLISTIC_ESTIMATE_HITS))
+        if firm.size == 0:
+            return
+        done = self._estimated[f]
+        firm = firm[[int(i) not in done for i in trk.track_id[firm]]]
+        if firm.size == 0:
+            return
+        t = w.t
+        x, P = trk.predicted(t)
+        x, P = x[firm], P[firm]
+        vel_sigma = np.sqrt(np.trace(P[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
+        b = (threat_classify(x[:, :3], x[:, 3:]) == BALLISTIC) & (vel_sigma < self.BALLISTIC_ESTIMATE_VEL_SIGMA)
+        if not b.any():
+            return
+        rows, x, P = firm[b], x[b], P[b]
+        try:
+            launch = launch_point_estimate(x, P, step_s=2.0, max_time_s=1500.0)
+            impact = impact_point_predict(x, P, step_s=2.0, max_time_s=1500.0)
+        except np.linalg.LinAlgError:      # a covariance not positive definite: try again next scan
+            return
+        for k, row in enumerate(rows.tolist()):
+            done.add(int(trk.track_id[row]))
+            if not (launch.found[k] or impact.found[k]):
+                continue            # an arc that meets the ground neither way is not a ballistic track
+            truth = int(trk.label[row])
+            self.ballistic_estimates.append({
+                "time_s": t, "force": f, "track_id": int(trk.track_id[row]), "truth_id": truth,
+                "launch": _point(launch, k), "impact": _point(impact, k),
+                # scoring only: the true state then, to fly the true gravity-only impact point
+                "truth_state": np.r_[w.pos[truth], w.vel[truth]] if truth >= 0 else None})
 
     def _in_view(self, pos, spos, salt, min_range, max_range, az_center, az_width, enu) -> np.ndarray:
         """Which predicted track positions ``pos`` (N,3) the sensor could have seen: inside its range
@@ -113,3 +164,9 @@ def make_tracking(cs: CompiledScenario):
     if cs.tracking.get("model") == "kalman":
         return KalmanTracking(cs)
     return PerfectTracking(cs)
+
+
+def _point(gp, k: int) -> dict:
+    """One row of a :class:`~amdsim.tracking.ballistic.GroundPoint` as plain numbers (SI)."""
+    return {"pos_ecef": gp.pos_ecef[k].copy(), "time_s": float(gp.time_s[k]), "found": bool(gp.found[k]),
+            "semi_axes_m": gp.semi_axes[k].copy(), "azimuth_rad": float(gp.azimuth[k])}

@@ -104,6 +104,7 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
         "double_engagements": double_engagements(book),
         "mean_detect_to_first_shot_s": _f(float(np.mean(detect_to_shot))) if detect_to_shot else None,
         "tracking": tracking_quality(r, blue),
+        "ballistic_estimates": ballistic_estimates(r),
         "threats": threats,
         "assets": assets,
     }
@@ -138,4 +139,42 @@ def tracking_quality(r, blue: list[int]) -> dict:
             "p95_error_m": _f(float(np.nanpercentile(err[held], 95))) if held.any() else None,
             "tracks_per_threat": _f(float(np.mean(per_scan))) if held.any() else None,
         }
+    return out
+
+
+def ballistic_estimates(r) -> list[dict]:
+    """The trackers' launch and impact point estimates of ballistic tracks (engine/tracking_stage.py),
+    in degrees and metres, scored against the truth: the launch error is the distance to the threat's
+    launch site (the estimate is the gravity-only arc's ground point, so the boost phase is part of the
+    error), the impact error the distance to where the true state at estimate time falls under gravity
+    alone (the model's own truth: drag is not part of it)."""
+    from amdsim.geo import ecef2geodetic
+    from amdsim.tracking.ballistic import ballistic_ground_cross
+
+    rows = getattr(r.tracking, "ballistic_estimates", None) or []
+    cs, w = r.cs, r.world
+    out = []
+    for e in rows:
+        truth = e["truth_id"]
+        site = int(cs.movers.parent[truth]) if truth >= 0 else -1
+        true_impact = None
+        if e["truth_state"] is not None:
+            p, _, found = ballistic_ground_cross(e["truth_state"][None, :3], e["truth_state"][None, 3:], step_s=2.0,
+                                                 max_time_s=1500.0)
+            true_impact = p[0] if found[0] else None
+        item = {"time_s": _f(e["time_s"]), "force": cs.force_names[e["force"]], "track_id": e["track_id"],
+                "truth_id": truth, "truth": cs.movers.name[truth] if truth >= 0 else None}
+        for key, ref in (("launch", w.pos[site] if site >= 0 else None), ("impact", true_impact)):
+            g = e[key]
+            if not g["found"]:
+                item[key] = None
+                continue
+            lat, lon, _ = ecef2geodetic(g["pos_ecef"])
+            item[key] = {"lat_deg": _f(float(np.degrees(lat))), "lon_deg": _f(float(np.degrees(lon))),
+                         "time_from_estimate_s": _f(g["time_s"]),
+                         "ellipse95_semi_major_m": _f(float(g["semi_axes_m"][0])),
+                         "ellipse95_semi_minor_m": _f(float(g["semi_axes_m"][1])),
+                         "ellipse95_azimuth_deg": _f(float(np.degrees(g["azimuth_rad"]))),
+                         "error_m": _f(float(np.linalg.norm(g["pos_ecef"] - ref))) if ref is not None else None}
+        out.append(item)
     return out

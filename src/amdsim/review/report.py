@@ -2,7 +2,9 @@
 
 Figures are matplotlib PNGs embedded as base64; no script, no CDN, opens offline. Sections: run
 summary, scenario overview map (land outline from the viewer's world-atlas package when installed),
-raid timeline per force, first-detection range by threat type and altitude, engagement outcomes,
+raid timeline per force, the air picture's quality against the truth (tracking scores, position
+error over time, ballistic launch/impact estimates), first-detection range by threat type and
+altitude, engagement outcomes,
 interceptor use and, for a batch folder, the statistics table with confidence intervals
 (``amdsim.results.stats.batch_statistics`` when importable).
 """
@@ -183,6 +185,57 @@ def _bar(labels: list[str], values: list[float], title: str, ylabel: str) -> str
     return _png(fig)
 
 
+def _picture_quality(summary: dict, tracks: dict) -> str:
+    """Each blue force's air picture against the truth: the summary's scores, the position error of
+    its own confirmed tracks over time (median and 90th percentile per output instant), and the
+    ballistic launch/impact estimates."""
+    quality = summary.get("tracking") or {}
+    if not quality:
+        return ""
+    keys = ("confirmed_tracks", "false_tracks", "track_breaks", "threats_held", "median_error_m", "p95_error_m",
+            "tracks_per_threat")
+    out = _table(["force", *[k.replace("_", " ") for k in keys]],
+                 [[f, *[q.get(k) if q.get(k) is not None else float("nan") for k in keys]] for f, q in quality.items()])
+    err = np.asarray(tracks.get("error_m", []), float)
+    if err.size:
+        import matplotlib.pyplot as plt
+
+        t = np.asarray(tracks["time_s"], float)
+        force = np.asarray(tracks["force"], object)
+        own = (np.asarray(tracks["source_force"], object) == force) & np.asarray(tracks["confirmed"], bool)
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+        for f in quality:
+            sel = own & (force == f) & np.isfinite(err)
+            if not sel.any():
+                continue
+            times = np.unique(t[sel])
+            med = np.array([np.median(err[sel & (t == x)]) for x in times])
+            p90 = np.array([np.percentile(err[sel & (t == x)], 90) for x in times])
+            # no line across the spans where the force held no track
+            gap = np.flatnonzero(np.diff(times) > 3 * np.median(np.diff(times))) + 1 if times.size > 2 else []
+            times, med, p90 = (np.insert(a.astype(float), gap, np.nan) for a in (times, med, p90))
+            line = ax.plot(times, med, label=f"{f} median")[0]
+            ax.plot(times, p90, ls=":", color=line.get_color(), label=f"{f} 90th percentile")
+        ax.set_yscale("log")
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("track position error (m)")
+        ax.legend(fontsize=8)
+        out += _png(fig)
+    est = [e for e in summary.get("ballistic_estimates") or [] if e.get("launch") or e.get("impact")]
+    if est:
+        def col(e, key, field):
+            v = (e.get(key) or {}).get(field)
+            return float(v) if v is not None else float("nan")
+
+        out += "<p>Ballistic tracks: launch and impact points estimated once the track was firm (95 % ellipse " \
+               "semi-axes; error against the launch site and the true gravity-only impact).</p>" + _table(
+            ["time s", "force", "threat", "launch error m", "launch ellipse m", "impact error m", "impact ellipse m"],
+            [[float(e["time_s"]), e["force"], e.get("truth") or "-", col(e, "launch", "error_m"),
+              col(e, "launch", "ellipse95_semi_major_m"), col(e, "impact", "error_m"),
+              col(e, "impact", "ellipse95_semi_major_m")] for e in est])
+    return out
+
+
 def _run_sections(run_dir: Path) -> list[str]:
     movers = load_table(run_dir, "movers")
     states = load_table(run_dir, "states")
@@ -203,6 +256,9 @@ def _run_sections(run_dir: Path) -> list[str]:
         parts.append(_table(["asset", "leakers"], [[a, n] for a, n in per_asset.items()]))
     parts.append("<h2>Scenario overview</h2>" + _overview(movers, states, events, sensors))
     parts.append("<h2>Raid timeline per force</h2>" + _timeline(events))
+    picture = _picture_quality(summary, load_table(run_dir, "tracks"))
+    if picture:
+        parts.append("<h2>Air picture quality</h2>" + picture)
     img, det_rows = _detection_ranges(movers, events)
     parts.append("<h2>First detection range</h2>" + img + (_table(
         ["threat type", "detections", "min km", "median km", "max km", "median alt m"], det_rows) if det_rows else ""))
