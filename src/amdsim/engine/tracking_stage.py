@@ -54,6 +54,8 @@ class KalmanTracking:
     BALLISTIC_ESTIMATE_HITS = 5
     #: Velocity 1-sigma (m/s, root of trace/3) under which a track's arc is worth flying to the ground.
     BALLISTIC_ESTIMATE_VEL_SIGMA = 50.0
+    #: How often (s) each force looks for tracks ready for those estimates.
+    BALLISTIC_CHECK_S = 5.0
 
     def __init__(self, cs: CompiledScenario) -> None:
         from amdsim.tracking.tracker import Tracker, TrackerConfig
@@ -72,6 +74,7 @@ class KalmanTracking:
                                 init_speed_sigma=700.0, max_coast_s=coast, pd=p["assumed_pd"])
             self.trackers[f] = Tracker(cfg)
         self._estimated: dict[int, set[int]] = {f: set() for f in self.trackers}
+        self._next_check: dict[int, float] = {f: 0.0 for f in self.trackers}
         self.ballistic_estimates: list[dict] = []
 
     def ingest(self, w: World, det: Detections) -> None:
@@ -98,7 +101,8 @@ class KalmanTracking:
             trk.step(w.t, det.pos[sel], det.cov[sel], labels=det.target[sel],
                      in_view=lambda pos, view=view: self._in_view(pos, *view))
         for f in np.unique(s.force[scanned]).tolist():
-            if f in self.trackers:
+            if f in self.trackers and w.t + 1e-9 >= self._next_check[f]:
+                self._next_check[f] = w.t + self.BALLISTIC_CHECK_S
                 self._estimate_ballistic(w, f, self.trackers[f])
 
     def _estimate_ballistic(self, w: World, f: int, trk) -> None:
