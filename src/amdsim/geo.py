@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pymap3d
+from numba import njit
 
 #: IUGG mean Earth radius R1 (m), used for great-circle route geometry.
 EARTH_MEAN_RADIUS = 6_371_008.8
@@ -43,7 +44,14 @@ def ecef2geodetic(pos_ecef):
     between -10 km and 2000 km (checked in the tests).
     """
     p = np.asarray(pos_ecef, dtype=float)
-    return geodetic_from_xyz(p[..., 0], p[..., 1], p[..., 2])
+    if p.ndim < 2:
+        return geodetic_from_xyz(p[..., 0], p[..., 1], p[..., 2])
+    # arrays of points: the same arithmetic compiled (one pass instead of ~30 numpy temporaries)
+    flat = p.reshape(-1, 3)
+    lat, lon, alt = geodetic_compiled(np.ascontiguousarray(flat[:, 0]), np.ascontiguousarray(flat[:, 1]),
+                                      np.ascontiguousarray(flat[:, 2]))
+    shape = p.shape[:-1]
+    return lat.reshape(shape), lon.reshape(shape), alt.reshape(shape)
 
 
 def geodetic_from_xyz(x, y, z):
@@ -135,3 +143,7 @@ def destination(lat, lon, bearing, distance, radius=EARTH_MEAN_RADIUS):
     lon2 = (lon2 + np.pi) % (2 * np.pi) - np.pi
     final = initial_bearing(lat2, lon2, lat, lon) + np.pi
     return lat2, lon2, (final + np.pi) % (2 * np.pi) - np.pi
+
+
+#: :func:`geodetic_from_xyz` compiled by numba, for 1-D coordinate arrays (also used inside kernels).
+geodetic_compiled = njit(cache=True)(geodetic_from_xyz)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from amdsim.geo import geodetic_from_xyz
-
-_geodetic = njit(cache=True)(geodetic_from_xyz)
+from amdsim.geo import geodetic_compiled as _geodetic
 
 
 @njit(cache=True)
