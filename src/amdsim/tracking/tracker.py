@@ -190,7 +190,7 @@ class Tracker:
         hit = np.zeros(n_tr, bool)
         taken = np.zeros(m_det, bool)
         if n_tr and m_det:
-            ti, di, d2, logdet = self._gate(xm, Pm, z, R)
+            ti, di, d2, logdet = self._gate(xm, Pm, mu, z, R)
             if self.cfg.association == "gnn":
                 xm, Pm, mu = self._gnn(xm, Pm, mu, z, R, labels, ti, di, d2 + logdet, hit, taken, owner)
             else:
@@ -210,10 +210,15 @@ class Tracker:
             owner[new] = self._start(t, z[new], R[new], labels[new])
         return owner
 
-    def _gate(self, xm, Pm, z, R):
-        """Gated pairs (ti, di, d2, logdet) sorted by track. With an IMM a pair is in when it is inside
-        any mode's gate, scored by its best mode: gating on the mixture alone would drop the very
-        detections that reveal a manoeuvre (the CV mode dominates the mixture when it starts)."""
+    def _gate(self, xm, Pm, mu, z, R):
+        """Gated pairs (ti, di, d2, logdet) sorted by track.
+
+        With an IMM a pair is in when it is inside any mode's gate (gating on the mixture alone would
+        drop the very detections that reveal a manoeuvre: the CV mode dominates the mixture when it
+        starts), and it is scored by the mixture's predictive likelihood sum_j mu_j N(nu_j; 0, S_j):
+        ``d2`` is the best mode's and ``logdet`` is set so that d2 + logdet = -2 ln of that sum (up to
+        the constant), which is what GNN costs and JPDA weighs. Scoring by the best mode alone let the
+        wide CA mode of one track take a neighbour's detection."""
         parts = [kernels.gate_pairs(np.ascontiguousarray(xm[:, j, :3]), np.ascontiguousarray(Pm[:, j, :3, :3]),
                                     z, R, self.gate) for j in range(self.r)]
         if self.r == 1:
@@ -221,11 +226,17 @@ class Tracker:
         ti, di, d2, logdet = (np.concatenate(a) for a in zip(*parts, strict=True))
         if ti.size == 0:
             return ti, di, d2, logdet
-        order = np.lexsort((d2 + logdet, di, ti))
+        order = np.lexsort((d2, di, ti))
         ti, di = ti[order], di[order]
         first = np.r_[True, (ti[1:] != ti[:-1]) | (di[1:] != di[:-1])]
-        keep = order[first]
-        return ti[first], di[first], d2[keep], logdet[keep]
+        ti, di, d2 = ti[first], di[first], d2[order][first]
+        nu = z[di][:, None, :] - xm[ti][..., :3]                          # (P,r,3)
+        S = Pm[ti][..., :3, :3] + R[di][:, None]                          # (P,r,3,3)
+        d2m = np.einsum("pri,pri->pr", nu, np.linalg.solve(S, nu[..., None])[..., 0])
+        ll = np.log(np.maximum(mu[ti], 1e-300)) - 0.5 * (d2m + np.linalg.slogdet(S)[1])
+        top = ll.max(axis=1)
+        cost = -2.0 * (top + np.log(np.exp(ll - top[:, None]).sum(axis=1)))
+        return ti, di, d2, cost - d2
 
     def _gnn(self, xm, Pm, mu, z, R, labels, ti, di, cost, hit, taken, owner):
         """GNN association of the gated pairs (ti, di) at ``cost``, then the Kalman update."""
