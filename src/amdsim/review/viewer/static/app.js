@@ -136,7 +136,9 @@ function drawTracks() {
     const i = rows[k];
     if (V.time - TRACKS.time_s[i] > 2 * (RUN.outputRate || 5)) continue;
     L.circleMarker([TRACKS.lat_deg[i], TRACKS.lon_deg[i]], { radius: 6, color: "#000", weight: 1, fill: false, dashArray: "2 2" })
-      .bindTooltip(`track ${TRACKS.track_id[i]} of ${force} (truth ${TRACKS.truth_id[i]})`).addTo(trackLayer);
+      .bindTooltip(`track ${TRACKS.track_id[i]} of ${force} (truth ${TRACKS.truth_id[i]}` +
+        (TRACKS.error_m && Number.isFinite(TRACKS.error_m[i]) ? `, off by ${Math.round(TRACKS.error_m[i])} m` : "") +
+        (TRACKS.pos_sigma_m ? `, sigma ${Math.round(TRACKS.pos_sigma_m[i])} m)` : ")")).addTo(trackLayer);
   }
 }
 
