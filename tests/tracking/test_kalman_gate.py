@@ -2,8 +2,7 @@
 import numpy as np
 from scipy.stats import chi2
 
-from amdsim.tracking.associate import gnn_assign
-from amdsim.tracking.gate import gate_mask, gate_threshold, mahalanobis_d2
+from amdsim.tracking import kernels
 from amdsim.tracking.kalman import (
     ca_model,
     cv_model,
@@ -57,13 +56,17 @@ def test_nees_nis_within_95pct_bounds():
 
 
 def test_gate_and_gnn():
-    zpred = np.array([[0.0, 0.0], [1000.0, 0.0]])
-    S = np.broadcast_to(np.eye(2) * 50.0**2, (2, 2, 2))
-    z = np.array([[990.0, 10.0], [5.0, -5.0], [5000.0, 0.0]])
-    d2 = mahalanobis_d2(zpred, S, z)
-    np.testing.assert_allclose(d2[0, 1], 50.0 / 2500.0)
-    g = gate_mask(d2, 0.999, 2)
-    assert np.isclose(gate_threshold(0.999, 2), -2 * np.log(0.001))  # chi2 with 2 dof is exponential
-    assert not g[:, 2].any()
-    np.testing.assert_array_equal(gnn_assign(d2, g), [1, 0])
-    np.testing.assert_array_equal(gnn_assign(d2, np.zeros_like(g)), [-1, -1])
+    # hand-checkable: S = P + R = 2500 I, so d^2 = |nu|^2 / 2500; the far detection is in no gate
+    xp = np.array([[0.0, 0.0, 0.0], [1000.0, 0.0, 0.0]])
+    Pp = np.broadcast_to(np.eye(3) * 1250.0, (2, 3, 3)).copy()
+    z = np.array([[990.0, 10.0, 0.0], [5.0, -5.0, 0.0], [5000.0, 0.0, 0.0]])
+    R = np.broadcast_to(np.eye(3) * 1250.0, (3, 3, 3)).copy()
+    gate = chi2.ppf(0.999, 3)
+    ti, di, d2, logdet = kernels.gate_pairs(xp, Pp, z, R, gate)
+    pairs = dict(zip(zip(ti.tolist(), di.tolist(), strict=True), d2.tolist(), strict=True))
+    assert set(pairs) == {(0, 1), (1, 0)}                  # cross pairs are ~20 sigma apart
+    assert np.isclose(pairs[(0, 1)], 50.0 / 2500.0)
+    np.testing.assert_allclose(logdet, 3 * np.log(2500.0))
+    np.testing.assert_array_equal(kernels.gnn_assign(ti, di, d2 + logdet, 2, 3), [1, 0])
+    empty = np.zeros(0, np.int64)
+    np.testing.assert_array_equal(kernels.gnn_assign(empty, empty, np.zeros(0), 2, 3), [-1, -1])
