@@ -197,15 +197,13 @@ def _picture_quality(summary: dict, tracks: dict) -> str:
     out = _table(["force", *[k.replace("_", " ") for k in keys]],
                  [[f, *[q.get(k) if q.get(k) is not None else float("nan") for k in keys]] for f, q in quality.items()])
     err = np.asarray(tracks.get("error_m", []), float)
+    series = []
     if err.size:
-        import matplotlib.pyplot as plt
-
         t = np.asarray(tracks["time_s"], float)
         force = np.asarray(tracks["force"], object)
         own = (np.asarray(tracks["source_force"], object) == force) & np.asarray(tracks["confirmed"], bool)
-        fig, ax = plt.subplots(figsize=(7, 3.2))
         for f in quality:
-            sel = own & (force == f) & np.isfinite(err)
+            sel = own & (force == f) & np.isfinite(err) & (err > 0)   # the perfect picture has no error
             if not sel.any():
                 continue
             times = np.unique(t[sel])
@@ -213,7 +211,12 @@ def _picture_quality(summary: dict, tracks: dict) -> str:
             p90 = np.array([np.percentile(err[sel & (t == x)], 90) for x in times])
             # no line across the spans where the force held no track
             gap = np.flatnonzero(np.diff(times) > 3 * np.median(np.diff(times))) + 1 if times.size > 2 else []
-            times, med, p90 = (np.insert(a.astype(float), gap, np.nan) for a in (times, med, p90))
+            series.append((f, *(np.insert(a.astype(float), gap, np.nan) for a in (times, med, p90))))
+    if series:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+        for f, times, med, p90 in series:
             line = ax.plot(times, med, label=f"{f} median")[0]
             ax.plot(times, p90, ls=":", color=line.get_color(), label=f"{f} 90th percentile")
         ax.set_yscale("log")
