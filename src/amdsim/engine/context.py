@@ -149,7 +149,7 @@ class Replication:
         w = self.world
         if self.recorder.due(w.t):
             self.recorder.record_states(w)
-            self.recorder.record_pictures(pictures, w.t, truth_pos=w.pos)
+            self.recorder.record_pictures(pictures, w.t, truth_pos=w.pos, truth_alive=w.is_active)
         elif ended.size:
             self.recorder.record_final(w, np.unique(ended))
 

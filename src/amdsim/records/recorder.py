@@ -52,9 +52,11 @@ class Recorder:
             "el_rad": det.el, "snr_db": det.snr_db, "pos": det.pos, "cov": det.cov,
         })
 
-    def record_pictures(self, pictures: list[Picture], t: float, truth_pos: np.ndarray | None = None) -> None:
+    def record_pictures(self, pictures: list[Picture], t: float, truth_pos: np.ndarray | None = None,
+                        truth_alive: np.ndarray | None = None) -> None:
         """Snapshot every force's picture; ``truth_pos`` (movers x 3, ECEF m) gives each track's position
-        error against the truth it follows (NaN for false tracks) — scoring only."""
+        error against the truth it follows — NaN for false tracks and, with ``truth_alive`` (movers,)
+        bool, for tracks whose threat is gone (a killed threat's track coasts on) — scoring only."""
         if not self.record_tracks:
             return
         for pic in pictures:
@@ -63,6 +65,8 @@ class Recorder:
             err = np.full(pic.n, np.nan)
             if truth_pos is not None:
                 ok = pic.truth >= 0
+                if truth_alive is not None:
+                    ok &= truth_alive[np.maximum(pic.truth, 0)]
                 err[ok] = np.linalg.norm(pic.pos[ok] - truth_pos[pic.truth[ok]], axis=1)
             self.tracks.append({
                 "time_s": np.full(pic.n, t), "force_index": np.full(pic.n, pic.force, np.int16),

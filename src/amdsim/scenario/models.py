@@ -336,7 +336,7 @@ class Tracking(Strict):
     """Each blue force's tracker: Kalman filters (CV, CA or IMM), chi-square gate, GNN or JPDA, M-of-N."""
 
     model: Literal["kalman", "perfect"] = Field("perfect", description="kalman: tracks from the force's detections; perfect: exact tracks on every detected threat (baseline).")
-    motion: Literal["cv", "ca", "imm"] = Field("cv", description="Motion model: constant velocity, constant acceleration, or an IMM of both (manoeuvring targets).")
+    motion: Literal["cv", "ca", "imm", "imm_gravity"] = Field("cv", description="Motion model: constant velocity, constant acceleration, an IMM of both (manoeuvring targets), or imm_gravity: an IMM of constant velocity and free fall (ballistic threats among air-breathers).")
     association: Literal["gnn", "jpda"] = Field("gnn", description="Data association: global nearest neighbour, or joint probabilistic data association (dense clutter).")
     process_noise_mps2: Pos = Field(20.0, le=1000.0, description="White-noise acceleration spectral level, as an acceleration standard deviation (m/s^2).")
     jerk_noise_mps3: Pos = Field(20.0, le=1000.0, description="CA/IMM white-noise jerk spectral level, as a jerk standard deviation (m/s^3).")

@@ -36,9 +36,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import chi2
 
+from amdsim.geo import EARTH_MU
 from amdsim.tracking import kernels
 from amdsim.tracking.kalman import ca_model, cv_in_ca_model, cv_model, imm_combine, imm_mix
 
+#: Motion models: (number of modes r, state length n).
+MOTIONS = {"cv": (1, 6), "ca": (1, 9), "imm": (2, 9), "imm_gravity": (2, 6)}
 #: Scans over which the track quality (hit fraction) is measured.
 QUALITY_WINDOW = 8
 _LOG_2PI = float(np.log(2.0 * np.pi))
@@ -48,7 +51,9 @@ _LOG_2PI = float(np.log(2.0 * np.pi))
 class TrackerConfig:
     """Tracker settings (SI units).
 
-    motion: ``cv`` constant velocity, ``ca`` constant acceleration, ``imm`` an IMM of both.
+    motion: ``cv`` constant velocity, ``ca`` constant acceleration, ``imm`` an IMM of both,
+    ``imm_gravity`` an IMM of constant velocity and free fall (constant velocity plus point-mass
+    gravity, for ballistic threats among air-breathers; the measurement frame must then be ECEF).
     association: ``gnn`` global nearest neighbour, ``jpda`` joint probabilistic data association.
     q: CV white-noise acceleration spectral density (m^2/s^3); q_ca: CA white-noise jerk density
     (m^2/s^5); imm_switch: probability per scan of leaving a mode (IMM Markov chain).
@@ -74,8 +79,8 @@ class TrackerConfig:
     clutter_density: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.motion not in ("cv", "ca", "imm"):
-            raise ValueError(f"motion must be cv, ca or imm, got {self.motion!r}")
+        if self.motion not in MOTIONS:
+            raise ValueError(f"motion must be one of {', '.join(MOTIONS)}, got {self.motion!r}")
         if self.association not in ("gnn", "jpda"):
             raise ValueError(f"association must be gnn or jpda, got {self.association!r}")
         if not 1 <= self.m <= self.n <= 30:
@@ -88,8 +93,9 @@ class Tracker:
     def __init__(self, config: TrackerConfig | None = None, **kwargs) -> None:
         cfg = config or TrackerConfig(**kwargs)
         self.cfg = cfg
-        self.r = 2 if cfg.motion == "imm" else 1
-        self.dim = 6 if cfg.motion == "cv" else 9
+        self.r, self.dim = MOTIONS[cfg.motion]
+        # modes whose prediction adds point-mass gravity (free fall) to constant velocity
+        self.gravity_modes = np.array([1]) if cfg.motion == "imm_gravity" else np.zeros(0, np.int64)
         self.gate = float(chi2.ppf(cfg.gate_prob, 3))
         p = cfg.imm_switch
         self.trans = np.array([[1 - p, p], [p, 1 - p]])
@@ -151,6 +157,8 @@ class Tracker:
             F, Q = cv_model(np.array([dt]), c.q)
         elif c.motion == "ca":
             F, Q = ca_model(np.array([dt]), c.q_ca)
+        elif c.motion == "imm_gravity":
+            F, Q = cv_model(np.array([dt, dt]), c.q)
         else:
             F0, Q0 = cv_in_ca_model(np.array([dt]), c.q)
             F1, Q1 = ca_model(np.array([dt]), c.q_ca)
@@ -168,7 +176,16 @@ class Tracker:
             xm, Pm, mu = self.xm, self.Pm, self.mu
         else:
             xm, Pm, mu = imm_mix(self.xm, self.Pm, self.mu, self.trans)
+        x0 = xm
         xm = np.einsum("rij,nrj->nri", F, xm)
+        if self.gravity_modes.size:
+            # free fall: gravity at the mid-point of the step (its change over a scan is second order)
+            dt = float(t - self.time)
+            g = self.gravity_modes
+            mid = x0[:, g, :3] + 0.5 * dt * x0[:, g, 3:6]
+            acc = -EARTH_MU * mid / np.linalg.norm(mid, axis=-1, keepdims=True) ** 3
+            xm[:, g, :3] += 0.5 * dt * dt * acc
+            xm[:, g, 3:6] += dt * acc
         Pm = F @ Pm @ np.swapaxes(F, -1, -2) + Q
         return xm, 0.5 * (Pm + np.swapaxes(Pm, -1, -2)), mu
 
