@@ -12,7 +12,7 @@ from amdsim.c2.intercept import (
     flyout_distance,
     intercept_solve,
 )
-from amdsim.geo import geodetic2ecef
+from amdsim.core.geodesy import geodetic2ecef
 
 
 def _fly(**kw):
@@ -69,7 +69,7 @@ def test_no_feasible_shot_beyond_the_envelope():
     tof, pip = intercept_solve(shooter, tp, tv, fly)
     ok = engagement_feasible(shooter, tof, pip, fly)
     assert ok.any() and (~ok).any()
-    from amdsim.geo import ecef2geodetic
+    from amdsim.core.geodesy import ecef2geodetic
 
     rng = np.linalg.norm(pip[0] - shooter[0], axis=1)
     _, _, alt = ecef2geodetic(np.nan_to_num(pip[0]))

@@ -10,12 +10,11 @@ from amdsim.c2.threat import (
     BALLISTIC,
     CRUISE,
     ballistic_impact,
-    gravity_ecef,
-    threat_classify,
     threat_evaluate,
     threat_likelihood,
 )
-from amdsim.geo import EARTH_MU, WGS84_A, enu_basis, geodetic2ecef
+from amdsim.core.geodesy import EARTH_MU, WGS84_A, enu_basis, geodetic2ecef
+from amdsim.tracking.classify import gravity_ecef, threat_classify
 
 
 def test_impact_matches_spherical_range_equation_on_the_equator():
@@ -83,7 +82,7 @@ def test_ballistic_track_valued_by_predicted_impact():
 def test_compiled_threat_values_agree_with_threat_evaluate():
     # the C2 stage's compiled path must give the kinds, values and times to go of the reference
     from amdsim.c2.threat import threat_evaluate, threat_values
-    from amdsim.geo import geodetic2ecef
+    from amdsim.core.geodesy import geodetic2ecef
 
     rng = np.random.default_rng(5)
     n = 60

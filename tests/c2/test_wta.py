@@ -25,7 +25,7 @@ from amdsim.c2.wta import (
     wta_objective,
     wta_solve,
 )
-from amdsim.errors import InputError
+from amdsim.core.errors import InputError
 
 
 def _brute(v, p):

@@ -85,7 +85,7 @@ def test_strikes_neutralise_unfired_threats_only():
 def test_no_shot_is_ordered_beyond_the_envelope(tmp_path):
     import pyarrow.parquet as pq
 
-    from amdsim.geo import geodetic2ecef
+    from amdsim.core.geodesy import geodetic2ecef
     from amdsim.scenario import demo_path, load_compiled
 
     cs = load_compiled(demo_path())

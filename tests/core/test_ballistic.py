@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from amdsim.geo import EARTH_MU, geodetic2ecef
-from amdsim.movers.ballistic import (
+from amdsim.core.geodesy import EARTH_MU, geodetic2ecef
+from amdsim.core.kepler import (
     burnout_state,
     kepler_apogee_radius,
     minimum_energy_gamma,
-    propagate_ballistic,
     speed_parameter,
 )
+from amdsim.movers.ballistic import propagate_ballistic
 
 DEG = np.pi / 180
 R = 6_371_000.0

@@ -4,7 +4,7 @@ import numpy as np
 import pymap3d
 import pytest
 
-from amdsim.geo import (
+from amdsim.core.geodesy import (
     WGS84_A,
     destination,
     ecef2geodetic,

@@ -68,7 +68,7 @@ def test_miss_distance_does_not_depend_on_the_major_step():
 
 def test_feasibility_flyout_distance_matches_the_simulated_interceptor():
     # the C2's closed-form reach d(t) = boost + ln(1 + k v_b t)/k must agree with the flown kinematics
-    from amdsim.c2.decide import flyout_distance
+    from amdsim.c2.reach import flyout_distance
 
     one = np.ones(1)
     v0, a, tb, k = 50.0, 250.0, 6.0, 5e-6

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from amdsim.geo import great_circle_distance
+from amdsim.core.geodesy import great_circle_distance
 from amdsim.movers.route import route_step, terminal_height
 
 DEG = np.pi / 180

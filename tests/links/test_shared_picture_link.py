@@ -3,7 +3,7 @@
 import numpy as np
 
 from amdsim.links.shared_picture import SharedPictureLink, correlate_tracks
-from amdsim.tracking.picture import Picture
+from amdsim.world.picture import Picture
 
 
 def _picture(force, t, pos, vel, sigma=100.0):

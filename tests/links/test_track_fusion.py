@@ -16,7 +16,7 @@ import pytest
 from amdsim.links.shared_picture import SharedPictureLink
 from amdsim.tracking.fusion import associate, covariance_intersection, information_fusion
 from amdsim.tracking.perfect import PerfectTracker
-from amdsim.tracking.picture import Picture
+from amdsim.world.picture import Picture
 
 
 def _random_spd(rng, k, d, scales):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from amdsim.errors import InputError
+from amdsim.core.errors import InputError
 from amdsim.montecarlo.batch import completed_replications, run_batch
 
 N = 3

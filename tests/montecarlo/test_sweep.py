@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from amdsim.errors import InputError
+from amdsim.core.errors import InputError
 from amdsim.montecarlo.sweep import parse_set_options, run_sweep, sweep_variants
 
 

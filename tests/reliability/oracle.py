@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from amdsim.errors import InputError
+from amdsim.core.errors import InputError
 
 #: A problem's message must say what was expected; these words are how the loader says it.
 EXPECTATION = re.compile(

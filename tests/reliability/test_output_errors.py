@@ -20,8 +20,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import amdsim.records.writer as writer
+from amdsim.core.errors import OutputError
 from amdsim.engine.run import run_replication
-from amdsim.errors import OutputError
 
 ORDER = ("movers", "sensors", "events", "states", "detections", "tracks", "engagements")
 

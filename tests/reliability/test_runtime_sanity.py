@@ -15,10 +15,10 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-import amdsim.engage.engage as engage_stage
+import amdsim.engage.intercept as engage_stage
 import amdsim.engine.step as step_module
+from amdsim.core.errors import SimulationError
 from amdsim.engine.run import run_replication, simulate
-from amdsim.errors import SimulationError
 
 K = 30  # the fault appears during step K (1-based), i.e. at t = K * dt
 TABLES = ("movers", "sensors", "events", "states", "detections", "tracks", "engagements")

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from amdsim.errors import InputError, SimulationError
+from amdsim.core.errors import InputError, SimulationError
 from tests.reliability import mutate as mut
 from tests.reliability.oracle import load_dict, load_text, problem_defects, short_run
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from amdsim.errors import InputError
+from amdsim.core.errors import InputError
 from amdsim.results.stats import batch_statistics, write_statistics
 from amdsim.results.views import run_query
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from amdsim.geo import ecef2geodetic, geodetic2ecef
+from amdsim.core.geodesy import ecef2geodetic, geodetic2ecef
 from amdsim.sensors import (
     RadarParams,
     ecef2rae,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from amdsim.geo import EARTH_MEAN_RADIUS, destination, geodetic2ecef
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS, destination, geodetic2ecef
 from amdsim.sensors import horizon_angle, line_of_sight_clear, radar_horizon_range
 
 

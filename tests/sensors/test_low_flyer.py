@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from amdsim.geo import destination, geodetic2ecef
+from amdsim.core.geodesy import destination, geodetic2ecef
 from amdsim.sensors import (
     RadarParams,
     evaluate_pairs,

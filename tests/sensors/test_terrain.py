@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from amdsim.errors import InputError
-from amdsim.geo import geodetic2ecef
+from amdsim.core.errors import InputError
+from amdsim.core.geodesy import geodetic2ecef
 from amdsim.sensors import Dem, line_of_sight_clear, terrain_masked, write_ridge_dem
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from amdsim.geo import EARTH_MEAN_RADIUS, FOUR_THIRDS, enu_basis, geodetic2ecef
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS, FOUR_THIRDS, enu_basis, geodetic2ecef
 from amdsim.sensors.horizon import line_of_sight_clear
 from amdsim.sensors.visibility import points_in_view
 

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pyarrow.parquet as pq
 
-from amdsim.geo import EARTH_MEAN_RADIUS
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS
 from amdsim.scenario import demo_path
 
 

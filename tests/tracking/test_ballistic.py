@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 from scipy.stats import chi2
 
-from amdsim.geo import EARTH_MEAN_RADIUS as R_E
-from amdsim.geo import EARTH_MU as MU
-from amdsim.geo import ecef2geodetic, enu_basis, geodetic2ecef
-from amdsim.movers.ballistic import propagate_ballistic, speed_parameter
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS as R_E
+from amdsim.core.geodesy import EARTH_MU as MU
+from amdsim.core.geodesy import ecef2geodetic, enu_basis, geodetic2ecef
+from amdsim.core.kepler import speed_parameter
+from amdsim.movers.ballistic import propagate_ballistic
 from amdsim.tracking.ballistic import (
     ballistic_ground_cross,
     impact_point_predict,

@@ -2,7 +2,8 @@
 import numpy as np
 from scipy.stats import chi2
 
-from amdsim.tracking import kernels
+from amdsim.tracking.associate import gnn_assign
+from amdsim.tracking.gate import gate_pairs
 from amdsim.tracking.kalman import (
     ca_model,
     cv_model,
@@ -62,11 +63,11 @@ def test_gate_and_gnn():
     z = np.array([[990.0, 10.0, 0.0], [5.0, -5.0, 0.0], [5000.0, 0.0, 0.0]])
     R = np.broadcast_to(np.eye(3) * 1250.0, (3, 3, 3)).copy()
     gate = chi2.ppf(0.999, 3)
-    ti, di, d2, logdet = kernels.gate_pairs(xp, Pp, z, R, gate)
+    ti, di, d2, logdet = gate_pairs(xp, Pp, z, R, gate)
     pairs = dict(zip(zip(ti.tolist(), di.tolist(), strict=True), d2.tolist(), strict=True))
     assert set(pairs) == {(0, 1), (1, 0)}                  # cross pairs are ~20 sigma apart
     assert np.isclose(pairs[(0, 1)], 50.0 / 2500.0)
     np.testing.assert_allclose(logdet, 3 * np.log(2500.0))
-    np.testing.assert_array_equal(kernels.gnn_assign(ti, di, d2 + logdet, 2, 3), [1, 0])
+    np.testing.assert_array_equal(gnn_assign(ti, di, d2 + logdet, 2, 3), [1, 0])
     empty = np.zeros(0, np.int64)
-    np.testing.assert_array_equal(kernels.gnn_assign(empty, empty, np.zeros(0), 2, 3), [-1, -1])
+    np.testing.assert_array_equal(gnn_assign(empty, empty, np.zeros(0), 2, 3), [-1, -1])

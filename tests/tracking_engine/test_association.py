@@ -7,7 +7,9 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import chi2
 
-from amdsim.tracking import kernels
+from amdsim.tracking.associate import gnn_assign, hungarian
+from amdsim.tracking.gate import gate_pairs
+from amdsim.tracking.jpda import _cheap_jpda, _exact_jpda, jpda_weights
 
 
 def _random_scene(rng, n, m, spread=2000.0):
@@ -24,7 +26,7 @@ def test_gate_pairs_match_the_dense_mahalanobis_test():
     rng = np.random.default_rng(0)
     xp, Pp, z, R = _random_scene(rng, 40, 60)
     gate = chi2.ppf(0.999, 3)
-    ti, di, d2, logdet = kernels.gate_pairs(xp, Pp, z, R, gate)
+    ti, di, d2, logdet = gate_pairs(xp, Pp, z, R, gate)
     S = Pp[:, None] + R[None]
     nu = z[None] - xp[:, None]
     dense = np.einsum("nmi,nmi->nm", nu, np.linalg.solve(S, nu[..., None])[..., 0])
@@ -41,7 +43,7 @@ def test_hungarian_equals_scipy_on_dense_matrices(shape):
     for _ in range(50):
         a = rng.uniform(0, 10, shape)
         rows_first = a.shape[0] <= a.shape[1]
-        col = kernels.hungarian(a if rows_first else a.T)
+        col = hungarian(a if rows_first else a.T)
         ours = (a if rows_first else a.T)[np.arange(col.size), col].sum()
         r, c = linear_sum_assignment(a)
         assert len(set(col.tolist())) == col.size
@@ -57,7 +59,7 @@ def test_gnn_assign_by_clusters_equals_one_dense_assignment():
         gated = rng.random((n, m)) < 0.08
         cost = rng.uniform(0, 20, (n, m))
         ti, di = np.nonzero(gated)
-        det_of = kernels.gnn_assign(ti.astype(np.int64), di.astype(np.int64), cost[ti, di], n, m)
+        det_of = gnn_assign(ti.astype(np.int64), di.astype(np.int64), cost[ti, di], n, m)
         a = np.where(gated, cost, 1e9)
         r, c = linear_sum_assignment(a)
         ok = gated[r, c]
@@ -89,7 +91,7 @@ def test_exact_jpda_marginals_equal_brute_force_enumeration():
     for _ in range(30):
         nt, nd = rng.integers(1, 5), rng.integers(1, 5)
         G = rng.uniform(0.1, 5.0, (nt, nd)) * (rng.random((nt, nd)) < 0.7)
-        beta = kernels._exact_jpda(G, 0.1)
+        beta = _exact_jpda(G, 0.1)
         np.testing.assert_allclose(beta, _brute_jpda(G, 0.1), rtol=1e-10)
         np.testing.assert_allclose(beta.sum(axis=1), 1.0)
 
@@ -97,7 +99,7 @@ def test_exact_jpda_marginals_equal_brute_force_enumeration():
 def test_cheap_jpda_is_the_pdaf_for_a_lone_track():
     # one track: Fitzgerald's formula reduces to the PDAF weights G_j / (sum G + b) (Bar-Shalom 2011, 3.4)
     G = np.array([[0.5, 2.0, 0.0, 1.5]])
-    np.testing.assert_allclose(kernels._cheap_jpda(G, 0.2), kernels._exact_jpda(G, 0.2), rtol=1e-12)
+    np.testing.assert_allclose(_cheap_jpda(G, 0.2), _exact_jpda(G, 0.2), rtol=1e-12)
 
 
 def test_jpda_weights_split_a_shared_detection_between_two_tracks():
@@ -106,7 +108,7 @@ def test_jpda_weights_split_a_shared_detection_between_two_tracks():
     di = np.array([0, 0], np.int64)
     d2 = np.array([1.0, 1.0])
     logdet = np.array([10.0, 10.0])
-    beta, beta0 = kernels.jpda_weights(ti, di, d2, logdet, 2, 1, 0.9, 0.999, chi2.ppf(0.999, 3), 1e-9)
+    beta, beta0 = jpda_weights(ti, di, d2, logdet, 2, 1, 0.9, 0.999, chi2.ppf(0.999, 3), 1e-9)
     assert beta[0] == pytest.approx(beta[1])
     assert beta0[0] + beta[0] == pytest.approx(1.0)
     assert beta.sum() <= 1.0 + 1e-12

@@ -117,7 +117,7 @@ def test_track_quality_is_the_hit_fraction_over_recent_scans():
 def _kepler_arc(seconds=240.0, step=5.0):
     """A 2.2 km/s ballistic arc from 20 km altitude at a 40 degree flight-path angle under point-mass
     gravity (RK4 at 0.1 s), ECEF states [pos, vel] every ``step`` s (Bate, Mueller & White 1971, ch. 6)."""
-    from amdsim.geo import EARTH_MU, geodetic2ecef
+    from amdsim.core.geodesy import EARTH_MU, geodetic2ecef
 
     p = geodetic2ecef(np.radians(36.0), np.radians(125.0), 20_000.0)
     up = p / np.linalg.norm(p)

@@ -17,7 +17,7 @@ from amdsim.bench import median_time
 
 
 def _scene(n_s: int, n_t: int, seed: int = 0):
-    from amdsim.geo import geodetic2ecef
+    from amdsim.core.geodesy import geodetic2ecef
     from amdsim.sensors import RadarParams
 
     g = np.random.default_rng(seed)
@@ -35,7 +35,7 @@ def _scene(n_s: int, n_t: int, seed: int = 0):
 
 
 def run(quick: bool = False) -> dict:
-    from amdsim.geo import ecef2geodetic
+    from amdsim.core.geodesy import ecef2geodetic
     from amdsim.sensors import (
         ecef2rae,
         evaluate_pairs,
@@ -72,7 +72,7 @@ def run(quick: bool = False) -> dict:
 
     numpy_ref = median_time(composed, max(3, reps // 30))
     # Worst case: a dense cluster where (nearly) every pair survives to the SNR and Pd stages.
-    from amdsim.geo import geodetic2ecef
+    from amdsim.core.geodesy import geodetic2ecef
 
     g = np.random.default_rng(1)
     d_radars = geodetic2ecef(np.radians(g.uniform(35, 35.5, n_s)), np.radians(g.uniform(35, 35.5, n_s)),

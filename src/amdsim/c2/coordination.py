@@ -23,7 +23,10 @@ import heapq
 
 import numpy as np
 
+from amdsim.core.kinds import BLUE
 from amdsim.links.shared_picture import CORRELATION_FLOOR_M
+from amdsim.world.engagements import EngagementBook
+from amdsim.world.picture import Picture
 
 #: Combined standard deviations within which a message and a track are one threat.
 GATE_SIGMAS = 3.0
@@ -109,3 +112,19 @@ class CoordinationChannel:
             d = np.linalg.norm(track_pos[:, None, :] - ext[None, :, :], axis=-1)
             out |= np.any(d <= _gate(sigma[None, :], tsig[:, None]), axis=1)
         return out
+
+
+def report_engagements(coord: CoordinationChannel, force_side: np.ndarray, t: float, pictures: list[Picture],
+                       book: EngagementBook, rng: np.random.Generator, drop: float) -> None:
+    """Every blue force tells its allies which of its tracks have interceptors in flight (status messages)."""
+    if not coord.enabled:
+        return
+    coord.deliver(t)
+    for f, pic in enumerate(pictures):
+        if force_side[f] != BLUE or pic.n == 0:
+            continue
+        status = book.status[f]
+        engaged = np.array([(status.get(tid) is not None and status[tid].inflight > 0)
+                            for tid in pic.track_id.tolist()], bool)
+        if engaged.any():
+            coord.report(t, f, pic.pos[engaged], pic.vel[engaged], rng, drop, sigma=pic.pos_sigma[engaged])

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.geo import great_circle_distance, initial_bearing
-from amdsim.kinds import GOTO, ORBIT
-from amdsim.movers.orbit import orbit_phase_at
+from amdsim.core.geodesy import great_circle_distance, initial_bearing
+from amdsim.core.kinds import GOTO, ORBIT
+from amdsim.core.orbit import orbit_phase_at
 
 #: Fighters commit on tracks within this distance of their orbit centre (m).
 COMMIT_RADIUS = 250_000.0
@@ -82,7 +82,7 @@ def vector_fighters(w, cs, pictures, book, state: dict) -> None:
 
 def _return_to_patrol(w, cs, host: int, home_dist: float) -> None:
     """Fly to the nearest point of the orbit circle; rejoin the orbit once on it."""
-    from amdsim.geo import destination
+    from amdsim.core.geodesy import destination
 
     m = cs.movers
     speed = cs.shooters.dash_speed[cs.shooters.host == host][0]
@@ -97,7 +97,7 @@ def _return_to_patrol(w, cs, host: int, home_dist: float) -> None:
 
 
 def _latlon(pos):
-    from amdsim.geo import ecef2geodetic
+    from amdsim.core.geodesy import ecef2geodetic
 
     lat, lon, _ = ecef2geodetic(pos)
     return lat, lon

@@ -176,7 +176,7 @@ def engagement_feasible(shooter_pos, tof, pip, fly: Flyout, ready=True, rounds_l
     -------
     ndarray, shape (n_shooters, n_tracks), bool
     """
-    from amdsim.geo import ecef2geodetic
+    from amdsim.core.geodesy import ecef2geodetic
 
     s = np.asarray(shooter_pos, dtype=np.float64)
     rng = np.linalg.norm(pip - s[:, None, :], axis=-1)
@@ -195,7 +195,7 @@ def engagement_pk(pk_by_kind, kinds, feasible):
     Parameters
     ----------
     pk_by_kind : ndarray, shape (n_shooters, n_kinds)
-        Single-shot Pk of each shooter against each threat kind, indexed by the ``amdsim.kinds``
+        Single-shot Pk of each shooter against each threat kind, indexed by the ``amdsim.core.kinds``
         MoverKind code (e.g. columns 2 cruise, 3 ballistic, 4 aircraft).
     kinds : ndarray, shape (n_tracks,), int
         Threat kind code of each track (from :func:`amdsim.c2.threat.threat_classify`); codes

@@ -1,7 +1,7 @@
 """Threat evaluation over tracks x defended assets: type, time to go, predicted miss, value, ranking.
 
 All positions ECEF (m), velocities ECEF (m/s), accelerations ECEF (m/s^2); Earth rotation neglected
-(docs/architecture.md). Kind codes are ``amdsim.kinds.MoverKind`` values (2 cruise missile,
+(docs/architecture.md). Kind codes are ``amdsim.core.kinds.MoverKind`` values (2 cruise missile,
 3 ballistic missile, 4 aircraft).
 
 Classification (notional, from kinematics only; first rule that applies):
@@ -32,8 +32,10 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from amdsim.geo import EARTH_MU, G0, ecef2geodetic
-from amdsim.kinds import MoverKind
+from amdsim.core.geodesy import EARTH_MU, G0, ecef2geodetic
+from amdsim.core.geodesy_compiled import ellipsoid_height
+from amdsim.core.kinds import MoverKind
+from amdsim.tracking.classify import _classify_kernel, threat_classify
 
 CRUISE = int(MoverKind.CRUISE_MISSILE)
 BALLISTIC = int(MoverKind.BALLISTIC_MISSILE)
@@ -77,44 +79,8 @@ class ThreatList:
     impact: np.ndarray
 
 
-def gravity_ecef(pos):
-    """Point-mass gravity ``-mu r / |r|^3`` (m/s^2) at ECEF positions of shape (..., 3)."""
-    r = np.linalg.norm(pos, axis=-1, keepdims=True)
-    return -EARTH_MU * pos / r**3
 
 
-def threat_classify(pos, vel, acc=None):
-    """Classify tracks as ballistic, cruise missile or aircraft from kinematics (rules in module docstring).
-
-    Parameters
-    ----------
-    pos : ndarray, shape (n, 3)
-        Track positions, ECEF (m).
-    vel : ndarray, shape (n, 3)
-        Track velocities, ECEF (m/s).
-    acc : ndarray, shape (n, 3), optional
-        Track accelerations, ECEF (m/s^2); without it the free-flight test is skipped.
-
-    Returns
-    -------
-    ndarray, shape (n,), int64
-        MoverKind codes.
-    """
-    pos = np.asarray(pos, dtype=np.float64).reshape(-1, 3)
-    vel = np.asarray(vel, dtype=np.float64).reshape(-1, 3)
-    _, _, alt = ecef2geodetic(pos)
-    speed = np.linalg.norm(vel, axis=1)
-    up = pos / np.linalg.norm(pos, axis=1, keepdims=True)
-    climb = np.einsum("ij,ij->i", vel, up)
-    gamma = np.arcsin(np.clip(climb / np.maximum(speed, 1e-9), -1.0, 1.0))  # flight-path angle
-    free = np.zeros(pos.shape[0], bool)
-    if acc is not None:
-        acc = np.asarray(acc, dtype=np.float64).reshape(-1, 3)
-        free = np.linalg.norm(acc - gravity_ecef(pos), axis=1) < 0.25 * G0
-    ballistic = ((alt > 30e3) | (free & (speed > 600.0)) | (speed > 1500.0)
-                 | ((speed > 600.0) & (np.abs(gamma) > np.radians(20.0))))
-    cruise = ~ballistic & (alt < 1500.0) & (speed > 150.0)
-    return np.where(ballistic, BALLISTIC, np.where(cruise, CRUISE, AIRCRAFT)).astype(np.int64)
 
 
 def ballistic_impact(pos, vel, max_time=3600.0, n_steps=400):
@@ -226,20 +192,6 @@ def threat_evaluate(pos, vel, asset_pos, asset_value, asset_radius, acc=None, ki
     return ThreatList(k, ttg, miss, like, value, threat, asset, ranking, impact)
 
 
-@njit(cache=True)
-def _height(x0, x1, x2):  # pragma: no cover - compiled
-    """Height above the WGS84 ellipsoid (m), Bowring's one-step formula (mm-level at these heights)."""
-    a = 6378137.0
-    e2 = 6.694379990141316e-3
-    b = a * np.sqrt(1.0 - e2)
-    ep2 = (a * a - b * b) / (b * b)
-    p = np.sqrt(x0 * x0 + x1 * x1)
-    th = np.arctan2(x2 * a, p * b)
-    lat = np.arctan2(x2 + ep2 * b * np.sin(th) ** 3, p - e2 * a * np.cos(th) ** 3)
-    n = a / np.sqrt(1.0 - e2 * np.sin(lat) ** 2)
-    if np.abs(np.cos(lat)) > 1e-9:
-        return p / np.cos(lat) - n
-    return np.abs(x2) - b
 
 
 @njit(cache=True)
@@ -275,7 +227,7 @@ def _impact_kernel(x, v, h, dt, n_steps, done, t_imp, imp):  # pragma: no cover 
             vx += s / 6.0 * (a1x + 2 * a2x + 2 * a3x + a4x)
             vy += s / 6.0 * (a1y + 2 * a2y + 2 * a3y + a4y)
             vz += s / 6.0 * (a1z + 2 * a2z + 2 * a3z + a4z)
-            hn = _height(nx, ny, nz)
+            hn = ellipsoid_height(nx, ny, nz)
             if hn <= 0.0:
                 f = hh / (hh - hn) if hh != hn else 1.0
                 t_imp[i] = (k + f) * s
@@ -309,21 +261,6 @@ def threat_values(pos, vel, asset_pos, asset_value, asset_radius):
     return kind, threat, ttg
 
 
-@njit(cache=True)
-def _classify_kernel(pos, vel, out):  # pragma: no cover - compiled
-    """Rules 1-3 of the module docstring without the free-flight (acceleration) test."""
-    for i in range(pos.shape[0]):
-        alt = _height(pos[i, 0], pos[i, 1], pos[i, 2])
-        sp = np.sqrt(vel[i, 0] ** 2 + vel[i, 1] ** 2 + vel[i, 2] ** 2)
-        r = np.sqrt(pos[i, 0] ** 2 + pos[i, 1] ** 2 + pos[i, 2] ** 2)
-        climb = (vel[i, 0] * pos[i, 0] + vel[i, 1] * pos[i, 1] + vel[i, 2] * pos[i, 2]) / r
-        gamma = np.arcsin(min(max(climb / max(sp, 1e-9), -1.0), 1.0))
-        if alt > 30e3 or sp > 1500.0 or (sp > 600.0 and abs(gamma) > np.radians(20.0)):
-            out[i] = BALLISTIC
-        elif alt < 1500.0 and sp > 150.0:
-            out[i] = CRUISE
-        else:
-            out[i] = AIRCRAFT
 
 
 @njit(cache=True)

@@ -670,12 +670,12 @@ def wta_load(path) -> tuple[np.ndarray, np.ndarray, str]:
 
     Raises
     ------
-    amdsim.errors.InputError
+    amdsim.core.errors.InputError
         Naming the file and the field for unreadable JSON, missing fields or bad shapes and values.
     """
     import json
 
-    from amdsim.errors import InputError, Problem
+    from amdsim.core.errors import InputError, Problem
 
     f = str(path)
     try:
@@ -964,3 +964,14 @@ def _lagrangian_bound(v, p, lam, ub, iters):  # pragma: no cover - compiled
         for i in range(n_w):
             lam[i] = max(0.0, lam[i] + step * (count[i] - 1.0))
     return best_lb
+
+
+def wta_assigner(solver: str = "auto"):
+    """The weapon-target assignment used by :func:`decide`: Manne's static WTA (``c2/wta.py``),
+    exact up to ten weapons, heuristic beyond, or as the scenario's ``c2.wta_solver`` says."""
+    from amdsim.c2.wta import wta_solve
+
+    def assign(values: np.ndarray, pk: np.ndarray) -> np.ndarray:
+        return wta_solve(values, pk, solver).assignment
+
+    return assign

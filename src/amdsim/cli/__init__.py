@@ -28,7 +28,7 @@ def _register() -> None:
 
 def main() -> None:
     """Run the CLI; errors meant for the user print as messages with an exit status."""
-    from amdsim.errors import AmdsimError
+    from amdsim.core.errors import AmdsimError
 
     _register()
     try:

@@ -30,7 +30,7 @@ def bench(
 
     from amdsim import __version__
     from amdsim.bench import BENCHMARKS
-    from amdsim.errors import InputError
+    from amdsim.core.errors import InputError
 
     console = Console(stderr=True)
     names = list(only) if only else list(BENCHMARKS)

@@ -20,8 +20,8 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
         TimeRemainingColumn,
     )
 
+    from amdsim.core.errors import SimulationError
     from amdsim.engine.run import run_replication
-    from amdsim.errors import SimulationError
     from amdsim.records.writer import begin_run_folder
     from amdsim.scenario import load_compiled
 
@@ -53,7 +53,7 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
 
 def run_many(scenario: Path, out: Path, *, replications: int, workers: int | None, cluster: str | None,
              resume: bool, seed: int | None, report: bool, overrides: dict | None = None) -> None:
-    from amdsim.errors import InputError
+    from amdsim.core.errors import InputError
 
     try:
         from amdsim.montecarlo.batch import run_batch
@@ -76,7 +76,7 @@ def write_report_if_available(folder: Path) -> None:
 
 
 def _parse_address(text: str) -> tuple[str, int]:
-    from amdsim.errors import InputError
+    from amdsim.core.errors import InputError
 
     host, _, port = text.rpartition(":")
     if not host or not port.isdigit() or not (0 < int(port) < 65536):
@@ -85,7 +85,7 @@ def _parse_address(text: str) -> tuple[str, int]:
 
 
 def _stream_dis(out: Path, address: tuple[str, int], realtime: bool, speed: float) -> None:
-    from amdsim.errors import InputError
+    from amdsim.core.errors import InputError
 
     try:
         from amdsim.review.dis import stream_run

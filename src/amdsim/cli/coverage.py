@@ -23,8 +23,8 @@ def coverage(
 
     The low-altitude gap made visible: compare --altitude 30 with --altitude 3000.
     """
+    from amdsim.review.coverage_map import write_coverage
     from amdsim.scenario import load_compiled
-    from amdsim.sensors.coverage_map import write_coverage
 
     cs = load_compiled(scenario)
     res = write_coverage(cs, out, altitude, rcs, time, threshold, resolution)

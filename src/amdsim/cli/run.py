@@ -32,7 +32,7 @@ def run(
     reproducible whatever the number of workers, and resumable with --resume.
     """
     from amdsim.cli.common import run_single
-    from amdsim.errors import InputError, Problem
+    from amdsim.core.errors import InputError, Problem
     from amdsim.montecarlo.sweep import parse_set_options
 
     overrides = {}

@@ -15,7 +15,7 @@ def validate(
     scenarios: list[Path] = typer.Argument(..., help="Scenario YAML files to check."),
 ) -> None:
     """Check scenario files: schema, units, references. Exit 2 listing every problem with its field path."""
-    from amdsim.errors import InputError, Problem
+    from amdsim.core.errors import InputError, Problem
     from amdsim.scenario import load_compiled
 
     problems: list[Problem] = []

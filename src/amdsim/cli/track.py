@@ -44,7 +44,7 @@ def track(
     """
     from rich.progress import Progress
 
-    from amdsim.errors import InputError
+    from amdsim.core.errors import InputError
     from amdsim.tracking.offline import read_detections, track_detections, write_tracks
     from amdsim.tracking.tracker import TrackerConfig
 

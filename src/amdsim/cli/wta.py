@@ -22,7 +22,7 @@ def wta(
     import json
 
     from amdsim.c2.wta import SOLVERS, wta_load, wta_solve
-    from amdsim.errors import InputError, Problem
+    from amdsim.core.errors import InputError, Problem
 
     if solver and solver not in SOLVERS:
         raise InputError(Problem("--solver", "", f"expected one of {', '.join(SOLVERS)}, got {solver!r}"))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from amdsim.geo import EARTH_MU
+from amdsim.core.geodesy import EARTH_MU
 
 MAX_SUBSTEP = 0.02
 SEEKER_RANGE = 15_000.0

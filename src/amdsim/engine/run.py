@@ -6,17 +6,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
-from amdsim.engine.context import Replication
-from amdsim.engine.rng import replication_seed
+from amdsim.core.errors import SimulationError
+from amdsim.core.rng import replication_seed
+from amdsim.engine.replication import Replication, new_replication
 from amdsim.engine.sanity import check_world
 from amdsim.engine.step import step
-from amdsim.errors import SimulationError
 from amdsim.records import tables
 from amdsim.records.summary import build_summary
 from amdsim.records.writer import begin_run_folder, write_json_atomic, write_parquet_atomic
-from amdsim.scenario.compile import CompiledScenario
+from amdsim.world.tables import CompiledScenario
 
 
 def simulate(cs: CompiledScenario, replication: int = 0, root_seed: int | None = None,
@@ -26,8 +24,7 @@ def simulate(cs: CompiledScenario, replication: int = 0, root_seed: int | None =
     A :class:`SimulationError` stops the run; the replication so far is attached as ``exc.replication``.
     """
     seed = cs.seed if root_seed is None else root_seed
-    r = Replication(cs, replication_seed(seed, replication), record_detections=record_detections)
-    _configure_stages(r)
+    r = new_replication(cs, replication_seed(seed, replication), record_detections=record_detections)
     n = cs.n_steps
     every = max(1, n // 200)
     try:
@@ -42,13 +39,6 @@ def simulate(cs: CompiledScenario, replication: int = 0, root_seed: int | None =
     if progress is not None:
         progress(r.world.t)
     return r
-
-
-def _configure_stages(r: Replication) -> None:
-    """Hook for richer stage models (Kalman tracking, WTA solvers, terrain) chosen by the scenario."""
-    from amdsim.engine.configure import configure
-
-    configure(r)
 
 
 def run_replication(cs: CompiledScenario, replication: int = 0, out_dir: Path | None = None, *,
@@ -90,4 +80,4 @@ def write_run_folder(r: Replication, summary: dict, out: Path) -> None:
     write_json_atomic(clean, out / "summary.json")
 
 
-__all__ = ["np", "run_replication", "simulate", "write_run_folder"]
+__all__ = ["run_replication", "simulate", "write_run_folder"]

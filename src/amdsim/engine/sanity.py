@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.errors import SimulationError
-from amdsim.kinds import INTERCEPTOR_BEHAVIOR
+from amdsim.core.constants import MAX_SPEED_MPS
+from amdsim.core.errors import SimulationError
+from amdsim.core.kinds import INTERCEPTOR_BEHAVIOR
 
-#: No mover in these scenarios flies faster than this (m/s); interceptors and RVs stay well below.
-#: The scenario loader refuses input speeds above the same figure (``scenario.models.MAX_SPEED_MPS``).
-MAX_SPEED = 12_000.0
+MAX_SPEED = MAX_SPEED_MPS
 #: Slack on the distance covered in one step (m), for rounding in the ECEF <-> geodetic round trip.
 DISPLACEMENT_SLACK_M = 1.0
 

@@ -1,41 +1,48 @@
-"""One major time step: the stages in a fixed order, each over all entities at once.
+"""One major time step: every stage in a fixed order, each over all entities at once.
 
-    movers -> sensors -> tracking -> links -> c2 -> engage -> records
+    strikes -> movers -> impacts -> sensors -> tracking -> links -> c2 -> engage -> coordination -> records
 
 Each stage reads only what earlier stages wrote, so the order of entities never changes a result.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
+from amdsim.c2.coordination import report_engagements
 from amdsim.c2.decide import decide
 from amdsim.c2.fighters import vector_fighters
-from amdsim.engage.engage import assess_kills, fly_interceptors, launch_due, place_orders
-from amdsim.engine.context import Replication
-from amdsim.movers.advance import advance_movers
+from amdsim.c2.strike import apply_strikes
+from amdsim.engage.assess import assess_kills
+from amdsim.engage.impact import assess_impacts
+from amdsim.engage.intercept import fly_interceptors
+from amdsim.engage.launch import launch_due, place_orders
+from amdsim.engine.replication import Replication
+from amdsim.links.shared_picture import share_pictures
+from amdsim.movers.advance import advance_movers, log_launches
+from amdsim.sensors.first_detection import note_first_detections
 from amdsim.sensors.sense import sense
 
 
 def step(r: Replication) -> None:
     """Advance replication ``r`` by one major step ``r.cs.dt``."""
-    cs, w, dt = r.cs, r.world, r.cs.dt
-    moved = advance_movers(w, cs, dt, surface=r.surface)                        # movers
+    cs, w, dt, log = r.cs, r.world, r.cs.dt, r.log
+    apply_strikes(w, cs, r.strikes, log, until=w.t + dt)                          # c2: left of launch
+    moved = advance_movers(w, cs, dt, surface=r.terrain.surface)                  # movers
     w.t += dt
-    r.log_mover_events(moved)
-    detections = sense(w, cs, r.sensor_state, r.streams, dt, terrain=r.terrain)  # sensors
-    r.note_detections(detections)
-    r.tracking.ingest(w, detections)                                            # tracking
-    if r.pictures_needed():
-        r.last_pictures = r.share(r.tracking.pictures(w))                       # links
-    pictures = r.last_pictures
-    if r.c2_due():
-        orders = decide(w, cs, pictures, r.book, r.coord, r.solver)             # c2
-        if r.fighters_due():
-            vector_fighters(w, cs, pictures, r.book, r.fighter_state)
-        place_orders(w, cs, orders, r.book, r.launches, r.log, r.coord, pictures, r.streams)  # engage
-    launch_due(w, cs, r.book, r.launches, r.log, r.coord, pictures)
-    fly_interceptors(w, cs, pictures, r.book, r.streams, r.log, dt)
+    log_launches(w, cs, moved, log)
+    assess_impacts(w, cs, moved, log)                                             # threats that hit
+    detections = sense(w, cs, r.sensor_state, r.streams, dt, terrain=r.terrain.mask)  # sensors
+    note_first_detections(w, cs, detections, log)
+    r.tracking.ingest(w, detections)                                              # tracking
+    if r.schedule.pictures_due(w.t, r.recorder, r.link, r.book):                  # links
+        r.pictures = share_pictures(r.link, cs.force_side, w.t, r.tracking.pictures(w), r.streams.link)
+    if r.schedule.c2_due(w.t):
+        cycle = r.schedule.begin_c2_cycle(w.t)
+        orders = decide(w, cs, r.pictures, r.book, r.coord, r.solver)             # c2
+        if cs.shooters.is_fighter.any() and r.schedule.fighters_due(cycle):
+            vector_fighters(w, cs, r.pictures, r.book, r.fighter_state)
+        place_orders(w, cs, orders, r.book, r.launches, log, r.coord, r.pictures, r.streams)  # engage
+    launch_due(w, cs, r.book, r.launches, log, r.coord, r.pictures)
+    fly_interceptors(w, cs, r.pictures, r.book, r.streams, log, dt)
     assess_kills(w, cs, r.book, r.streams)
-    r.report_engagements(pictures)
-    r.record(pictures, ended=np.concatenate([moved.impacted, r.ended_this_step()]))  # records
+    report_engagements(r.coord, cs.force_side, w.t, r.pictures, r.book, r.streams.link, cs.link_drop)
+    r.recorder.record_step(w, r.pictures, detections, cs.sensors.host, cs.sensors.force, moved.impacted)  # records

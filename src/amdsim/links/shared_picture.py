@@ -22,6 +22,7 @@ import heapq
 
 import numpy as np
 
+from amdsim.core.kinds import BLUE
 from amdsim.tracking.fusion import (
     T2T_FLOOR_M,
     T2T_GATE_PROB,
@@ -31,7 +32,7 @@ from amdsim.tracking.fusion import (
     chi2_gate,
     covariance_intersection,
 )
-from amdsim.tracking.picture import Picture, concat_pictures
+from amdsim.world.picture import Picture, concat_pictures
 
 #: Continuous white-noise-acceleration spectral density q (m^2/s^3) used to grow an allied track's
 #: covariance over the report's age: pos += T^2 P_vel + q T^3/3 I, vel += q T I (per axis, the
@@ -151,3 +152,12 @@ def correlate_tracks(own: Picture, other: Picture, gate_prob: float = CORRELATIO
     gate = chi2_gate(gate_prob, 3)
     d2 = association_d2(other.pos, other.pos_cov, own.pos, own.pos_cov, floor_m, max_d2=gate)
     return np.any(d2 <= gate, axis=1)
+
+
+def share_pictures(link: SharedPictureLink, force_side: np.ndarray, t: float, own: list[Picture],
+                   rng: np.random.Generator) -> list[Picture]:
+    """The links stage: deliver reports due by ``t``, publish each force's own picture, and return
+    every blue force's fused picture (own tracks plus the allies' received ones; red: its own)."""
+    link.deliver(t)
+    link.publish(t, own, rng)
+    return [link.fused(f, own[f], t) if force_side[f] == BLUE else own[f] for f in range(len(own))]

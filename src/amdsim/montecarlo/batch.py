@@ -9,7 +9,7 @@ Each replication is simulated into a hidden temporary folder ``.tmp_rep_XXXXX.<t
 to ``rep_XXXXX`` when its summary.json is written, so a killed batch never leaves a half-written
 replication that looks complete; ``resume=True`` deletes the temporaries and runs what is missing.
 Replication ``k`` draws from ``SeedSequence(root_seed).spawn(k + 1)[k]`` (see
-:func:`amdsim.engine.rng.replication_seed`), so its bytes do not depend on the worker count or
+:func:`amdsim.core.rng.replication_seed`), so its bytes do not depend on the worker count or
 the order of completion, and variants of a sweep share root seeds (common random numbers).
 Workers send back a few numbers per replication, never tables: memory stays flat in N.
 """
@@ -24,7 +24,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from amdsim.errors import InputError, OutputError
+from amdsim.core.errors import InputError, OutputError
 
 MANIFEST = "manifest.json"
 REP_FORMAT = "rep_{:05d}"
@@ -146,8 +146,8 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
 
 def replicate(cs, k: int, out_dir: str, root_seed: int) -> dict:
     """Simulate replication ``k`` into ``out_dir/rep_XXXXX`` atomically; returns a few numbers only."""
+    from amdsim.core.errors import SimulationError
     from amdsim.engine.run import run_replication
-    from amdsim.errors import SimulationError
 
     final = rep_dir(Path(out_dir), k)
     tmp = Path(out_dir) / f".tmp_{final.name}.{uuid.uuid4().hex[:12]}"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from amdsim.errors import InputError, Problem
+from amdsim.core.errors import InputError, Problem
 
 SWEEP = "sweep.json"
 

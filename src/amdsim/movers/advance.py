@@ -6,25 +6,16 @@ needs this step's target positions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from amdsim.engine.state import Fate, World
-from amdsim.geo import great_circle_distance, initial_bearing
-from amdsim.kinds import BALLISTIC, CRUISE, GOTO, ORBIT, ROUTE
+from amdsim.core.geodesy import great_circle_distance, initial_bearing
+from amdsim.core.kinds import BALLISTIC, CRUISE, GOTO, ORBIT, ROUTE, MoverKind
 from amdsim.movers.ballistic import propagate_ballistic
-from amdsim.movers.kernels import orbit_advance_kernel, place_rows, route_advance_kernel
-from amdsim.scenario.compile import CompiledScenario
-
-
-@dataclass
-class MoverEvents:
-    """What happened to movers during one step (row indices)."""
-
-    launched: np.ndarray      # rows launched this step
-    impacted: np.ndarray      # threat rows that reached the ground / their aim point
-    impact_pos: np.ndarray    # (len(impacted), 3) ECEF impact points
+from amdsim.movers.paths import orbit_advance_kernel, place_rows, route_advance_kernel
+from amdsim.world.events import EventLog
+from amdsim.world.messages import MoverEvents
+from amdsim.world.state import Fate, World
+from amdsim.world.tables import CompiledScenario
 
 
 def advance_movers(w: World, cs: CompiledScenario, dt: float, surface=None) -> MoverEvents:
@@ -101,7 +92,7 @@ def _advance_orbit(w, cs, rows, t_new, dt):
 
 
 def _advance_goto(w, rows, dt):
-    from amdsim.geo import destination
+    from amdsim.core.geodesy import destination
 
     glat, glon, galt = w.goal[rows, 0], w.goal[rows, 1], w.goal[rows, 2]
     lat0, lon0, alt0 = w.lat[rows], w.lon[rows], w.alt[rows]
@@ -139,3 +130,12 @@ def _advance_ballistic(w, cs, rows, dt):
     north = np.cross(up, east)
     w.heading[rows] = np.arctan2(np.einsum("ij,ij->i", v1, east), np.einsum("ij,ij->i", v1, north))
     return rows[hit], w.pos[rows[hit]]
+
+
+def log_launches(w: World, cs: CompiledScenario, ev: MoverEvents, log: EventLog) -> None:
+    """A ``launch`` event for every threat that left its launcher this step (interceptors log their own)."""
+    m = cs.movers
+    for row in ev.launched.tolist():
+        if m.kind[row] in (MoverKind.CRUISE_MISSILE, MoverKind.BALLISTIC_MISSILE, MoverKind.AIRCRAFT):
+            log.add(w.t_launch[row], "launch", actor=row, target=int(m.aim_asset[row]),
+                    force=int(m.force[row]), pos=w.pos[row], detail=m.type_name[row])

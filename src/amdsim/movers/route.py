@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.movers.kernels import route_distance_to_go, route_kernel
+from amdsim.movers.paths import route_distance_to_go, route_kernel
 
 
 def route_step(lat, lon, wp_index, speed, dt, wp_offset, wp_count, wp_lat, wp_lon, loop,

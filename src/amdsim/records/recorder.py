@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.engine.state import World
-from amdsim.tracking.picture import Picture
+from amdsim.world.picture import Picture
+from amdsim.world.state import World
 
 
 class Recorder:
-    def __init__(self, output_rate: float, record_detections: bool = True, record_tracks: bool = True) -> None:
+    """Columnar chunks of one replication's states, detections and tracks.
+
+    ``active_before`` is the mover mask at the end of the previous step, so that a mover that ended
+    this step (killed, expired) gets its final state recorded where it ended.
+    """
+
+    def __init__(self, output_rate: float, record_detections: bool = True, record_tracks: bool = True,
+                 active: np.ndarray | None = None) -> None:
+        self.active_before = np.zeros(0, bool) if active is None else active.copy()
         self.output_rate = output_rate
         self.next_output = 0.0
         self.states: list[dict[str, np.ndarray]] = []
@@ -24,6 +32,21 @@ class Recorder:
 
     def due(self, t: float) -> bool:
         return t + 1e-9 >= self.next_output
+
+    def record_step(self, w: World, pictures: list[Picture], det, sensor_host: np.ndarray,
+                    sensor_force: np.ndarray, impacted: np.ndarray) -> None:
+        """The records stage of a step: the step's detections; at the output rate every state and
+        picture, otherwise the last state of the movers that ended in this step."""
+        self.record_detections_chunk(det, sensor_host, sensor_force)
+        ended = np.flatnonzero(self.active_before & ~w.is_active)
+        self.active_before = w.is_active.copy()
+        if self.due(w.t):
+            self.record_states(w)
+            self.record_pictures(pictures, w.t, truth_pos=w.pos, truth_alive=w.is_active)
+        else:
+            ended = np.concatenate([impacted, ended])
+            if ended.size:
+                self.record_final(w, np.unique(ended))
 
     def record_states(self, w: World) -> None:
         rows = np.flatnonzero(w.is_active)

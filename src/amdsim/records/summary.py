@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from amdsim import __version__
-from amdsim.engine.state import Fate
-from amdsim.kinds import KIND_NAMES
+from amdsim.core.kinds import KIND_NAMES
+from amdsim.core.units import json_number
+from amdsim.records.recorder import concat_chunks
+from amdsim.tracking.metrics import picture_quality, score_ballistic_estimates
+from amdsim.world.state import Fate
 
-
-def _f(x: float) -> float | None:
-    return None if not np.isfinite(x) else round(float(x), 6)
+_f = json_number
 
 
 def double_engagements(book) -> int:
@@ -36,7 +37,7 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
     cs, w, book = r.cs, r.world, r.book
     m = cs.movers
     threats = []
-    rows = r.threat_rows()
+    rows = np.flatnonzero(m.is_threat)
     shots_by_target: dict[int, list[int]] = {}
     for k in range(book.n_shots):
         shots_by_target.setdefault(book.target[k], []).append(k)
@@ -111,70 +112,14 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
 
 
 def tracking_quality(r, blue: list[int]) -> dict:
-    """Per blue force, how good its picture was against the truth (scoring only; C2 never sees this):
-    confirmed tracks, false tracks, track breaks (tracking/metrics.py), threats ever held, the median and
-    95th percentile position error of confirmed tracks following a threat, and the mean number of
-    confirmed tracks per threat held (over 1: duplicates). From the pictures recorded at the output rate."""
-    from amdsim.records.recorder import concat_chunks
-    from amdsim.tracking.metrics import false_tracks, track_breaks
-
+    """Per blue force, how good its picture was against the truth (:func:`~amdsim.tracking.metrics.picture_quality`
+    over the pictures recorded at the output rate; scoring only, C2 never sees this)."""
     c = concat_chunks(r.recorder.tracks)
-    out = {}
-    for f in blue:
-        name = r.cs.force_names[f]
-        if c is None:
-            out[name] = {"confirmed_tracks": 0}
-            continue
-        sel = (c["force_index"] == f) & c["confirmed"] & (c["source_force"] == f)
-        tid, truth, t = c["track_id"][sel], c["truth_id"][sel], c["time_s"][sel]
-        err = c["error_m"][sel] if "error_m" in c else np.full(tid.size, np.nan)
-        held = truth >= 0
-        per_scan = np.unique(np.stack([t[held], truth[held]], 1), axis=0, return_counts=True)[1] if held.any() else []
-        out[name] = {
-            "confirmed_tracks": int(np.unique(tid).size),
-            "false_tracks": false_tracks(truth, tid),
-            "track_breaks": track_breaks(truth, tid, t),
-            "threats_held": int(np.unique(truth[held]).size),
-            "median_error_m": _f(float(np.nanmedian(err[held]))) if held.any() else None,
-            "p95_error_m": _f(float(np.nanpercentile(err[held], 95))) if held.any() else None,
-            "tracks_per_threat": _f(float(np.mean(per_scan))) if held.any() else None,
-        }
-    return out
+    return {r.cs.force_names[f]: picture_quality(c, f) for f in blue}
 
 
 def ballistic_estimates(r) -> list[dict]:
-    """The trackers' launch and impact point estimates of ballistic tracks (engine/tracking_stage.py),
-    in degrees and metres, scored against the truth: the launch error is the distance to the threat's
-    launch site (the estimate is the gravity-only arc's ground point, so the boost phase is part of the
-    error), the impact error the distance to where the true state at estimate time falls under gravity
-    alone (the model's own truth: drag is not part of it)."""
-    from amdsim.geo import ecef2geodetic
-    from amdsim.tracking.ballistic import ballistic_ground_cross
-
+    """The trackers' launch and impact point estimates of ballistic tracks (tracking/stage.py), scored
+    against the truth (:func:`~amdsim.tracking.metrics.score_ballistic_estimates`)."""
     rows = getattr(r.tracking, "ballistic_estimates", None) or []
-    cs, w = r.cs, r.world
-    out = []
-    for e in rows:
-        truth = e["truth_id"]
-        site = int(cs.movers.parent[truth]) if truth >= 0 else -1
-        true_impact = None
-        if e["truth_state"] is not None:
-            p, _, found = ballistic_ground_cross(e["truth_state"][None, :3], e["truth_state"][None, 3:], step_s=2.0,
-                                                 max_time_s=1500.0)
-            true_impact = p[0] if found[0] else None
-        item = {"time_s": _f(e["time_s"]), "force": cs.force_names[e["force"]], "track_id": e["track_id"],
-                "truth_id": truth, "truth": cs.movers.name[truth] if truth >= 0 else None}
-        for key, ref in (("launch", w.pos[site] if site >= 0 else None), ("impact", true_impact)):
-            g = e[key]
-            if not g["found"]:
-                item[key] = None
-                continue
-            lat, lon, _ = ecef2geodetic(g["pos_ecef"])
-            item[key] = {"lat_deg": _f(float(np.degrees(lat))), "lon_deg": _f(float(np.degrees(lon))),
-                         "time_from_estimate_s": _f(g["time_s"]),
-                         "ellipse95_semi_major_m": _f(float(g["semi_axes_m"][0])),
-                         "ellipse95_semi_minor_m": _f(float(g["semi_axes_m"][1])),
-                         "ellipse95_azimuth_deg": _f(float(np.degrees(g["azimuth_rad"]))),
-                         "error_m": _f(float(np.linalg.norm(g["pos_ecef"] - ref))) if ref is not None else None}
-        out.append(item)
-    return out
+    return score_ballistic_estimates(rows, r.cs.movers.name, r.cs.movers.parent, r.cs.force_names, r.world.pos)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from amdsim.kinds import KIND_NAMES
+from amdsim.core.kinds import KIND_NAMES
 from amdsim.records.recorder import concat_chunks
 
 DEG = 180.0 / np.pi
@@ -27,7 +27,7 @@ def movers_table(cs) -> pa.Table:
 
 
 def events_table(cs, log) -> pa.Table:
-    from amdsim.geo import ecef2geodetic
+    from amdsim.core.geodesy import ecef2geodetic
 
     n = len(log)
     pos = np.array(log.pos).reshape(n, 3) if n else np.zeros((0, 3))
@@ -98,7 +98,7 @@ def detections_table(cs, recorder) -> pa.Table:
 
 
 def tracks_table(cs, recorder) -> pa.Table:
-    from amdsim.geo import ecef2geodetic
+    from amdsim.core.geodesy import ecef2geodetic
 
     c = concat_chunks(recorder.tracks)
     if c is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from amdsim.errors import OutputError
+from amdsim.core.errors import OutputError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from amdsim.errors import InputError
+from amdsim.core.errors import InputError
 
 TABLES = ("events", "engagements", "tracks", "states", "detections", "movers", "sensors")
 _REP = re.compile(r"rep_(\d+)$")

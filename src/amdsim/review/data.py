@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from amdsim.errors import InputError
+from amdsim.core.errors import InputError
 
 TABLES = ("movers", "events", "states", "detections", "tracks", "engagements", "sensors")
 

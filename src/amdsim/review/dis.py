@@ -423,7 +423,7 @@ def stream_run(run_dir: str | Path, address: tuple[str, int] = ("127.0.0.1", 300
     pcap_path : path, optional
         Also write the PDUs to this pcap file.
     """
-    from amdsim.errors import InputError
+    from amdsim.core.errors import InputError
 
     if speed <= 0:
         raise InputError(f"speed must be positive, got {speed}", file="--speed")

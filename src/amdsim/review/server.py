@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from amdsim.errors import InputError
+from amdsim.core.errors import InputError
 from amdsim.review.data import check_folder, load_summary, load_table, replication_dirs
 
 VIEWER_DIR = Path(__file__).resolve().parent / "viewer"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from amdsim.scenario.compile import CompiledScenario, compile_scenario
+from amdsim.scenario.compile import compile_scenario
 from amdsim.scenario.load import (
     load_scenario_file,
     read_scenario_dict,
@@ -12,6 +12,7 @@ from amdsim.scenario.load import (
     scenario_hash,
 )
 from amdsim.scenario.models import Scenario
+from amdsim.world.tables import CompiledScenario
 
 
 def load_compiled(path: str | Path, overrides: dict | None = None) -> CompiledScenario:
@@ -30,11 +31,11 @@ def load_compiled(path: str | Path, overrides: dict | None = None) -> CompiledSc
 
 def _check_dem(dem_path: str, file: str) -> None:
     """Load the DEM now so that `validate` reports a missing or unreadable one (field earth.dem_path)."""
-    from amdsim.engine.configure import _load_dem
-    from amdsim.errors import InputError, Problem
+    from amdsim.core.errors import InputError, Problem
+    from amdsim.core.terrain import load_dem
 
     try:
-        _load_dem(dem_path)
+        load_dem(dem_path)
     except InputError as exc:
         raise InputError([Problem(file, "earth.dem_path", str(p)) for p in exc.problems]) from None
     except OSError as exc:

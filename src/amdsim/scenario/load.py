@@ -1,6 +1,6 @@
 """Read a scenario file into a validated :class:`~amdsim.scenario.models.Scenario`.
 
-Every problem is reported at once as an :class:`~amdsim.errors.InputError` whose lines give the
+Every problem is reported at once as an :class:`~amdsim.core.errors.InputError` whose lines give the
 file, the field path (``cruise_missiles[2].target``) and what was expected. Hostile YAML (not
 UTF-8, too deep, aliases that expand beyond reason, gigantic files) is refused with a message too.
 """
@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from amdsim.errors import InputError, Problem
+from amdsim.core.errors import InputError, Problem
 from amdsim.scenario.models import Scenario
 from amdsim.scenario.references import check_references
 

@@ -14,9 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-#: Fastest a mover may be given (m/s); the engine's run-time sanity check stops a run above it
-#: (``amdsim.engine.sanity.MAX_SPEED``), so scenarios asking for more are refused at load time.
-MAX_SPEED_MPS = 12_000.0
+from amdsim.core.constants import MAX_SPEED_MPS
+
 #: Largest centripetal acceleration of an orbit (m/s^2, about 10 g): v^2 / r above it is no orbit.
 MAX_ORBIT_ACCEL_MPS2 = 100.0
 

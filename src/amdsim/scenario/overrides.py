@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from amdsim.errors import InputError, Problem
+from amdsim.core.errors import InputError, Problem
 
 
 def apply_overrides(raw: dict, overrides: dict, file: str = "--set") -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.errors import Problem
+from amdsim.core.errors import Problem
 from amdsim.scenario.models import MAX_SPEED_MPS, Scenario
 
 #: Shortest and longest ground range of a ballistic flight (m): below, launch and aim coincide for
@@ -85,8 +85,8 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
 def check_ballistic_geometry(sc: Scenario, file: str) -> list[Problem]:
     """Each ballistic missile must have a Kepler solution: launch and aim apart, not antipodal,
     and a finite burnout speed below the engine's physical limit."""
-    from amdsim.geo import EARTH_MEAN_RADIUS, EARTH_MU, geodetic2ecef
-    from amdsim.movers.ballistic import burnout_state
+    from amdsim.core.geodesy import EARTH_MEAN_RADIUS, EARTH_MU, geodetic2ecef
+    from amdsim.core.kepler import burnout_state
 
     sites = {s.id: s.position for s in sc.launch_sites}
     assets = {a.id: a.position for a in sc.assets}

@@ -8,6 +8,15 @@ evaluation used on the hot path (:mod:`evaluate`), and the coverage helper (:mod
 The scan stage itself is :mod:`amdsim.sensors.sense`.
 """
 
+from amdsim.core.radar_equation import (
+    db2lin,
+    lin2db,
+    range_for_snr,
+    reference_range_from_equation,
+    snr_radar_equation,
+    snr_reference,
+)
+from amdsim.core.terrain import Dem, write_ridge_dem
 from amdsim.sensors.clutter import multipath_loss_db
 from amdsim.sensors.coverage import pd_grid
 from amdsim.sensors.detection import (
@@ -38,16 +47,8 @@ from amdsim.sensors.measurement import (
     rae2ecef_with_cov,
     rae_measure,
 )
-from amdsim.sensors.range_equation import (
-    db2lin,
-    lin2db,
-    range_for_snr,
-    reference_range_from_equation,
-    snr_radar_equation,
-    snr_reference,
-)
 from amdsim.sensors.scan import field_of_regard_mask, scan_initial_times, scans_due
-from amdsim.sensors.terrain import Dem, terrain_masked, write_ridge_dem
+from amdsim.sensors.terrain import terrain_masked
 
 __all__ = [
     "Dem",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.geo import FOUR_THIRDS, geodetic2ecef
+from amdsim.core.geodesy import FOUR_THIRDS, geodetic2ecef
 from amdsim.sensors.evaluate import RadarParams, evaluate_pairs
 
 

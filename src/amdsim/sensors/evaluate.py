@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from amdsim.geo import EARTH_MEAN_RADIUS, FOUR_THIRDS, ecef2geodetic, enu_basis
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS, FOUR_THIRDS, ecef2geodetic, enu_basis
 from amdsim.sensors.clutter import MAX_LOSS_DB
 from amdsim.sensors.detection import TABLE_SNR_DB, pd_table
 from amdsim.sensors.horizon import horizon_angle

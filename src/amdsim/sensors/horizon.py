@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from amdsim.geo import EARTH_MEAN_RADIUS, FOUR_THIRDS, ecef2geodetic, enu_basis
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS, FOUR_THIRDS, ecef2geodetic, enu_basis
 
 
 class LineOfSight(NamedTuple):

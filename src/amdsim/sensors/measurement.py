@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from amdsim.geo import ecef2geodetic, enu_basis
+from amdsim.core.geodesy import ecef2geodetic, enu_basis
 
 
 class Polar(NamedTuple):

@@ -13,41 +13,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from amdsim.engine.rng import Streams
-from amdsim.engine.state import World
-from amdsim.geo import enu_basis
-from amdsim.scenario.compile import CompiledScenario
+from amdsim.core.geodesy import enu_basis
+from amdsim.core.rng import Streams
 from amdsim.sensors.evaluate import RadarParams, evaluate_pairs
 from amdsim.sensors.measurement import false_alarms_draw, pairs2rae, rae2ecef_with_cov
+from amdsim.world.messages import Detections
+from amdsim.world.state import World
+from amdsim.world.tables import CompiledScenario
 
 #: Aspect classes: nose within 45 deg of the target's velocity towards the radar, tail within 45 deg away.
 COS_45 = np.cos(np.pi / 4)
 
 
-@dataclass
-class Detections:
-    """Detections of one step (M rows). Positions ECEF (m), angles rad."""
-
-    time: float
-    sensor: np.ndarray        # (M,) int32 sensor row
-    target: np.ndarray        # (M,) int32 true mover row, -1 for a false alarm
-    range: np.ndarray         # (M,) m (measured)
-    az: np.ndarray            # (M,) rad from north (measured)
-    el: np.ndarray            # (M,) rad (measured)
-    snr_db: np.ndarray        # (M,)
-    pos: np.ndarray           # (M,3) ECEF measured point
-    cov: np.ndarray           # (M,3,3) ECEF covariance of pos (m^2)
-    scanned: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # sensor rows that scanned
-
-    @property
-    def n(self) -> int:
-        return self.sensor.size
-
-    @staticmethod
-    def empty(t: float) -> Detections:
-        z = np.zeros(0)
-        return Detections(t, np.zeros(0, np.int32), np.zeros(0, np.int32), z, z, z, z, np.zeros((0, 3)),
-                          np.zeros((0, 3, 3)))
 
 
 @dataclass

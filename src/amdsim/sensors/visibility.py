@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from amdsim.geo import geodetic_compiled as _geodetic
+from amdsim.core.geodesy import geodetic_compiled as _geodetic
 
 
 @njit(cache=True)

@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.stats import chi2
 
-from amdsim.geo import EARTH_MU, WGS84_A, WGS84_E2, ecef2geodetic, enu_basis
+from amdsim.core.geodesy import EARTH_MU, WGS84_A, WGS84_E2, ecef2geodetic, enu_basis
 
 _WGS84_B = WGS84_A * np.sqrt(1.0 - WGS84_E2)
 

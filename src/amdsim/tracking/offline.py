@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from amdsim.errors import InputError, Problem
+from amdsim.core.errors import InputError, Problem
 from amdsim.tracking.tracker import Tracker, TrackerConfig
 
 REQUIRED = ("time_s", "sensor_id", "x_m", "y_m")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.tracking.picture import Picture
+from amdsim.world.picture import Picture
 
 #: Position (m^2) and velocity ((m/s)^2) variance of a perfect track: near zero, but positive so
 #: that the link's covariance-based correlation and fusion stay well defined.

@@ -10,7 +10,7 @@ covariance R (converted measurements), so the update is linear.
 
 One :meth:`Tracker.step` takes one scan batch: predict every track to the scan time (all tracks
 share one clock), gate every (track, detection) pair, associate cluster by cluster
-(:mod:`amdsim.tracking.kernels`), update the associated tracks at once (Joseph form; PDA form for
+(:mod:`amdsim.tracking.gate`, :mod:`amdsim.tracking.associate`, :mod:`amdsim.tracking.jpda`), update the associated tracks at once (Joseph form; PDA form for
 JPDA), start tracks on the free detections, and apply the lifecycle rules:
 
 ==========  ===========================================  =========================================
@@ -36,9 +36,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import chi2
 
-from amdsim.geo import EARTH_MU
-from amdsim.tracking import kernels
+from amdsim.core.geodesy import EARTH_MU
+from amdsim.tracking.associate import gnn_assign
+from amdsim.tracking.gate import gate_pairs
+from amdsim.tracking.jpda import jpda_weights
 from amdsim.tracking.kalman import ca_model, cv_in_ca_model, cv_model, imm_combine, imm_mix
+from amdsim.tracking.lifecycle import lifecycle
 
 #: Motion models: (number of modes r, state length n).
 MOTIONS = {"cv": (1, 6), "ca": (1, 9), "imm": (2, 9), "imm_gravity": (2, 6)}
@@ -236,7 +239,7 @@ class Tracker:
         ``d2`` is the best mode's and ``logdet`` is set so that d2 + logdet = -2 ln of that sum (up to
         the constant), which is what GNN costs and JPDA weighs. Scoring by the best mode alone let the
         wide CA mode of one track take a neighbour's detection."""
-        parts = [kernels.gate_pairs(np.ascontiguousarray(xm[:, j, :3]), np.ascontiguousarray(Pm[:, j, :3, :3]),
+        parts = [gate_pairs(np.ascontiguousarray(xm[:, j, :3]), np.ascontiguousarray(Pm[:, j, :3, :3]),
                                     z, R, self.gate) for j in range(self.r)]
         if self.r == 1:
             return parts[0]
@@ -257,7 +260,7 @@ class Tracker:
 
     def _gnn(self, xm, Pm, mu, z, R, labels, ti, di, cost, hit, taken, owner):
         """GNN association of the gated pairs (ti, di) at ``cost``, then the Kalman update."""
-        det_of = kernels.gnn_assign(ti, di, cost, xm.shape[0], z.shape[0])
+        det_of = gnn_assign(ti, di, cost, xm.shape[0], z.shape[0])
         a_t = np.flatnonzero(det_of >= 0)
         a_d = det_of[a_t]
         hit[a_t] = True
@@ -296,7 +299,7 @@ class Tracker:
         by the spread of the innovations (Bar-Shalom, Willett & Tian 2011, eqs. 3.4.2-5..8)."""
         c = self.cfg
         n_tr, m_det = xm.shape[0], z.shape[0]
-        beta, beta0 = kernels.jpda_weights(ti, di, d2, logdet, n_tr, m_det, c.pd, c.gate_prob, self.gate,
+        beta, beta0 = jpda_weights(ti, di, d2, logdet, n_tr, m_det, c.pd, c.gate_prob, self.gate,
                                            c.clutter_density)
         claimed = np.zeros(m_det)
         np.add.at(claimed, di, beta)
@@ -359,7 +362,7 @@ class Tracker:
             return
         x, P = (self.xm[:, 0], self.Pm[:, 0]) if self.r == 1 else imm_combine(self.xm, self.Pm, self.mu)
         seen = np.ones(self.size, bool) if in_view is None else np.asarray(in_view(x[:, :3]), bool)
-        keep = kernels.lifecycle(hit, seen, self.hist, self.age, self.misses, self.confirmed, self.t_update,
+        keep = lifecycle(hit, seen, self.hist, self.age, self.misses, self.confirmed, self.t_update,
                                  np.ascontiguousarray(P[:, :3, :3]), t, c.m, c.n, c.delete_misses,
                                  c.tentative_misses, c.max_coast_s, c.max_sigma)
         if not keep.all():

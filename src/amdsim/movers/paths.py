@@ -2,7 +2,7 @@
 
 These loops run once per mover row per step; compiled, a step over all rows costs microseconds,
 which keeps the numpy call overhead off the hot path. The maths is the same as the vectorized
-helpers in ``amdsim.geo`` (spherical earth of the mean radius for horizontal motion, WGS84 for
+helpers in ``amdsim.core.geodesy`` (spherical earth of the mean radius for horizontal motion, WGS84 for
 ECEF), which the tests use as reference.
 """
 
@@ -11,54 +11,27 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from amdsim.geo import EARTH_MEAN_RADIUS, WGS84_A, WGS84_E2
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS
+from amdsim.core.geodesy_compiled import (
+    enu_to_ecef,
+    gc_bearing,
+    gc_destination,
+    gc_distance,
+    geodetic_to_ecef,
+)
 
 R = EARTH_MEAN_RADIUS
 ARRIVAL_TOLERANCE = 1.0
 
 
-@njit(cache=True)
-def gc_distance(lat1, lon1, lat2, lon2):
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    h = min(max(h, 0.0), 1.0)
-    return 2.0 * R * np.arcsin(np.sqrt(h))
 
 
-@njit(cache=True)
-def gc_bearing(lat1, lon1, lat2, lon2):
-    dlon = lon2 - lon1
-    y = np.sin(dlon) * np.cos(lat2)
-    x = np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(dlon)
-    return np.arctan2(y, x)
 
 
-@njit(cache=True)
-def gc_destination(lat, lon, bearing, dist):
-    d = dist / R
-    sl, cl = np.sin(lat), np.cos(lat)
-    sd, cd = np.sin(d), np.cos(d)
-    lat2 = np.arcsin(min(max(sl * cd + cl * sd * np.cos(bearing), -1.0), 1.0))
-    lon2 = lon + np.arctan2(np.sin(bearing) * sd * cl, cd - sl * np.sin(lat2))
-    lon2 = (lon2 + np.pi) % (2 * np.pi) - np.pi
-    return lat2, lon2
 
 
-@njit(cache=True)
-def geodetic_to_ecef(lat, lon, alt, out):
-    sl = np.sin(lat)
-    n = WGS84_A / np.sqrt(1.0 - WGS84_E2 * sl * sl)
-    out[0] = (n + alt) * np.cos(lat) * np.cos(lon)
-    out[1] = (n + alt) * np.cos(lat) * np.sin(lon)
-    out[2] = (n * (1.0 - WGS84_E2) + alt) * sl
 
 
-@njit(cache=True)
-def enu_to_ecef(lat, lon, e, n, u, out):
-    sl, cl = np.sin(lat), np.cos(lat)
-    so, co = np.sin(lon), np.cos(lon)
-    out[0] = -so * e - sl * co * n + cl * co * u
-    out[1] = co * e - sl * so * n + cl * so * u
-    out[2] = cl * n + sl * u
 
 
 @njit(cache=True)
@@ -186,7 +159,7 @@ def route_advance_kernel(rows, lat, lon, alt, heading, wp_index, pos, vel, speed
 @njit(cache=True)
 def orbit_advance_kernel(rows, t, lat, lon, alt, heading, pos, vel, c_lat, c_lon, radius, speed, direction,
                          phase0, orb_alt):  # pragma: no cover - compiled
-    """Place orbit rows at time ``t`` (see :func:`amdsim.movers.orbit.orbit_position`)."""
+    """Place orbit rows at time ``t`` (see :func:`amdsim.core.orbit.orbit_position`)."""
     for k in range(rows.shape[0]):
         i = rows[k]
         theta = phase0[i] + direction[i] * speed[i] / radius[i] * t

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.geo import destination
+from amdsim.core.geodesy import destination
 
 
 def orbit_position(t, center_lat, center_lon, radius, speed, direction, phase0):

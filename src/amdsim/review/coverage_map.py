@@ -12,7 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from amdsim.kinds import BLUE
+from amdsim.core.kinds import BLUE
+from amdsim.core.rng import replication_seed
+from amdsim.core.terrain import load_dem
+from amdsim.engine.replication import new_replication
+from amdsim.engine.step import step
 from amdsim.sensors.coverage import pd_grid
 from amdsim.sensors.sense import _subset, radar_params
 
@@ -22,11 +26,7 @@ DEG = np.pi / 180
 def coverage_grids(cs, altitude_m: float, rcs_m2: float, time_s: float = 0.0, n: int = 220,
                    margin_deg: float = 1.0):
     """Per blue force, the (n, n) max-Pd grid; returns (lat_deg (n,), lon_deg (n,), {force: grid}, positions)."""
-    from amdsim.engine.context import Replication
-    from amdsim.engine.rng import replication_seed
-    from amdsim.engine.step import step
-
-    r = Replication(cs, replication_seed(cs.seed, 0), record_detections=False)
+    r = new_replication(cs, replication_seed(cs.seed, 0), record_detections=False)
     while r.world.t + 1e-9 < time_s:
         step(r)
     w = r.world
@@ -40,9 +40,7 @@ def coverage_grids(cs, altitude_m: float, rcs_m2: float, time_s: float = 0.0, n:
     params = radar_params(cs)
     dem = None
     if cs.dem_path:
-        from amdsim.engine.configure import _load_dem
-
-        dem = _load_dem(cs.dem_path)
+        dem = load_dem(cs.dem_path)
     grids = {}
     for f, name in enumerate(cs.force_names):
         rows = np.flatnonzero((s.force == f) & w.is_active[host])

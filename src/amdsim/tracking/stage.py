@@ -8,16 +8,28 @@ truth behind each track is kept as bookkeeping from the detections that update i
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
-from amdsim.engine.state import World
-from amdsim.geo import EARTH_MEAN_RADIUS, enu_basis
-from amdsim.kinds import BLUE
-from amdsim.scenario.compile import CompiledScenario
-from amdsim.sensors.sense import Detections
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS, enu_basis
+from amdsim.core.kinds import BLUE
 from amdsim.sensors.visibility import points_in_view
 from amdsim.tracking.perfect import PerfectTracker
-from amdsim.tracking.picture import Picture
+from amdsim.world.messages import Detections
+from amdsim.world.picture import Picture
+from amdsim.world.state import World
+from amdsim.world.tables import CompiledScenario
+
+
+class TrackingStage(Protocol):
+    """The tracking stage's interface: take a step's detections, give each force's own picture."""
+
+    def ingest(self, w: World, det: Detections) -> None:
+        """Update every force's tracks with the detections of this step."""
+
+    def pictures(self, w: World) -> list[Picture]:
+        """Each force's own picture at ``w.t`` (index = force)."""
 
 
 class PerfectTracking:
@@ -107,8 +119,9 @@ class KalmanTracking:
 
     def _estimate_ballistic(self, w: World, f: int, trk) -> None:
         """Launch and impact point estimates for the force's firm ballistic tracks not estimated yet."""
-        from amdsim.c2.threat import BALLISTIC, threat_classify
+        from amdsim.c2.threat import BALLISTIC
         from amdsim.tracking.ballistic import impact_point_predict, launch_point_estimate
+        from amdsim.tracking.classify import threat_classify
 
         firm = np.flatnonzero(trk.confirmed & (trk.age >= self.BALLISTIC_ESTIMATE_HITS))
         if firm.size == 0:

@@ -21,8 +21,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from amdsim.geo import ecef2geodetic
-from amdsim.scenario.compile import CompiledScenario
+from amdsim.core.geodesy import ecef2geodetic
+from amdsim.world.tables import CompiledScenario
 
 
 class Fate:

@@ -1,0 +1,75 @@
+"""The compiled (numba) scalar twins of ``core/geodesy.py`` for use inside per-row kernels.
+
+Same formulas as the numpy functions there (great circle on the sphere of the mean radius,
+WGS84 geodetic to ECEF, ENU to ECEF); the tests check that both agree. Kept apart so that
+importing ``core.geodesy`` (scenario loading, ``amdsim validate``) does not import numba.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS, WGS84_A, WGS84_E2
+
+R = EARTH_MEAN_RADIUS
+
+
+@njit(cache=True)
+def gc_distance(lat1, lon1, lat2, lon2):
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    h = min(max(h, 0.0), 1.0)
+    return 2.0 * R * np.arcsin(np.sqrt(h))
+
+
+@njit(cache=True)
+def gc_bearing(lat1, lon1, lat2, lon2):
+    dlon = lon2 - lon1
+    y = np.sin(dlon) * np.cos(lat2)
+    x = np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(dlon)
+    return np.arctan2(y, x)
+
+
+@njit(cache=True)
+def gc_destination(lat, lon, bearing, dist):
+    d = dist / R
+    sl, cl = np.sin(lat), np.cos(lat)
+    sd, cd = np.sin(d), np.cos(d)
+    lat2 = np.arcsin(min(max(sl * cd + cl * sd * np.cos(bearing), -1.0), 1.0))
+    lon2 = lon + np.arctan2(np.sin(bearing) * sd * cl, cd - sl * np.sin(lat2))
+    lon2 = (lon2 + np.pi) % (2 * np.pi) - np.pi
+    return lat2, lon2
+
+
+@njit(cache=True)
+def geodetic_to_ecef(lat, lon, alt, out):
+    sl = np.sin(lat)
+    n = WGS84_A / np.sqrt(1.0 - WGS84_E2 * sl * sl)
+    out[0] = (n + alt) * np.cos(lat) * np.cos(lon)
+    out[1] = (n + alt) * np.cos(lat) * np.sin(lon)
+    out[2] = (n * (1.0 - WGS84_E2) + alt) * sl
+
+
+@njit(cache=True)
+def enu_to_ecef(lat, lon, e, n, u, out):
+    sl, cl = np.sin(lat), np.cos(lat)
+    so, co = np.sin(lon), np.cos(lon)
+    out[0] = -so * e - sl * co * n + cl * co * u
+    out[1] = co * e - sl * so * n + cl * so * u
+    out[2] = cl * n + sl * u
+
+
+@njit(cache=True)
+def ellipsoid_height(x0, x1, x2):  # pragma: no cover - compiled
+    """Height above the WGS84 ellipsoid (m), Bowring's one-step formula (mm-level at these heights)."""
+    a = WGS84_A
+    e2 = WGS84_E2
+    b = a * np.sqrt(1.0 - e2)
+    ep2 = (a * a - b * b) / (b * b)
+    p = np.sqrt(x0 * x0 + x1 * x1)
+    th = np.arctan2(x2 * a, p * b)
+    lat = np.arctan2(x2 + ep2 * b * np.sin(th) ** 3, p - e2 * a * np.cos(th) ** 3)
+    n = a / np.sqrt(1.0 - e2 * np.sin(lat) ** 2)
+    if np.abs(np.cos(lat)) > 1e-9:
+        return p / np.cos(lat) - n
+    return np.abs(x2) - b
