@@ -2,7 +2,7 @@
 
 Reads only the force's perceived picture (never the truth), its shooters' state and the
 engagement book; writes engagement orders. Threat evaluation, feasibility and the assignment
-solver are pluggable functions of plain arrays (``c2/threat.py``, ``c2/intercept.py``, ``c2/wta.py``).
+solver are pluggable functions of plain arrays (``c2/threat.py``, ``c2/reach.py``, ``c2/wta/``).
 """
 
 from __future__ import annotations

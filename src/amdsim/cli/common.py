@@ -5,9 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from rich.console import Console
-
-console = Console(stderr=True)
+from amdsim.montecarlo.progress import console
 
 
 def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str | None = None,

@@ -7,9 +7,10 @@ a sphere of the mean Earth radius, which is what route following uses. Names fol
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pymap3d
-from numba import njit
 
 #: IUGG mean Earth radius R1 (m), used for great-circle route geometry.
 EARTH_MEAN_RADIUS = 6_371_008.8
@@ -48,7 +49,7 @@ def ecef2geodetic(pos_ecef):
         return geodetic_from_xyz(p[..., 0], p[..., 1], p[..., 2])
     # arrays of points: the same arithmetic compiled (one pass instead of ~30 numpy temporaries)
     flat = p.reshape(-1, 3)
-    lat, lon, alt = geodetic_compiled(np.ascontiguousarray(flat[:, 0]), np.ascontiguousarray(flat[:, 1]),
+    lat, lon, alt = geodetic_compiled()(np.ascontiguousarray(flat[:, 0]), np.ascontiguousarray(flat[:, 1]),
                                       np.ascontiguousarray(flat[:, 2]))
     shape = p.shape[:-1]
     return lat.reshape(shape), lon.reshape(shape), alt.reshape(shape)
@@ -145,5 +146,12 @@ def destination(lat, lon, bearing, distance, radius=EARTH_MEAN_RADIUS):
     return lat2, lon2, (final + np.pi) % (2 * np.pi) - np.pi
 
 
-#: :func:`geodetic_from_xyz` compiled by numba, for 1-D coordinate arrays (also used inside kernels).
-geodetic_compiled = njit(cache=True)(geodetic_from_xyz)
+@cache
+def geodetic_compiled():
+    """:func:`geodetic_from_xyz` compiled by numba for 1-D coordinate arrays (also usable inside kernels).
+
+    Built on first use, so that importing this module (scenario loading, ``amdsim validate``) does
+    not import numba."""
+    from numba import njit
+
+    return njit(cache=True)(geodetic_from_xyz)

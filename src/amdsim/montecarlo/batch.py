@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amdsim.core.errors import InputError, OutputError
+from amdsim.montecarlo.progress import BatchBar
 
 MANIFEST = "manifest.json"
 REP_FORMAT = "rep_{:05d}"
@@ -127,7 +128,7 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
         peak = max(peak, res["rss_bytes"])
 
     if todo:
-        bar = _Bar(n_replications, len(done), progress)
+        bar = BatchBar(n_replications, len(done), progress)
         with bar:
             if cluster:
                 _run_dask(cs, todo, out, seed, cluster, lambda r: (on_result(r), bar.advance()))
@@ -301,45 +302,6 @@ def _run_dask(cs, todo: list[int], out: Path, seed: int, cluster: str, on_result
         client.close()
 
 
-class _Bar:
-    """Rich progress bar: replications done, rate and time left (a no-op when disabled)."""
-
-    def __init__(self, total: int, done: int, enabled: bool) -> None:
-        self.enabled = enabled
-        self.total, self.done = total, done
-        self._bar = None
-
-    def __enter__(self):
-        if self.enabled:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            from amdsim.cli.common import console
-
-            self._bar = Progress(TextColumn("[bold]replications[/]"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-                                 console=console, transient=False)
-            self._bar.__enter__()
-            self._task = self._bar.add_task("batch", total=self.total, completed=self.done, rate="")
-            self._t0, self._n0 = time.perf_counter(), self.done
-        return self
-
-    def advance(self) -> None:
-        self.done += 1
-        if self._bar is not None:
-            dt = time.perf_counter() - self._t0
-            rate = (self.done - self._n0) / dt if dt > 0 else 0.0
-            self._bar.update(self._task, completed=self.done, rate=f"{rate:.2f} rep/s")
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
 
 
 __all__ = ["BatchResult", "completed_replications", "rep_dir", "replicate", "run_batch"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from amdsim.core.errors import InputError, Problem
+from amdsim.montecarlo.progress import console
 
 SWEEP = "sweep.json"
 
@@ -82,8 +83,6 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int,
     write_json_atomic(doc, out / SWEEP)
     for i, ov in enumerate(variants):
         if progress:
-            from amdsim.cli.common import console
-
             console.print(f"variant_{i:02d}: {_describe(ov) or 'baseline'}")
         run_batch(scenario, n_replications, out / f"variant_{i:02d}", workers=workers, cluster=cluster,
                   resume=resume, root_seed=seed, progress=progress, overrides=ov)

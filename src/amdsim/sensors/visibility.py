@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from amdsim.core.geodesy import geodetic_compiled as _geodetic
+from amdsim.core.geodesy import geodetic_compiled
+
+_geodetic = geodetic_compiled()
 
 
 @njit(cache=True)
