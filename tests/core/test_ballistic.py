@@ -76,3 +76,20 @@ def test_zero_time_step_returns_state_unchanged():
     p1, v1 = propagate_ballistic(p, v, np.array([np.inf]), 0.0)
     np.testing.assert_array_equal(p1, p)
     np.testing.assert_array_equal(v1, v)
+
+
+@pytest.mark.parametrize("alt_km", [0.0, 20.0, 80.0], ids=["equal-radii", "20km-burnout", "80km-burnout"])
+@pytest.mark.parametrize("range_km", [300.0, 1000.0, 3000.0])
+def test_minimum_energy_gamma_closed_form_minimises_the_burnout_speed(alt_km, range_km):
+    """Bate, Mueller & White 6.2: the closed-form gamma* (tan 2 gamma* = sin Psi / (rho - cos Psi)) is the
+    minimum of the free-flight range equation's Q(gamma), found here by a bounded numerical search."""
+    from scipy.optimize import minimize_scalar
+
+    from amdsim.core.kepler import minimum_energy_gamma, speed_parameter
+
+    rt = 6_371_000.0
+    r0 = rt + alt_km * 1e3
+    psi = range_km * 1e3 / rt
+    res = minimize_scalar(lambda g: speed_parameter(psi, g, r0, rt), bounds=(1e-4, np.pi / 2 - 1e-4),
+                          method="bounded", options={"xatol": 1e-12})
+    assert minimum_energy_gamma(psi, r0, rt) == pytest.approx(res.x, abs=1e-7)

@@ -13,12 +13,12 @@ from tests.engine.golden import run_digests
 GOLDEN = {
     "movers": "c1ddbd1374887e8453f16ccb02372b67e59e6a4f125fb7b8e4bfc9d2491f1d2d",
     "sensors": "d6f1c72dc3d5c8402712d0ddecd14f86bd25b9b93a7ac7eba78506ef8a695d8f",
-    "events": "f5735e60ca7022b976eb9a8f27edfea8a74917c75fd3253e855c31f1e68998bc",
-    "states": "c98aad34fb5fad35057038f79e2263c955e14a16a9f86c0fb66918cc64dec0a7",
-    "detections": "7fa9cafdc5fb80f3b8738d81b7125351e15efa7e251aaafb45412cd1525ce43d",
-    "tracks": "dd441359fa68c676c0588bf661df5994a563ab99b4eb39439ae4661d138e46ec",
-    "engagements": "11407ec7f4ecfb00a7bd18cf4fcf52fe631e3cb63cabbde3c875ad5912055bd8",
-    "summary": "1144fc5bcd15267f9cb1804302c9a651b09c46fa497043d5ddd88f7f8542f4c2",
+    "events": "f5f1604bea15876bb5ae9a8bd300898a844b0c1e6de5f4c9cb539ae845f620ad",
+    "states": "b7f12ddfb8e0b3db3e4ea6a23ca1808388ea9a29c931ea0ccafca3291a6ca102",
+    "detections": "1c8d502a73f125fe353090d72be1ce711b50215271cb3edbb3c617bbc3d66ff0",
+    "tracks": "20e0150b573914c4d71c0009643c3325edb6552e123892d9f6edb09ce0ba3810",
+    "engagements": "617bdb0f2b591fbbb9c02fbd50102411f8128fa6bec44f3a07837f06fd1ee481",
+    "summary": "2c3a3ad828a51baf65270a5c38bc1833f89b179183973abbb40e3b201a780a79",
 }
 
 

@@ -28,14 +28,18 @@ def speed_parameter(psi: float, gamma: float, r0: float, rt: float) -> float:
 
 
 def minimum_energy_gamma(psi: float, r0: float, rt: float) -> float:
-    """Flight-path angle (rad) minimising the burnout speed for range angle ``psi``."""
+    """Flight-path angle (rad) minimising the burnout speed for range angle ``psi`` (rad).
+
+    Q is smallest where f(gamma) = cos(gamma) (rho cos(gamma) - cos(psi + gamma)), rho = r0 / rt, is
+    largest; df/dgamma = sin(psi + 2 gamma) - rho sin(2 gamma) = 0 gives
+
+    .. math:: \\tan 2\\gamma^* = \\frac{\\sin\\Psi}{\\rho - \\cos\\Psi}
+
+    which for r0 = rt is Bate, Mueller & White's gamma* = (pi - Psi) / 4 (eq. 6.2-19).
+    """
     if abs(r0 - rt) < 1e-9 * r0:
         return (np.pi - psi) / 4.0
-    from scipy.optimize import minimize_scalar  # 0.3 s to import: only when the radii differ
-
-    res = minimize_scalar(lambda g: speed_parameter(psi, g, r0, rt), bounds=(1e-4, np.pi / 2 - 1e-4),
-                          method="bounded", options={"xatol": 1e-12})
-    return float(res.x)
+    return 0.5 * float(np.arctan2(np.sin(psi), r0 / rt - np.cos(psi)))
 
 
 def burnout_state(r0_vec, rt_vec, trajectory: str = "minimum_energy", loft: float = 0.0, mu: float = EARTH_MU):
