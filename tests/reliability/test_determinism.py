@@ -1,7 +1,7 @@
 """Determinism through the real command line (issue 8): the same scenario and seed give
 byte-identical Parquet files (and summary.json) whatever the process, its hash seed, the output
 folder's name, or whether the seed comes from the scenario or from ``--seed``.
-(The in-process check of the same property is tests/core/test_run.py.)
+(The in-process check of the same property is tests/engine/test_run.py.)
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -67,7 +68,12 @@ def assert_clean_outcome(load, raw_for_run: dict | None) -> str:
             defects = problem_defects(exc, FILE)
             assert not defects, "\n".join(defects)
             return "input_error"
-        assert cs.movers.n >= 0 and cs.n_steps >= 1
+        # a scenario that validates compiles into consistent tables: finite start states, references in range
+        assert cs.n_steps >= 1
+        assert np.isfinite(cs.movers.pos0).all() and np.isfinite(cs.movers.vel0).all()
+        assert ((cs.sensors.host >= 0) & (cs.sensors.host < cs.movers.n)).all()
+        assert ((cs.shooters.host >= 0) & (cs.shooters.host < cs.movers.n)).all()
+        assert ((cs.shooters.itype >= 0) & (cs.shooters.itype < len(cs.itypes.name))).all()
         if raw_for_run is None:
             return "valid"
         try:

@@ -9,6 +9,7 @@ BENCHMARKS: dict[str, str] = {
     "tracker": "amdsim.bench.tracker",
     "wta": "amdsim.bench.wta",
     "montecarlo": "amdsim.bench.montecarlo",
+    "startup": "amdsim.bench.startup",
 }
 
 

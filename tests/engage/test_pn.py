@@ -31,7 +31,7 @@ def _run(pm, vm, tgt_p, tgt_v, N, dt, t_max, max_accel=1e6, boost=0.0, drag=0.0,
 
 
 @pytest.mark.parametrize("nav", [3.0, 4.0, 5.0], ids=["N3", "N4", "N5"])
-def test_heading_error_acceleration_matches_closed_form(nav):
+def test_zarchan_2_heading_error_acceleration_matches_the_closed_form(nav):
     # Zarchan, Tactical and Strategic Missile Guidance (6th ed.), ch. 2, closed-form linearised PN with heading
     # error HE against a non-manoeuvring target: n_c(t) = Vm HE N / tF (1 - t/tF)^(N-2).
     vm_speed, he, tf = 1000.0, np.deg2rad(2.0), 10.0
