@@ -3,7 +3,7 @@ PYTHON ?= python3
 PIP = $(PYTHON) -m pip
 VIEWER = src/amdsim/review/viewer
 
-.PHONY: install install-test system-deps demo test bench lint
+.PHONY: install install-test system-deps demo test bench lint check
 
 install:
 	$(PIP) install --quiet --disable-pip-version-check -e .
@@ -27,3 +27,9 @@ bench: install
 
 lint:
 	ruff check src tests
+
+# The house rules: lint, imports only downward (import-linter), types (mypy).
+check: install-test
+	ruff check src tests
+	lint-imports
+	mypy

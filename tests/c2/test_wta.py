@@ -1,4 +1,4 @@
-"""Weapon-target assignment: exact vs brute force, heuristic gap, infeasible pairs, CLI errors.
+"""Weapon-target assignment solvers and bounds: exact vs brute force, heuristic gap, infeasible pairs.
 
 Problem in Manne's form (Manne 1958; Ahuja, Kumar, Jha, Orlin 2007, "Exact and heuristic algorithms
 for the weapon-target assignment problem", Operations Research 55(6):1136-1146, eq. 1).
@@ -7,9 +7,6 @@ for the weapon-target assignment problem", Operations Research 55(6):1136-1146, 
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -20,12 +17,10 @@ from amdsim.c2.wta import (
     wta_greedy_mmr,
     wta_heuristic,
     wta_lagrangian_bound,
-    wta_load,
     wta_lower_bound,
     wta_objective,
     wta_solve,
 )
-from amdsim.core.errors import InputError
 
 
 def _brute(v, p):
@@ -156,39 +151,6 @@ def test_auto_picks_heuristic_for_large():
 def test_empty_instance():
     res = wta_exact([3.0, 2.0], np.zeros((0, 2)))
     assert res.objective == 5.0 and res.assignment.size == 0
-
-
-@pytest.mark.parametrize(
-    "doc, field",
-    [
-        ('{"values": [1, 2]}', "pk"),
-        ('{"values": [1, 2], "pk": [[0.5, 0.5], [0.5]]}', "pk[1]"),
-        ('{"values": [1, 2], "pk": [[0.5, 1.5]]}', "pk[0][1]"),
-        ('{"values": "x", "pk": []}', "values"),
-        ('{"values": [1], "pk": [[0.5]], "solver": "magic"}', "solver"),
-        ('{"values": [1, 2', ""),
-    ],
-)
-def test_load_errors_name_file_and_field(tmp_path, doc, field):
-    f = tmp_path / "inst.json"
-    f.write_text(doc)
-    with pytest.raises(InputError) as err:
-        wta_load(f)
-    msg = err.value.user_message()
-    assert str(f) in msg and field in msg
-
-
-def test_cli_output_and_exit_status(tmp_path):
-    f = tmp_path / "inst.json"
-    f.write_text(json.dumps({"values": [10, 5], "pk": [[0.8, 0.5], [0.6, 0.0], [0.5, 0.5]], "solver": "exact"}))
-    out = subprocess.run([sys.executable, "-m", "amdsim", "wta", str(f)], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    res = json.loads(out.stdout)
-    assert res["assignment"] == [0, 0, 1] and res["optimal"] is True and res["solver"] == "exact"
-    assert res["objective"] == pytest.approx(3.3)
-    f.write_text('{"values": [1, 2], "pk": [[0.5]]}')
-    out = subprocess.run([sys.executable, "-m", "amdsim", "wta", str(f)], capture_output=True, text=True)
-    assert out.returncode == 2 and "pk[0]" in out.stderr and "Traceback" not in out.stderr
 
 
 @pytest.mark.parametrize("solver", ["exact", "heuristic", "greedy"])

@@ -21,7 +21,8 @@ def wta(
     """
     import json
 
-    from amdsim.c2.wta import SOLVERS, wta_load, wta_solve
+    from amdsim.c2.wta import SOLVERS, wta_solve
+    from amdsim.cli.wta_io import wta_load
     from amdsim.core.errors import InputError, Problem
 
     if solver and solver not in SOLVERS:
