@@ -1,66 +1,112 @@
-"""``amdsim track``: the multi-target tracker on recorded detections."""
+"""``amdsim track``: the multi-target tracker on recorded detections.
+
+Every tracker option is a field of a scenario's ``tracking:`` (:class:`amdsim.scenario.models.Tracking`):
+the parameter is named after the field and takes its default, bounds (checked by the model) and
+description from there, so the offline tracker starts from the settings a scenario starts from.
+``--confirm M/N`` sets ``confirm_m`` and ``confirm_n`` at once. ``--sigma`` and
+``--clutter-density`` are the offline tracker's own (a scenario's radars give their noise; the
+engine estimates the clutter). Where the offline tracker departs from the engine's on purpose (no
+coast limit, initial speed sigma) is told in :func:`amdsim.tracking.offline.offline_config`.
+"""
 
 from __future__ import annotations
 
+import inspect
+import typing
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from amdsim.cli.app import app
+from amdsim.scenario.models import Tracking
+
+_FIELDS = Tracking.model_fields
 
 
-class Motion(StrEnum):
-    cv = "cv"
-    ca = "ca"
-    imm = "imm"
+def _default(name: str):
+    return _FIELDS[name].default
 
 
-class Association(StrEnum):
-    gnn = "gnn"
-    jpda = "jpda"
+def _help(name: str) -> str:
+    return _FIELDS[name].description
+
+
+def _choices(name: str) -> list[str]:
+    return list(typing.get_args(_FIELDS[name].annotation))
+
+
+#: imm_gravity adds free fall towards the earth's centre: it needs ECEF measurements, and a
+#: detections file is in a local Cartesian frame, so the offline tracker does not offer it.
+Motion = StrEnum("Motion", {m: m for m in _choices("motion") if m != "imm_gravity"})
+Association = StrEnum("Association", {a: a for a in _choices("association")})
+
+_CONFIRM_DEFAULT = f"{_default('confirm_m')}/{_default('confirm_n')}"
+_CONFIRM_HELP = f"M/N: {_help('confirm_m').rstrip(' .')} {_help('confirm_n').lstrip('. ')}"
 
 
 @app.command()
 def track(
     detections: Path = typer.Argument(..., help="Parquet file: time_s, sensor_id, x_m, y_m [, z_m] [, sigma_m or sigma_x_m/sigma_y_m/sigma_z_m]."),
     out: Path = typer.Option(..., "--out", "-o", help="Output Parquet file of tracks."),
-    model: Motion = typer.Option(Motion.cv, "--model", help="Motion model: cv (constant velocity), ca (constant acceleration) or imm (IMM of cv and ca, for manoeuvring targets)."),
-    association: Association = typer.Option(Association.gnn, "--association", help="gnn: global nearest neighbour (one detection per track); jpda: joint probabilistic data association (dense clutter)."),
+    motion: Motion = typer.Option(Motion(_default("motion")), "--motion", "--model",
+                                  help=f"{_help('motion')} Offline: not imm_gravity (it needs ECEF measurements)."),
+    association: Association = typer.Option(Association(_default("association")), "--association",
+                                            help=_help("association")),
+    process_noise_mps2: float = typer.Option(_default("process_noise_mps2"), "--process-noise",
+                                             help=_help("process_noise_mps2")),
+    jerk_noise_mps3: float = typer.Option(_default("jerk_noise_mps3"), "--jerk-noise", help=_help("jerk_noise_mps3")),
+    assumed_pd: float = typer.Option(_default("assumed_pd"), "--pd", help=_help("assumed_pd")),
+    gate_prob: float = typer.Option(_default("gate_prob"), "--gate", help=_help("gate_prob")),
+    confirm: str = typer.Option(_CONFIRM_DEFAULT, "--confirm", help=_CONFIRM_HELP),
+    delete_misses: int = typer.Option(_default("delete_misses"), "--delete", help=_help("delete_misses")),
     sigma: float = typer.Option(50.0, "--sigma", min=0.0, help="Measurement noise (m) where the file gives none."),
-    q: float = typer.Option(25.0, "--q", min=0.0, help="CV process noise: white-noise acceleration spectral density (m^2/s^3)."),
-    q_ca: float = typer.Option(400.0, "--q-ca", min=0.0, help="CA process noise: white-noise jerk spectral density (m^2/s^5)."),
-    gate: float = typer.Option(0.999, "--gate", min=0.5, max=0.9999999, help="Chi-square gate probability."),
-    confirm: str = typer.Option("2/3", "--confirm", help="M/N: confirm after M detections in N scans."),
-    delete: int = typer.Option(3, "--delete", min=1, help="Delete a track after this many missed scans."),
-    pd: float = typer.Option(0.9, "--pd", min=0.01, max=1.0, help="Detection probability assumed by JPDA."),
-    clutter: float = typer.Option(0.0, "--clutter-density", min=0.0, help="False detections per m^3 assumed by JPDA (0: estimated from the detections)."),
+    clutter: float | None = typer.Option(None, "--clutter-density", min=0.0, show_default="estimated from the detections",
+                                         help="False detections per m^3 assumed by JPDA."),
 ) -> None:
     """Track recorded detections: Kalman filter (CV, CA or IMM), chi-square gate, GNN or JPDA
     association, one-point initiation, M-of-N confirmation, deletion after missed scans.
 
-    Defaults suit aircraft and cruise missiles observed every 1 s with 50 m noise. Output columns:
-    time_s, track_id, x_m, y_m (z_m), vx_mps, vy_mps (vz_mps), confirmed, quality.
+    The defaults are a scenario file's `tracking:` defaults; the measurement noise defaults to 50 m.
+    Output columns: time_s, track_id, x_m, y_m (z_m), vx_mps, vy_mps (vz_mps), confirmed, quality.
     """
+    from pydantic import ValidationError
     from rich.progress import Progress
 
-    from amdsim.core.errors import InputError
-    from amdsim.tracking.offline import read_detections, track_detections, write_tracks
-    from amdsim.tracking.tracker import TrackerConfig
+    from amdsim.core.errors import InputError, Problem
+    from amdsim.records.writer import write_parquet_atomic
+    from amdsim.tracking.offline import (
+        offline_config,
+        read_detections,
+        track_detections,
+        tracks_table,
+    )
 
     try:
         m, n = (int(v) for v in confirm.split("/"))
-        if not 1 <= m <= n <= 30:
-            raise ValueError
     except ValueError:
-        raise InputError(f"expected M/N with 1 <= M <= N <= 30, got {confirm!r}", file="--confirm") from None
-    cfg = TrackerConfig(motion=model.value, association=association.value, q=q, q_ca=q_ca, gate_prob=gate,
-                        m=m, n=n, delete_misses=delete, pd=pd, clutter_density=clutter)
+        raise InputError(f"expected M/N (two whole numbers), got {confirm!r}", file="--confirm") from None
+    settings = dict(motion=motion.value, association=association.value, process_noise_mps2=process_noise_mps2,
+                    jerk_noise_mps3=jerk_noise_mps3, assumed_pd=assumed_pd, gate_prob=gate_prob, confirm_m=m,
+                    confirm_n=n, delete_misses=delete_misses)
+    try:
+        cfg = offline_config(settings, **({} if clutter is None else {"clutter_density": clutter}))
+    except ValidationError as exc:   # the bounds a scenario file has, named by option
+        raise InputError([Problem(_option(str(e["loc"][0])), "", f"{e['msg']}, got {e['input']!r}")
+                          for e in exc.errors()]) from None
+    except ValueError as exc:        # M > N
+        raise InputError(str(exc), file="--confirm") from None
     cols = read_detections(detections)
     with Progress(transient=True) as bar:
         task = bar.add_task("tracking", total=cols["time_s"].size)
         res = track_detections(cols, sigma, cfg, progress=lambda k: bar.update(task, completed=k))
-    write_tracks(res, out)
+    write_parquet_atomic(tracks_table(res), Path(out))
     import numpy as np
 
     typer.echo(f"{np.unique(res['track_id'][res['confirmed']]).size} confirmed tracks -> {out}")
+
+
+def _option(field: str) -> str:
+    """The option of :func:`track` that sets the `tracking:` field ``field``."""
+    param = inspect.signature(track).parameters.get(field)
+    return param.default.param_decls[0] if param is not None else "--confirm"   # confirm_m, confirm_n

@@ -53,3 +53,8 @@ NO_SENSOR_COAST_S = 30.0
 #: No mover in these scenarios flies faster than this (m/s); interceptors and RVs stay well below.
 #: The scenario loader refuses input speeds above the same figure (``scenario.models.MAX_SPEED_MPS``).
 MAX_SPEED_MPS = 12_000.0
+
+# -- compilation defaults, continued (scenario/compile/rows.py) ------------------------------------
+#: RCS (m^2) of a platform row (asset, launch site, radar, AEW, fighter, battery), which the YAML
+#: gives no RCS: seen only by the other side's sensors (notional choice).
+PLATFORM_RCS_M2 = 1.0

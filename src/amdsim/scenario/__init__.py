@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from amdsim.scenario.compile import compile_scenario
-from amdsim.scenario.load import (
-    load_scenario_file,
-    read_scenario_dict,
-    scenario_from_dict,
-    scenario_hash,
-)
-from amdsim.scenario.models import Scenario
-from amdsim.world.tables import CompiledScenario
+if TYPE_CHECKING:
+    from amdsim.world.tables import CompiledScenario
+
+#: Names this package exports, and the module each comes from: imported on first use, so that
+#: ``amdsim --help`` and ``amdsim schema`` (which need only ``scenario.models``) do not pay for
+#: loading and compilation.
+_EXPORTS = {
+    "compile_scenario": "amdsim.scenario.compile",
+    "load_scenario_file": "amdsim.scenario.load",
+    "read_scenario_dict": "amdsim.scenario.load",
+    "scenario_from_dict": "amdsim.scenario.load",
+    "scenario_hash": "amdsim.scenario.load",
+    "Scenario": "amdsim.scenario.models",
+    "CompiledScenario": "amdsim.world.tables",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'amdsim.scenario' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 
 def load_compiled(path: str | Path, overrides: dict | None = None) -> CompiledScenario:
     """Read, validate and compile a scenario file (optionally with dotted-path overrides applied first)."""
+    from amdsim.scenario.compile import compile_scenario
+    from amdsim.scenario.load import read_scenario_dict, scenario_from_dict, scenario_hash
+
     raw = read_scenario_dict(path)
     if overrides:
         from amdsim.scenario.overrides import apply_overrides

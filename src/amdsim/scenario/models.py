@@ -332,7 +332,10 @@ class Link(Strict):
 
 
 class Tracking(Strict):
-    """Each blue force's tracker: Kalman filters (CV, CA or IMM), chi-square gate, GNN or JPDA, M-of-N."""
+    """Each blue force's tracker: Kalman filters (CV, CA or IMM), chi-square gate, GNN or JPDA, M-of-N.
+
+    The one declaration of these settings: the engine's tracker (``TrackerConfig.from_settings``) and
+    the options of ``amdsim track`` take their defaults, bounds and descriptions from here."""
 
     model: Literal["kalman", "perfect"] = Field("perfect", description="kalman: tracks from the force's detections; perfect: exact tracks on every detected threat (baseline).")
     motion: Literal["cv", "ca", "imm", "imm_gravity"] = Field("cv", description="Motion model: constant velocity, constant acceleration, an IMM of both (manoeuvring targets), or imm_gravity: an IMM of constant velocity and free fall (ballistic threats among air-breathers).")

@@ -15,6 +15,8 @@ import numpy as np
 from amdsim.core.geodesy import EARTH_MEAN_RADIUS, enu_basis
 from amdsim.core.kinds import BLUE
 from amdsim.sensors.visibility import points_in_view
+from amdsim.tracking.ballistic import impact_point_predict, launch_point_estimate
+from amdsim.tracking.classify import BALLISTIC, threat_classify
 from amdsim.tracking.perfect import PerfectTracker
 from amdsim.world.messages import Detections
 from amdsim.world.picture import Picture
@@ -36,8 +38,12 @@ class PerfectTracking:
     """Tracking stage with the perfect-tracking baseline: one exact track per detected threat."""
 
     def __init__(self, cs: CompiledScenario) -> None:
+        from amdsim.core.constants import COAST_REVISITS, NO_SENSOR_COAST_S
+
         self.cs = cs
-        hold = float(3.0 * cs.sensors.revisit.max()) if cs.sensors.n else 30.0
+        # an exact track outlives its last detection by the coast rule of the Kalman stage, on the
+        # slowest revisit of any sensor (all forces) and without its MIN_COAST_S floor
+        hold = float(COAST_REVISITS * cs.sensors.revisit.max()) if cs.sensors.n else NO_SENSOR_COAST_S
         self.tracker = PerfectTracker(len(cs.force_names), cs.movers.n, hold_s=hold)
 
     def ingest(self, w: World, det: Detections) -> None:
@@ -70,20 +76,25 @@ class KalmanTracking:
     BALLISTIC_CHECK_S = 5.0
 
     def __init__(self, cs: CompiledScenario) -> None:
+        from amdsim.core.constants import (
+            COAST_REVISITS,
+            INIT_SPEED_SIGMA_MPS,
+            MIN_COAST_S,
+            NO_SENSOR_COAST_S,
+            TENTATIVE_MISSES,
+        )
         from amdsim.tracking.tracker import Tracker, TrackerConfig
 
         self.cs = cs
-        p = cs.tracking
         self.trackers = {}
         for f in range(len(cs.force_names)):
             if cs.force_side[f] != BLUE:
                 continue
             revisit = cs.sensors.revisit[cs.sensors.force == f]
-            coast = max(20.0, 3.0 * float(revisit.max())) if revisit.size else 30.0
-            cfg = TrackerConfig(motion=p["motion"], association=p["association"], q=p["process_noise_mps2"] ** 2,
-                                q_ca=p["jerk_noise_mps3"] ** 2, gate_prob=p["gate_prob"], m=p["confirm_m"],
-                                n=p["confirm_n"], delete_misses=p["delete_misses"], tentative_misses=2,
-                                init_speed_sigma=700.0, max_coast_s=coast, pd=p["assumed_pd"])
+            coast = max(MIN_COAST_S, COAST_REVISITS * float(revisit.max())) if revisit.size else NO_SENSOR_COAST_S
+            # the scenario's `tracking:` settings, plus the engine's own rules for what it does not set
+            cfg = TrackerConfig.from_settings(cs.tracking, tentative_misses=TENTATIVE_MISSES,
+                                              init_speed_sigma=INIT_SPEED_SIGMA_MPS, max_coast_s=coast)
             self.trackers[f] = Tracker(cfg)
         self._estimated: dict[int, set[int]] = {f: set() for f in self.trackers}
         self._next_check: dict[int, float] = {f: 0.0 for f in self.trackers}
@@ -119,10 +130,6 @@ class KalmanTracking:
 
     def _estimate_ballistic(self, w: World, f: int, trk) -> None:
         """Launch and impact point estimates for the force's firm ballistic tracks not estimated yet."""
-        from amdsim.c2.threat import BALLISTIC
-        from amdsim.tracking.ballistic import impact_point_predict, launch_point_estimate
-        from amdsim.tracking.classify import threat_classify
-
         firm = np.flatnonzero(trk.confirmed & (trk.age >= self.BALLISTIC_ESTIMATE_HITS))
         if firm.size == 0:
             return

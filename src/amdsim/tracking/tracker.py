@@ -31,12 +31,15 @@ fraction of hits over the last ``QUALITY_WINDOW`` scans in view (or since the tr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import chi2
 
+from amdsim.core.constants import TENTATIVE_MISSES
 from amdsim.core.geodesy import EARTH_MU
+from amdsim.scenario.models import Tracking
 from amdsim.tracking.associate import gnn_assign
 from amdsim.tracking.gate import gate_pairs
 from amdsim.tracking.jpda import jpda_weights
@@ -48,6 +51,39 @@ MOTIONS = {"cv": (1, 6), "ca": (1, 9), "imm": (2, 9), "imm_gravity": (2, 6)}
 #: Scans over which the track quality (hit fraction) is measured.
 QUALITY_WINDOW = 8
 _LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+def _as_is(v):
+    return v
+
+
+def _squared(sigma: float) -> float:
+    """A noise standard deviation (the scenario's unit) as the spectral density the filter takes."""
+    return sigma**2
+
+
+#: How each field of a scenario's ``tracking:`` (:class:`amdsim.scenario.models.Tracking`, where
+#: its default, bounds and description are declared) sets a :class:`TrackerConfig` field:
+#: ``{tracking field: (TrackerConfig field, conversion from the scenario's unit)}``.
+SCENARIO_FIELDS: dict[str, tuple[str, Callable]] = {
+    "motion": ("motion", _as_is),
+    "association": ("association", _as_is),
+    "process_noise_mps2": ("q", _squared),
+    "jerk_noise_mps3": ("q_ca", _squared),
+    "assumed_pd": ("pd", _as_is),
+    "gate_prob": ("gate_prob", _as_is),
+    "confirm_m": ("m", _as_is),
+    "confirm_n": ("n", _as_is),
+    "delete_misses": ("delete_misses", _as_is),
+}
+#: ``tracking:`` fields that are no tracker setting: ``model`` picks the tracking stage (Kalman or perfect).
+NOT_TRACKER_FIELDS = ("model",)
+
+
+def _scenario_default(field: str):
+    """The scenario's default of the TrackerConfig field ``field``, in the tracker's unit."""
+    name, conv = next((k, c) for k, (f, c) in SCENARIO_FIELDS.items() if f == field)
+    return conv(Tracking.model_fields[name].default)
 
 
 @dataclass(frozen=True)
@@ -62,23 +98,30 @@ class TrackerConfig:
     (m^2/s^5); imm_switch: probability per scan of leaving a mode (IMM Markov chain).
     pd: detection probability assumed by JPDA; clutter_density: false detections per m^3 assumed by
     JPDA (0 = estimated from the detections in each cluster's gates).
+
+    The settings a scenario exposes (``tracking:``, :data:`SCENARIO_FIELDS`) have their defaults
+    declared once, in :class:`amdsim.scenario.models.Tracking`; :meth:`from_settings` builds the
+    tracker a scenario (the engine) or ``amdsim track`` asks for. The defaults below, for a bare
+    ``Tracker()``, are read from there, except ``q`` and ``delete_misses``: a bare tracker runs the
+    benchmark's configuration, matched to Stone Soup's reference tracker (``bench/stonesoup_compare.py``:
+    q = 25 m^2/s^3, deletion after 3 misses). The rest are no scenario setting.
     """
 
-    motion: str = "cv"
-    association: str = "gnn"
-    q: float = 25.0
-    q_ca: float = 400.0
+    motion: str = _scenario_default("motion")
+    association: str = _scenario_default("association")
+    q: float = 25.0             # deliberately not the scenario's (20 m/s^2)^2: see above
+    q_ca: float = _scenario_default("q_ca")
     imm_switch: float = 0.05
-    gate_prob: float = 0.999
-    m: int = 2
-    n: int = 3
-    delete_misses: int = 3
-    tentative_misses: int = 2
+    gate_prob: float = _scenario_default("gate_prob")
+    m: int = _scenario_default("m")
+    n: int = _scenario_default("n")
+    delete_misses: int = 3      # deliberately not the scenario's 4: see above
+    tentative_misses: int = TENTATIVE_MISSES
     init_speed_sigma: float = 300.0
     init_accel_sigma: float = 30.0
     max_sigma: float = 20_000.0
     max_coast_s: float = np.inf
-    pd: float = 0.9
+    pd: float = _scenario_default("pd")
     clutter_density: float = 0.0
 
     def __post_init__(self) -> None:
@@ -88,6 +131,21 @@ class TrackerConfig:
             raise ValueError(f"association must be gnn or jpda, got {self.association!r}")
         if not 1 <= self.m <= self.n <= 30:
             raise ValueError(f"confirmation needs 1 <= M <= N <= 30, got {self.m}/{self.n}")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping | object, **extras) -> TrackerConfig:
+        """The tracker of a scenario's ``tracking:`` settings: an :class:`amdsim.scenario.models.Tracking`
+        or a mapping of its fields (``CompiledScenario.tracking``; validated, and every field it lacks
+        takes the scenario's default). ``extras``: the TrackerConfig fields no scenario sets (the
+        engine's coast limit, initial speed sigma; the offline tracker's clutter density).
+        Raises pydantic's ValidationError for settings out of bounds, ValueError for M > N."""
+        if not isinstance(settings, Tracking):
+            settings = Tracking.model_validate(dict(settings))
+        kw = {f: conv(getattr(settings, name)) for name, (f, conv) in SCENARIO_FIELDS.items()}
+        clash = sorted(set(kw) & set(extras))
+        if clash:
+            raise TypeError(f"{', '.join(clash)}: set by the tracking settings, not as extras")
+        return cls(**kw, **extras)
 
 
 class Tracker:

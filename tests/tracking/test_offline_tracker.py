@@ -50,6 +50,8 @@ def test_track_cli_follows_targets_in_clutter(tmp_path, options):
     errs = [ospa(np.stack([x[(time_s == k) & conf], y[(time_s == k) & conf]], axis=1), truth[k], c=500.0)
             for k in range(20, 60)]
     # 20 targets, Pd 0.9, 10 false alarms per scan, 50 m noise: steady-state OSPA well under the 500 m cut-off
+    # (with the scenario's tracking defaults, 20 m/s^2 process noise and deletion after 4 misses, the
+    # CV/GNN run gives about 55 m; the CLI's former defaults, q = 25 m^2/s^3 and 3 misses, about 43 m)
     assert np.mean(errs) < 120.0
     speeds = np.hypot(np.array(t["vx_mps"]), np.array(t["vy_mps"]))[conf & (time_s > 20)]
     assert np.median(speeds) == pytest.approx(250.0, rel=0.1)
@@ -73,3 +75,17 @@ def test_track_cli_refuses_bad_files_with_the_column(tmp_path, table, words):
     res = subprocess.run([sys.executable, "-m", "amdsim", "track", str(corrupt), "--out", str(tmp_path / "o.parquet")],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and "Parquet" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [(["--gate", "0.3"], "--gate"), (["--process-noise", "0"], "--process-noise"), (["--confirm", "3/2"], "--confirm"),
+     (["--confirm", "two"], "--confirm")],
+    ids=["gate", "process-noise", "m-over-n", "not-m-of-n"],
+)
+def test_track_cli_refuses_settings_a_scenario_file_would_refuse(tmp_path, options, words):
+    # the options are the scenario's `tracking:` fields, checked against the same bounds (models.Tracking)
+    det, _ = _detections_file(tmp_path, n_targets=2, n_scans=3)
+    res = subprocess.run([sys.executable, "-m", "amdsim", "track", str(det), "--out", str(tmp_path / "o.parquet"),
+                          *options], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and words in res.stderr and "Traceback" not in res.stderr

@@ -1,0 +1,78 @@
+"""Compile a validated :class:`Scenario` into SI arrays the engine runs on.
+
+Degrees become radians, every entity becomes a row of a table, references become integer
+indices. The result is a plain picklable dataclass (it crosses process and Dask boundaries).
+Mover ids are row numbers, assigned in this order: platforms (:mod:`.platforms`), threats
+(:mod:`.threats`), interceptors (:mod:`.interceptors`). Every value the YAML does not give comes
+from its pydantic field's default or from :mod:`amdsim.core.constants`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from amdsim.core.kinds import Side
+from amdsim.core.units import DEG
+from amdsim.scenario.compile.interceptors import add_interceptor_pool, interceptor_type_table
+from amdsim.scenario.compile.platforms import add_platforms, sensor_table, shooter_table
+from amdsim.scenario.compile.rows import Rows
+from amdsim.scenario.compile.threats import add_threats
+from amdsim.scenario.models import Scenario
+from amdsim.world.tables import CompiledScenario
+
+__all__ = ["compile_scenario"]
+
+
+def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: str = "") -> CompiledScenario:
+    """Turn a validated scenario into arrays. ``base_dir`` resolves relative file paths (DEM)."""
+    forces = {f.id: i for i, f in enumerate(sc.forces)}
+    rows = Rows()
+    plat = add_platforms(sc, rows, forces)
+    add_threats(sc, rows, forces, plat)
+    add_interceptor_pool(sc, rows, plat.shooters)
+    movers = rows.freeze()
+    olat, olon = _origin(sc)
+    return CompiledScenario(
+        name=sc.name, start_utc=sc.start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"), duration=sc.duration_s, dt=sc.step_s,
+        seed=sc.seed, output_rate=sc.output_rate_s, k_factor=sc.earth.effective_radius_factor,
+        sea_roughness=sc.earth.sea_roughness_m, dem_path=_dem_path(sc, base_dir), scenario_hash=scenario_hash,
+        force_names=[f.id for f in sc.forces],
+        force_side=np.array([Side.BLUE if f.side == "blue" else Side.RED for f in sc.forces], np.int8),
+        force_nation=[f.nation for f in sc.forces],
+        movers=movers, sensors=sensor_table(plat.sensors), shooters=shooter_table(plat.shooters),
+        itypes=interceptor_type_table(sc),
+        asset_rows=np.array([a[0] for a in plat.asset_meta], np.int32),
+        asset_value=np.array([a[1] for a in plat.asset_meta], float),
+        asset_radius=np.array([a[2] for a in plat.asset_meta], float),
+        site_rows=np.array([s[0] for s in plat.site_meta], np.int32),
+        site_detectability=np.array([s[1] for s in plat.site_meta], float),
+        tracking=sc.tracking.model_dump(),
+        link_latency=sc.link.latency_s, link_update=sc.link.update_s, link_drop=sc.link.drop_prob,
+        coordination=sc.c2.coordination, wta_solver=sc.c2.wta_solver, c2_interval=sc.c2.decision_interval_s,
+        ka_delay=sc.c2.kill_assessment_delay_s, ka_error=sc.c2.kill_assessment_error,
+        max_track_age=sc.c2.max_track_age_s,
+        strike_enabled=sc.strike.enabled, strike_response=sc.strike.response_time_s,
+        strike_search=sc.strike.search_time_s, strike_pk=sc.strike.pk,
+        origin_lat=olat, origin_lon=olon,
+        extras={"dash_speed": rows.column("speed_dash", 0.0)},
+    )
+
+
+def _origin(sc: Scenario) -> tuple[float, float]:
+    """Map centre (rad): the scenario's origin, else the mean of the assets, else (0, 0)."""
+    if sc.origin is not None:
+        return sc.origin.lat_deg * DEG, sc.origin.lon_deg * DEG
+    if sc.assets:
+        return (float(np.mean([a.position.lat_deg for a in sc.assets])) * DEG,
+                float(np.mean([a.position.lon_deg for a in sc.assets])) * DEG)
+    return 0.0, 0.0
+
+
+def _dem_path(sc: Scenario, base_dir: Path | None) -> str | None:
+    """The DEM file, a relative path taken from ``base_dir`` (the scenario file's folder)."""
+    dem = sc.earth.dem_path
+    if dem is not None and base_dir is not None and not Path(dem).is_absolute():
+        dem = str((base_dir / dem).resolve())
+    return dem

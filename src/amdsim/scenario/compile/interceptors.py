@@ -1,0 +1,45 @@
+"""Interceptors: the pool of interceptor mover rows, and the interceptor-type table.
+
+Every round a shooter carries is a mover row from the start (launched by the engine, so its
+launch time is inf): each shooter owns a contiguous block of rows, fired in order, after every
+platform and threat row. The interceptor-type table takes each field of
+:class:`~amdsim.scenario.models.InterceptorType` as it is (already SI): the model's defaults are
+the only ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from amdsim.core.constants import INTERCEPTOR_RCS_M2
+from amdsim.core.kinds import Behavior, MoverKind
+from amdsim.scenario.compile.rows import Rows, table
+from amdsim.scenario.models import Scenario
+from amdsim.world.tables import InterceptorTypeTable
+
+#: InterceptorType field -> InterceptorTypeTable column (``id`` is the table's ``name``).
+ITYPE_COLUMNS = {
+    "boost_accel_mps2": "boost_accel", "boost_time_s": "boost_time", "launch_speed_mps": "launch_speed",
+    "drag_decel_coeff": "drag_coeff", "max_accel_mps2": "max_accel", "nav_gain": "nav_gain",
+    "max_tof_s": "max_tof", "min_range_m": "min_range", "max_range_m": "max_range", "min_alt_m": "min_alt",
+    "max_alt_m": "max_alt", "lethal_radius_m": "lethal_radius", "pk_max": "pk_max",
+    "reaction_time_s": "reaction_time",
+}
+
+
+def add_interceptor_pool(sc: Scenario, rows: Rows, shooters: list[dict]) -> None:
+    """One mover row per round of every shooter; sets each shooter's ``first_row``."""
+    for s in shooters:
+        s["first_row"] = len(rows.rows)
+        itype = sc.interceptor_types[s["itype"]]
+        for j in range(s["rounds"]):
+            rows.add(name=f"{s['name']}#{j + 1}", kind=MoverKind.INTERCEPTOR, force=s["force"], parent=s["host"],
+                     type_name=itype.id, behavior=Behavior.INTERCEPTOR, t_launch=np.inf, rcs=INTERCEPTOR_RCS_M2,
+                     pos0=rows.rows[s["host"]]["pos0"])
+
+
+def interceptor_type_table(sc: Scenario) -> InterceptorTypeTable:
+    it_rows = [dict(name=t.id, **{col: getattr(t, f) for f, col in ITYPE_COLUMNS.items()})
+               for t in sc.interceptor_types]
+    return table(InterceptorTypeTable, it_rows, {k: (None if k == "name" else float)
+                                                 for k in InterceptorTypeTable.__dataclass_fields__})
