@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import Protocol
 
 from amdsim.cli.app import app
 
@@ -70,10 +71,18 @@ def main() -> None:
         sys.exit(1)
 
 
-def _click_exception_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
+class _UsageError(Protocol):
+    """What main() uses of a click ``ClickException`` (whichever copy of click raised it)."""
+
+    exit_code: int
+
+    def show(self) -> None: ...
+
+
+def _click_exception_types() -> tuple[tuple[type[_UsageError], ...], tuple[type, ...]]:
     """Click's usage-error and abort classes: recent typer raises those of its vendored copy
     (``typer._click``, ``typer.exceptions``), which are not subclasses of ``click``'s own."""
-    usage: list[type] = []
+    usage: list[type[_UsageError]] = []
     abort: list[type] = []
     for name in ("click.exceptions", "typer._click.exceptions", "typer.exceptions"):
         try:

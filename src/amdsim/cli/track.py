@@ -29,7 +29,7 @@ def _default(name: str):
 
 
 def _help(name: str) -> str:
-    return _FIELDS[name].description
+    return _FIELDS[name].description or ""
 
 
 def _choices(name: str) -> list[str]:
@@ -38,8 +38,8 @@ def _choices(name: str) -> list[str]:
 
 #: imm_gravity adds free fall towards the earth's centre: it needs ECEF measurements, and a
 #: detections file is in a local Cartesian frame, so the offline tracker does not offer it.
-Motion = StrEnum("Motion", {m: m for m in _choices("motion") if m != "imm_gravity"})
-Association = StrEnum("Association", {a: a for a in _choices("association")})
+Motion = StrEnum("Motion", {m: m for m in _choices("motion") if m != "imm_gravity"})  # type: ignore[misc]  # members from the model
+Association = StrEnum("Association", {a: a for a in _choices("association")})  # type: ignore[misc]
 
 _CONFIRM_DEFAULT = f"{_default('confirm_m')}/{_default('confirm_n')}"
 _CONFIRM_HELP = f"M/N: {_help('confirm_m').rstrip(' .')} {_help('confirm_n').lstrip('. ')}"

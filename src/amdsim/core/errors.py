@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class AmdsimError(Exception):
@@ -56,7 +57,10 @@ class SimulationError(AmdsimError):
     message: str
     time_s: float = float("nan")
     mover: str = ""
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    #: The state reached when the run stopped, attached by ``engine.run.simulate`` (an
+    #: ``engine.replication.Replication``; ``core`` cannot name the engine's types).
+    replication: object = field(default=None, init=False, repr=False, compare=False)
     exit_code = 3
 
     def __post_init__(self) -> None:

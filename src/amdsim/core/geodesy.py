@@ -7,10 +7,13 @@ a sphere of the mean Earth radius, which is what route following uses. Names fol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import TypeAlias
 
 import numpy as np
 import pymap3d
+from numpy.typing import ArrayLike, NDArray
 
 #: IUGG mean Earth radius R1 (m), used for great-circle route geometry.
 EARTH_MEAN_RADIUS = 6_371_008.8
@@ -27,8 +30,15 @@ FOUR_THIRDS = 4.0 / 3.0
 
 _ELL = pymap3d.Ellipsoid.from_name("wgs84")
 
+#: float64 array of any shape.
+FloatArray: TypeAlias = NDArray[np.float64]
+#: A scalar or a float64 array: the great-circle and frame helpers broadcast over either.
+Floats: TypeAlias = float | FloatArray
+#: Three coordinate arrays (e.g. latitude, longitude, height).
+FloatTriple: TypeAlias = tuple[FloatArray, FloatArray, FloatArray]
 
-def geodetic2ecef(lat, lon, alt):
+
+def geodetic2ecef(lat: ArrayLike, lon: ArrayLike, alt: ArrayLike) -> FloatArray:
     """Geodetic latitude, longitude (rad) and height above the ellipsoid (m) to ECEF (m).
 
     Returns an array of shape (..., 3).
@@ -37,7 +47,7 @@ def geodetic2ecef(lat, lon, alt):
     return np.stack([np.asarray(x, float), np.asarray(y, float), np.asarray(z, float)], axis=-1)
 
 
-def ecef2geodetic(pos_ecef):
+def ecef2geodetic(pos_ecef: ArrayLike) -> FloatTriple:
     """ECEF positions (..., 3) in metres to (lat rad, lon rad, height above ellipsoid m).
 
     Closed form (Heikkinen 1982, as given by Zhu 1993), vectorized, no iteration, so it is cheap on
@@ -55,7 +65,7 @@ def ecef2geodetic(pos_ecef):
     return lat.reshape(shape), lon.reshape(shape), alt.reshape(shape)
 
 
-def geodetic_from_xyz(x, y, z):
+def geodetic_from_xyz(x: Floats, y: Floats, z: Floats) -> FloatTriple:
     """:func:`ecef2geodetic` on separate coordinate arrays; plain array arithmetic, so numba can
     compile it too (``numba.njit(geodetic_from_xyz)`` for use inside kernels)."""
     a = WGS84_A
@@ -83,7 +93,7 @@ def geodetic_from_xyz(x, y, z):
     return lat, lon, alt
 
 
-def enu_basis(lat, lon):
+def enu_basis(lat: ArrayLike, lon: ArrayLike) -> FloatArray:
     """Rows of the ENU basis at (lat, lon) in rad, expressed in ECEF: shape (..., 3, 3).
 
     ``basis[..., 0, :]`` is east, ``[..., 1, :]`` north, ``[..., 2, :]`` up.
@@ -105,33 +115,39 @@ def enu_basis(lat, lon):
     return out
 
 
-def ecef2enu_vector(vec_ecef, lat, lon):
+def ecef2enu_vector(vec_ecef: FloatArray, lat: ArrayLike, lon: ArrayLike) -> FloatArray:
     """Rotate ECEF vectors (..., 3) into the local ENU frame at (lat, lon) rad."""
-    return np.einsum("...ij,...j->...i", enu_basis(lat, lon), vec_ecef)
+    out: FloatArray = np.einsum("...ij,...j->...i", enu_basis(lat, lon), vec_ecef)
+    return out
 
 
-def enu2ecef_vector(vec_enu, lat, lon):
+def enu2ecef_vector(vec_enu: FloatArray, lat: ArrayLike, lon: ArrayLike) -> FloatArray:
     """Rotate local ENU vectors (..., 3) at (lat, lon) rad into ECEF."""
-    return np.einsum("...ji,...j->...i", enu_basis(lat, lon), vec_enu)
+    out: FloatArray = np.einsum("...ji,...j->...i", enu_basis(lat, lon), vec_enu)
+    return out
 
 
-def great_circle_distance(lat1, lon1, lat2, lon2, radius=EARTH_MEAN_RADIUS):
+def great_circle_distance(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats,
+                          radius: float = EARTH_MEAN_RADIUS) -> FloatArray:
     """Haversine great-circle distance (m) between points given in radians."""
     dlat = lat2 - lat1
     dlon = lon2 - lon1
     h = np.sin(dlat / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
-    return 2.0 * radius * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    dist: FloatArray = 2.0 * radius * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return dist
 
 
-def initial_bearing(lat1, lon1, lat2, lon2):
+def initial_bearing(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> FloatArray:
     """Initial great-circle bearing (rad, clockwise from north) from point 1 to point 2."""
     dlon = lon2 - lon1
     y = np.sin(dlon) * np.cos(lat2)
     x = np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(dlon)
-    return np.arctan2(y, x)
+    bearing: FloatArray = np.arctan2(y, x)
+    return bearing
 
 
-def destination(lat, lon, bearing, distance, radius=EARTH_MEAN_RADIUS):
+def destination(lat: Floats, lon: Floats, bearing: Floats, distance: Floats,
+                radius: float = EARTH_MEAN_RADIUS) -> FloatTriple:
     """Point reached after ``distance`` metres along a great circle with initial ``bearing`` (rad).
 
     Returns (lat2, lon2, final_bearing) in radians.
@@ -147,7 +163,7 @@ def destination(lat, lon, bearing, distance, radius=EARTH_MEAN_RADIUS):
 
 
 @cache
-def geodetic_compiled():
+def geodetic_compiled() -> Callable[[FloatArray, FloatArray, FloatArray], FloatTriple]:
     """:func:`geodetic_from_xyz` compiled by numba for 1-D coordinate arrays (also usable inside kernels).
 
     Built on first use, so that importing this module (scenario loading, ``amdsim validate``) does

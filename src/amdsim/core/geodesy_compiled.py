@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numpy.typing import NDArray
 
 from amdsim.core.geodesy import EARTH_MEAN_RADIUS, WGS84_A, WGS84_E2
 
@@ -16,22 +17,24 @@ R = EARTH_MEAN_RADIUS
 
 
 @njit(cache=True)
-def gc_distance(lat1, lon1, lat2, lon2):
+def gc_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     h = min(max(h, 0.0), 1.0)
-    return 2.0 * R * np.arcsin(np.sqrt(h))
+    dist: float = 2.0 * R * np.arcsin(np.sqrt(h))
+    return dist
 
 
 @njit(cache=True)
-def gc_bearing(lat1, lon1, lat2, lon2):
+def gc_bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dlon = lon2 - lon1
     y = np.sin(dlon) * np.cos(lat2)
     x = np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(dlon)
-    return np.arctan2(y, x)
+    bearing: float = np.arctan2(y, x)
+    return bearing
 
 
 @njit(cache=True)
-def gc_destination(lat, lon, bearing, dist):
+def gc_destination(lat: float, lon: float, bearing: float, dist: float) -> tuple[float, float]:
     d = dist / R
     sl, cl = np.sin(lat), np.cos(lat)
     sd, cd = np.sin(d), np.cos(d)
@@ -42,7 +45,7 @@ def gc_destination(lat, lon, bearing, dist):
 
 
 @njit(cache=True)
-def geodetic_to_ecef(lat, lon, alt, out):
+def geodetic_to_ecef(lat: float, lon: float, alt: float, out: NDArray[np.float64]) -> None:
     sl = np.sin(lat)
     n = WGS84_A / np.sqrt(1.0 - WGS84_E2 * sl * sl)
     out[0] = (n + alt) * np.cos(lat) * np.cos(lon)
@@ -51,7 +54,7 @@ def geodetic_to_ecef(lat, lon, alt, out):
 
 
 @njit(cache=True)
-def enu_to_ecef(lat, lon, e, n, u, out):
+def enu_to_ecef(lat: float, lon: float, e: float, n: float, u: float, out: NDArray[np.float64]) -> None:
     sl, cl = np.sin(lat), np.cos(lat)
     so, co = np.sin(lon), np.cos(lon)
     out[0] = -so * e - sl * co * n + cl * co * u
@@ -60,7 +63,7 @@ def enu_to_ecef(lat, lon, e, n, u, out):
 
 
 @njit(cache=True)
-def ellipsoid_height(x0, x1, x2):  # pragma: no cover - compiled
+def ellipsoid_height(x0: float, x1: float, x2: float) -> float:  # pragma: no cover - compiled
     """Height above the WGS84 ellipsoid (m), Bowring's one-step formula (mm-level at these heights)."""
     a = WGS84_A
     e2 = WGS84_E2
@@ -70,6 +73,5 @@ def ellipsoid_height(x0, x1, x2):  # pragma: no cover - compiled
     th = np.arctan2(x2 * a, p * b)
     lat = np.arctan2(x2 + ep2 * b * np.sin(th) ** 3, p - e2 * a * np.cos(th) ** 3)
     n = a / np.sqrt(1.0 - e2 * np.sin(lat) ** 2)
-    if np.abs(np.cos(lat)) > 1e-9:
-        return p / np.cos(lat) - n
-    return np.abs(x2) - b
+    height: float = p / np.cos(lat) - n if np.abs(np.cos(lat)) > 1e-9 else np.abs(x2) - b
+    return height

@@ -16,18 +16,24 @@ movers (propagation, ``movers/ballistic.py``) both use these formulas, so they l
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import numpy as np
+from numpy.typing import ArrayLike
 
-from amdsim.core.geodesy import EARTH_MU
+from amdsim.core.geodesy import EARTH_MU, FloatArray
+
+#: A real scalar: a Python float or a numpy one (a vector norm, say); both radii of a call alike.
+_Real = TypeVar("_Real", float, np.floating[Any])
 
 
-def speed_parameter(psi: float, gamma: float, r0: float, rt: float) -> float:
+def speed_parameter(psi: float, gamma: float, r0: _Real, rt: _Real) -> float:
     """Burnout speed parameter Q = v^2 r0 / mu reaching range angle ``psi`` (rad) at flight-path angle ``gamma``."""
     den = np.cos(gamma) * (r0 / rt * np.cos(gamma) - np.cos(psi + gamma))
     return (1.0 - np.cos(psi)) / den if den > 0 else np.inf
 
 
-def minimum_energy_gamma(psi: float, r0: float, rt: float) -> float:
+def minimum_energy_gamma(psi: float, r0: _Real, rt: _Real) -> float:
     """Flight-path angle (rad) minimising the burnout speed for range angle ``psi`` (rad).
 
     Q is smallest where f(gamma) = cos(gamma) (rho cos(gamma) - cos(psi + gamma)), rho = r0 / rt, is
@@ -42,7 +48,8 @@ def minimum_energy_gamma(psi: float, r0: float, rt: float) -> float:
     return 0.5 * float(np.arctan2(np.sin(psi), r0 / rt - np.cos(psi)))
 
 
-def burnout_state(r0_vec, rt_vec, trajectory: str = "minimum_energy", loft: float = 0.0, mu: float = EARTH_MU):
+def burnout_state(r0_vec: ArrayLike, rt_vec: ArrayLike, trajectory: str = "minimum_energy", loft: float = 0.0,
+                  mu: float = EARTH_MU) -> tuple[FloatArray, FloatArray]:
     """ECEF burnout position and velocity reaching ``rt_vec`` from ``r0_vec`` (both m, shape (3,)).
 
     ``trajectory`` is ``minimum_energy``, ``lofted`` (gamma* + loft) or ``depressed`` (gamma* - loft).
@@ -73,4 +80,5 @@ def kepler_apogee_radius(r0: float, v0: float, gamma: float, mu: float = EARTH_M
     a = -mu / (2 * energy)
     h = r0 * v0 * np.cos(gamma)
     e = np.sqrt(max(1.0 - h**2 / (mu * a), 0.0))
-    return a * (1 + e)
+    apogee: float = a * (1 + e)
+    return apogee

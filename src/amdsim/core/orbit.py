@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.core.geodesy import destination
+from amdsim.core.geodesy import FloatArray, Floats, destination
 
 
-def orbit_position(t, center_lat, center_lon, radius, speed, direction, phase0):
+def orbit_position(t: Floats, center_lat: Floats, center_lon: Floats, radius: Floats, speed: Floats,
+                   direction: Floats, phase0: Floats) -> tuple[FloatArray, FloatArray, Floats]:
     """Position and course on a circular orbit at time ``t`` (s).
 
     The aircraft is at bearing ``phase0 + direction * speed / radius * t`` from the centre (rad),
@@ -21,6 +22,7 @@ def orbit_position(t, center_lat, center_lon, radius, speed, direction, phase0):
     return lat, lon, (course + np.pi) % (2 * np.pi) - np.pi
 
 
-def orbit_phase_at(t, bearing_from_center, speed, radius, direction):
+def orbit_phase_at(t: Floats, bearing_from_center: Floats, speed: Floats, radius: Floats,
+                   direction: Floats) -> Floats:
     """``phase0`` that puts the aircraft at ``bearing_from_center`` (rad) at time ``t`` (s)."""
     return bearing_from_center - direction * speed / radius * t

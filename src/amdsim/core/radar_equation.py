@@ -13,6 +13,7 @@ Per-sensor parameters are (S,) arrays broadcast against (S, T) ranges; RCS may b
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 #: Boltzmann constant (J/K).
 BOLTZMANN = 1.380649e-23
@@ -20,25 +21,28 @@ BOLTZMANN = 1.380649e-23
 T0 = 290.0
 
 
-def _per_sensor(x, like):
+def _per_sensor(x: ArrayLike, like: ArrayLike) -> NDArray[np.float64]:
     """(S,) per-sensor values as (S, 1) when ``like`` is a 2-D (S, T) array."""
     x = np.asarray(x, float)
     return x[:, None] if (np.ndim(like) == 2 and x.ndim == 1) else x
 
 
-def db2lin(x_db):
+def db2lin(x_db: ArrayLike) -> NDArray[np.float64]:
     """Decibels to linear power ratio."""
     return 10.0 ** (np.asarray(x_db, float) / 10.0)
 
 
-def lin2db(x):
+def lin2db(x: ArrayLike) -> NDArray[np.float64]:
     """Linear power ratio to decibels (-inf for 0)."""
     with np.errstate(divide="ignore"):
-        return 10.0 * np.log10(np.asarray(x, float))
+        db: NDArray[np.float64] = 10.0 * np.log10(np.asarray(x, float))
+        return db
 
 
-def snr_radar_equation(rng, rcs, peak_power, gain, wavelength, bandwidth=None, pulse_width=None,
-                       noise_figure_db=0.0, system_temp=None, losses_db=0.0):
+def snr_radar_equation(rng: ArrayLike, rcs: ArrayLike, peak_power: ArrayLike, gain: ArrayLike,
+                       wavelength: ArrayLike, bandwidth: ArrayLike | None = None,
+                       pulse_width: ArrayLike | None = None, noise_figure_db: ArrayLike = 0.0,
+                       system_temp: ArrayLike | None = None, losses_db: ArrayLike = 0.0) -> NDArray[np.float64]:
     """Single-pulse SNR (linear) from the physical radar range equation.
 
     Parameters
@@ -83,10 +87,12 @@ def snr_radar_equation(rng, rcs, peak_power, gain, wavelength, bandwidth=None, p
     num = p(peak_power, rng) * p(gain, rng) ** 2 * p(wavelength, rng) ** 2 * np.asarray(rcs, float)
     den = ((4.0 * np.pi) ** 3 * np.maximum(rng, 1.0) ** 4 * BOLTZMANN * p(system_temp, rng)
            * p(bandwidth, rng) * p(db2lin(losses_db), rng))
-    return num / den
+    snr: NDArray[np.float64] = num / den
+    return snr
 
 
-def snr_reference(rng, rcs, ref_range, ref_rcs, ref_snr):
+def snr_reference(rng: ArrayLike, rcs: ArrayLike, ref_range: ArrayLike, ref_rcs: ArrayLike,
+                  ref_snr: ArrayLike) -> NDArray[np.float64]:
     """Single-pulse SNR (linear) scaled from a reference detection range.
 
     SNR = SNR_ref (sigma / sigma_ref) (R_ref / R)^4.
@@ -108,21 +114,27 @@ def snr_reference(rng, rcs, ref_range, ref_rcs, ref_snr):
     return p(ref_snr, rng) * (np.asarray(rcs, float) / p(ref_rcs, rng)) * (p(ref_range, rng) / np.maximum(rng, 1.0)) ** 4
 
 
-def range_for_snr(snr, rcs, ref_range, ref_rcs, ref_snr):
+def range_for_snr(snr: ArrayLike, rcs: ArrayLike, ref_range: ArrayLike, ref_rcs: ArrayLike,
+                  ref_snr: ArrayLike) -> NDArray[np.float64]:
     """Range (m) at which a target of RCS ``rcs`` gives SNR ``snr`` (linear): the reference form inverted.
 
     R = R_ref (SNR_ref sigma / (SNR sigma_ref))^(1/4).
     """
-    return np.asarray(ref_range, float) * (np.asarray(ref_snr, float) * np.asarray(rcs, float)
-                                           / (np.asarray(snr, float) * np.asarray(ref_rcs, float))) ** 0.25
+    rng: NDArray[np.float64] = np.asarray(ref_range, float) * (
+        np.asarray(ref_snr, float) * np.asarray(rcs, float) / (np.asarray(snr, float) * np.asarray(ref_rcs, float))
+    ) ** 0.25
+    return rng
 
 
-def reference_range_from_equation(ref_snr, ref_rcs, peak_power, gain, wavelength, bandwidth=None,
-                                  pulse_width=None, noise_figure_db=0.0, system_temp=None, losses_db=0.0):
+def reference_range_from_equation(ref_snr: ArrayLike, ref_rcs: ArrayLike, peak_power: ArrayLike, gain: ArrayLike,
+                                  wavelength: ArrayLike, bandwidth: ArrayLike | None = None,
+                                  pulse_width: ArrayLike | None = None, noise_figure_db: ArrayLike = 0.0,
+                                  system_temp: ArrayLike | None = None, losses_db: ArrayLike = 0.0) -> NDArray[np.float64]:
     """Range (m) at which the physical radar equation gives ``ref_snr`` on ``ref_rcs``.
 
     Converts a physical description into the reference form used on the hot path.
     """
     snr_1m = snr_radar_equation(np.asarray(1.0), ref_rcs, peak_power, gain, wavelength, bandwidth,
                                 pulse_width, noise_figure_db, system_temp, losses_db)
-    return (snr_1m / np.asarray(ref_snr, float)) ** 0.25
+    ref_range: NDArray[np.float64] = (snr_1m / np.asarray(ref_snr, float)) ** 0.25
+    return ref_range

@@ -7,11 +7,13 @@ unreadable DEM under ``earth.dem_path``).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from amdsim.core.errors import InputError, Problem
 
@@ -30,14 +32,14 @@ class Dem:
         Post spacing (rad); ``dlat`` is negative for north-up rasters.
     """
 
-    heights: np.ndarray
+    heights: NDArray[np.float64]
     lat0: float
     lon0: float
     dlat: float
     dlon: float
 
     @classmethod
-    def from_geotiff(cls, path) -> Dem:
+    def from_geotiff(cls, path: str | os.PathLike[str]) -> Dem:
         """Load a single-band geographic GeoTIFF; raises :class:`InputError` on any unusable file."""
         import rasterio
         from rasterio.errors import RasterioError
@@ -70,7 +72,7 @@ class Dem:
         return cls(heights, np.radians(tr.f + tr.e / 2.0), np.radians(tr.c + tr.a / 2.0),
                    np.radians(tr.e), np.radians(tr.a))
 
-    def height(self, lat, lon):
+    def height(self, lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
         """Bilinear terrain height (m) at latitude, longitude (rad), any shape; 0 m outside the grid."""
         h = self.heights
         fi = (np.asarray(lat, float) - self.lat0) / self.dlat
@@ -85,8 +87,9 @@ class Dem:
         return np.where(inside, top * (1.0 - wi) + bottom * wi, 0.0)
 
 
-def write_ridge_dem(path, lat_min_deg, lat_max_deg, lon_min_deg, lon_max_deg, ridge_lon_deg, ridge_height_m,
-                    ridge_halfwidth_deg=0.02, post_deg=0.005):
+def write_ridge_dem(path: str | os.PathLike[str], lat_min_deg: float, lat_max_deg: float, lon_min_deg: float,
+                    lon_max_deg: float, ridge_lon_deg: float, ridge_height_m: float,
+                    ridge_halfwidth_deg: float = 0.02, post_deg: float = 0.005) -> Path:
     """Write a synthetic GeoTIFF (EPSG:4326, float32) with a north-south ridge, for tests and demos.
 
     The ridge is a Gaussian in longitude: h = ridge_height_m exp(-((lon - ridge_lon) / halfwidth)^2 / 2),

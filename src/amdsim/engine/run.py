@@ -53,10 +53,12 @@ def run_replication(cs: CompiledScenario, replication: int = 0, out_dir: Path | 
     try:
         r = simulate(cs, replication, seed, progress)
     except SimulationError as exc:
-        r = exc.replication
-        summary = build_summary(r, replication, seed, complete=False, error=exc.user_message())
+        stopped = exc.replication
+        if not isinstance(stopped, Replication):  # simulate() attaches the state reached; nothing to write without it
+            raise
+        summary = build_summary(stopped, replication, seed, complete=False, error=exc.user_message())
         if out_dir is not None:
-            write_run_folder(r, summary, Path(out_dir))
+            write_run_folder(stopped, summary, Path(out_dir))
         raise
     summary = build_summary(r, replication, seed)
     if out_dir is not None:

@@ -98,7 +98,8 @@ class SharedPictureLink:
                 continue
             ext = extrapolate(pic, t, self.process_noise)
             ext.track_id = pic.track_id + (src + 1) * ALLY_ID_OFFSET
-            i, j = associate(acc.pos, acc.pos_cov, ext.pos, ext.pos_cov, self.gate_prob, self.floor_m)
+            i, j = associate(acc.pos, acc.covariances()[0], ext.pos, ext.covariances()[0], self.gate_prob,
+                             self.floor_m)
             if i.size:
                 fuse_into(acc, i, ext, j)
             rest = np.ones(ext.n, bool)
@@ -115,8 +116,9 @@ def extrapolate(pic: Picture, t: float, q: float = LINK_PROCESS_NOISE) -> Pictur
     ext = pic.take(np.arange(pic.n))
     ext.time = t
     ext.pos = pic.pos + pic.vel * age
-    ext.pos_cov = pic.pos_cov + age ** 2 * pic.vel_cov + (q * age ** 3 / 3.0) * np.eye(3)
-    ext.vel_cov = pic.vel_cov + (q * age) * np.eye(3)
+    pos_cov, vel_cov = pic.covariances()
+    ext.pos_cov = pos_cov + age ** 2 * vel_cov + (q * age ** 3 / 3.0) * np.eye(3)
+    ext.vel_cov = vel_cov + (q * age) * np.eye(3)
     ext.pos_sigma = _sigma(ext.pos_cov)
     return ext
 
@@ -129,11 +131,13 @@ def fuse_into(acc: Picture, i: np.ndarray, other: Picture, j: np.ndarray) -> Non
     """
     x1 = np.concatenate([acc.pos[i], acc.vel[i]], axis=1)
     x2 = np.concatenate([other.pos[j], other.vel[j]], axis=1)
-    x, p, _ = covariance_intersection(x1, block_cov(acc.pos_cov[i], acc.vel_cov[i]),
-                                      x2, block_cov(other.pos_cov[j], other.vel_cov[j]))
+    acc_pos_cov, acc_vel_cov = acc.covariances()
+    other_pos_cov, other_vel_cov = other.covariances()
+    x, p, _ = covariance_intersection(x1, block_cov(acc_pos_cov[i], acc_vel_cov[i]),
+                                      x2, block_cov(other_pos_cov[j], other_vel_cov[j]))
     acc.pos[i], acc.vel[i] = x[:, :3], x[:, 3:]
-    acc.pos_cov[i], acc.vel_cov[i] = p[:, :3, :3], p[:, 3:, 3:]
-    acc.pos_sigma[i] = _sigma(acc.pos_cov[i])
+    acc_pos_cov[i], acc_vel_cov[i] = p[:, :3, :3], p[:, 3:, 3:]   # in place: these are acc's own arrays
+    acc.pos_sigma[i] = _sigma(acc_pos_cov[i])
     acc.confirmed[i] |= other.confirmed[j]
     acc.t_update[i] = np.maximum(acc.t_update[i], other.t_update[j])
     acc.truth[i] = np.where(acc.truth[i] >= 0, acc.truth[i], other.truth[j])
@@ -150,7 +154,7 @@ def correlate_tracks(own: Picture, other: Picture, gate_prob: float = CORRELATIO
     if own.n == 0 or other.n == 0:
         return np.zeros(other.n, bool)
     gate = chi2_gate(gate_prob, 3)
-    d2 = association_d2(other.pos, other.pos_cov, own.pos, own.pos_cov, floor_m, max_d2=gate)
+    d2 = association_d2(other.pos, other.covariances()[0], own.pos, own.covariances()[0], floor_m, max_d2=gate)
     return np.any(d2 <= gate, axis=1)
 
 

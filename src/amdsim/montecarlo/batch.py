@@ -23,6 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from amdsim.core.errors import InputError, OutputError
 from amdsim.montecarlo.progress import BatchBar
@@ -108,7 +109,7 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
     cs = _compile(scenario, overrides)
     seed = int(cs.seed if root_seed is None else root_seed)
     out = Path(out_dir)
-    manifest = {"scenario": getattr(cs, "name", ""), "scenario_sha256": getattr(cs, "scenario_hash", ""),
+    manifest: dict[str, Any] = {"scenario": getattr(cs, "name", ""), "scenario_sha256": getattr(cs, "scenario_hash", ""),
                 "root_seed": seed, "n_replications": int(n_replications), "amdsim_version": __version__,
                 "overrides": dict(overrides or {}), "completed": [], "failed": []}
     _prepare(out, manifest, resume)
@@ -129,11 +130,16 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
 
     if todo:
         bar = BatchBar(n_replications, len(done), progress)
+
+        def on_result_shown(res: dict) -> None:
+            on_result(res)
+            bar.advance()
+
         with bar:
             if cluster:
-                _run_dask(cs, todo, out, seed, cluster, lambda r: (on_result(r), bar.advance()))
+                _run_dask(cs, todo, out, seed, cluster, on_result_shown)
             else:
-                _run_local(cs, todo, out, seed, workers, lambda r: (on_result(r), bar.advance()))
+                _run_local(cs, todo, out, seed, workers, on_result_shown)
     manifest["completed"] = sorted(done)
     manifest["failed"] = sorted(set(failed))
     _write_manifest(out, manifest)
@@ -277,9 +283,9 @@ def _drain(pool, todo: list[int], out: Path, seed: int, n: int, on_result) -> No
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         for f in finished:
             on_result(f.result())
-            k = next(queue, None)
-            if k is not None:
-                pending.add(pool.submit(_replicate_cached, k, str(out), seed))
+            k_next = next(queue, None)
+            if k_next is not None:
+                pending.add(pool.submit(_replicate_cached, k_next, str(out), seed))
 
 
 def _run_dask(cs, todo: list[int], out: Path, seed: int, cluster: str, on_result) -> None:

@@ -98,7 +98,8 @@ def _reason(exc: OSError) -> str:
              errno.ENOTDIR: " (a part of the path is a file, not a folder)",
              errno.ENOENT: " (a part of the path does not exist and cannot be created)"}
     text = exc.strerror or str(exc) or type(exc).__name__
-    return text + hints.get(exc.errno, "")
+    hint = hints.get(exc.errno, "") if exc.errno is not None else ""
+    return text + hint
 
 
 def _unlink(p: str) -> None:

@@ -15,6 +15,7 @@ import io
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -127,19 +128,21 @@ def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
                 "n_replications": int(m["replication"].size), "n_incomplete": int(np.sum(m["_complete"] == 0)),
                 "metrics": metric_statistics(m, level)}
     sweep = _read_sweep(folder)
-    variants = {}
-    comparison = []
-    base_v = min(per)
-    base = per[base_v]
-    for v in sorted(per):
+    per_variant = {v: m for v, m in per.items() if v is not None}   # every key, in a sweep
+    variants: dict[str, dict[str, Any]] = {}
+    comparison: list[dict[str, Any]] = []
+    base_v = min(per_variant)
+    base = per_variant[base_v]
+    for v in sorted(per_variant):
         name = f"variant_{v:02d}"
-        variants[name] = {"overrides": sweep.get(name, {}), "n_replications": int(per[v]["replication"].size),
-                          "n_incomplete": int(np.sum(per[v]["_complete"] == 0)),
-                          "metrics": metric_statistics(per[v], level)}
-        for metric, x in per[v].items():
+        variants[name] = {"overrides": sweep.get(name, {}),
+                          "n_replications": int(per_variant[v]["replication"].size),
+                          "n_incomplete": int(np.sum(per_variant[v]["_complete"] == 0)),
+                          "metrics": metric_statistics(per_variant[v], level)}
+        for metric, x in per_variant[v].items():
             if metric == "replication" or metric.startswith("_") or metric not in base:
                 continue
-            d = paired_difference(x, per[v]["replication"], base[metric], base["replication"], level)
+            d = paired_difference(x, per_variant[v]["replication"], base[metric], base["replication"], level)
             comparison.append({"metric": metric, "variant": name,
                                "mean": variants[name]["metrics"][metric]["mean"],
                                "baseline_mean": float(np.nanmean(base[metric])) if np.isfinite(base[metric]).any()

@@ -17,6 +17,14 @@ _REP = re.compile(r"rep_(\d+)$")
 _VAR = re.compile(r"variant_(\d+)$")
 
 
+def _folder_number(pattern: re.Pattern[str], name: str) -> int:
+    """The number in a folder name already known to match ``pattern`` (``rep_XXXXX``, ``variant_XX``)."""
+    m = pattern.match(name)
+    if m is None:
+        raise ValueError(f"{name!r} does not match {pattern.pattern!r}")
+    return int(m.group(1))
+
+
 def run_folders(folder: Path) -> list[tuple[int | None, int, Path]]:
     """``(variant, replication, run_folder)`` of every complete-or-partial run folder under ``folder``.
 
@@ -30,10 +38,10 @@ def run_folders(folder: Path) -> list[tuple[int | None, int, Path]]:
     out: list[tuple[int | None, int, Path]] = []
     variants = sorted(p for p in folder.iterdir() if p.is_dir() and _VAR.match(p.name))
     for vdir in variants or [folder]:
-        v = int(_VAR.match(vdir.name).group(1)) if variants else None
+        v = _folder_number(_VAR, vdir.name) if variants else None
         for rdir in sorted(p for p in vdir.iterdir() if p.is_dir() and _REP.match(p.name)):
             if (rdir / "summary.json").is_file():
-                out.append((v, int(_REP.match(rdir.name).group(1)), rdir))
+                out.append((v, _folder_number(_REP, rdir.name), rdir))
     if not out:
         raise InputError(f"{folder} holds no run folders (no summary.json, rep_XXXXX/ or variant_XX/)",
                          file=str(folder))

@@ -93,7 +93,9 @@ def czml_document(run_dir: str | Path, sensors: bool = True):
             id=f"mover/{mid}", name=str(mname), description=f"{kind} of {force} ({side})",
             availability=TimeInterval(start=_iso(epoch + timedelta(seconds=float(t_o[seg[0]]))),
                                       end=_iso(epoch + timedelta(seconds=float(t_o[seg[-1]])))),
-            position=Position(epoch=_iso(epoch), cartographicDegrees=samples),
+            # czml3 4.0: Position inherits ``epoch`` from its Interpolatable mixin, which the pydantic
+            # mypy plugin does not see (it rejects every mixin field); the keyword is valid at runtime.
+            position=Position(epoch=_iso(epoch), cartographicDegrees=samples),  # type: ignore[call-arg]
             point=Point(pixelSize=6 if is_missile else 10, color=Color(rgba=rgba)),
             path=CzPath(width=1.5, leadTime=0, trailTime=120 if is_missile else 600,
                         material=PolylineMaterial(solidColor=SolidColorMaterial(color=Color(rgba=rgba)))),

@@ -15,6 +15,7 @@ import base64
 import html
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -98,7 +99,7 @@ def _overview(movers: dict, states: dict, events: dict, sensors: dict) -> str:
     for m in np.unique(ids):
         rows = np.flatnonzero(ids == m)
         rows = rows[np.argsort(t[rows])]
-        c = SIDE_COLOR.get(side.get(int(m)), "#666")
+        c = SIDE_COLOR.get(side.get(int(m), ""), "#666")   # "" (no side recorded): not a key
         if kind.get(int(m)) in ("ballistic_missile", "cruise_missile", "interceptor"):
             ax.plot(lon[rows], lat[rows], color=c, lw=0.8, alpha=0.8)
         else:
@@ -174,7 +175,7 @@ def _detection_ranges(movers: dict, events: dict) -> tuple[str, list[list]]:
     return _png(fig), rows
 
 
-def _bar(labels: list[str], values: list[float], title: str, ylabel: str) -> str:
+def _bar(labels: list[str], values: Sequence[float], title: str, ylabel: str) -> str:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -210,7 +211,8 @@ def _picture_quality(summary: dict, tracks: dict) -> str:
             med = np.array([np.median(err[sel & (t == x)]) for x in times])
             p90 = np.array([np.percentile(err[sel & (t == x)], 90) for x in times])
             # no line across the spans where the force held no track
-            gap = np.flatnonzero(np.diff(times) > 3 * np.median(np.diff(times))) + 1 if times.size > 2 else []
+            gap: np.ndarray | list[int] = (np.flatnonzero(np.diff(times) > 3 * np.median(np.diff(times))) + 1
+                                           if times.size > 2 else [])
             series.append((f, *(np.insert(a.astype(float), gap, np.nan) for a in (times, med, p90))))
     if series:
         import matplotlib.pyplot as plt

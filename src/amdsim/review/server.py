@@ -271,6 +271,8 @@ def serve(folder: str | Path, host: str = "127.0.0.1", port: int = 8765) -> None
     if msg:
         print(f"amdsim view: {msg}", file=sys.stderr)
     h, p = server.server_address[:2]
+    if isinstance(h, bytes | bytearray):  # typeshed allows a bytes host; an IP socket reports str
+        h = h.decode()
     print(f"amdsim viewer of {Path(folder)}: http://{h}:{p}/  (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()

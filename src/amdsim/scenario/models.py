@@ -152,6 +152,7 @@ class ThreatCommon(Strict):
         if self.launch_times_s is not None:
             return list(self.launch_times_s)
         s = self.salvo
+        assert s is not None  # the model validator requires launch_times_s or salvo
         return [s.start_s + i * s.interval_s for i in range(s.count)]
 
 

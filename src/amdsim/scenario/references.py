@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 import numpy as np
 
 from amdsim.core.errors import Problem
-from amdsim.scenario.models import MAX_SPEED_MPS, Scenario
+from amdsim.scenario.models import MAX_SPEED_MPS, Battery, Fighters, Scenario, ThreatCommon
 
 #: Shortest and longest ground range of a ballistic flight (m): below, launch and aim coincide for
 #: the Kepler solution; above (near antipodal aim points) the plane of flight is undefined.
 MIN_BALLISTIC_RANGE_M = 5_000.0
 MAX_BALLISTIC_RANGE_M = 16_000_000.0
+
+
+class _Owned(Protocol):
+    """An entity with an id, belonging to a force (every group checked below)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def force(self) -> str: ...
 
 
 def check_references(sc: Scenario, file: str) -> list[Problem]:
@@ -23,7 +35,7 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
     forces = {f.id: f for f in sc.forces}
     if len(forces) != len(sc.forces):
         bad("forces", "force ids must be unique")
-    groups = {
+    groups: dict[str, Sequence[_Owned]] = {
         "assets": sc.assets, "launch_sites": sc.launch_sites, "cruise_missiles": sc.cruise_missiles,
         "ballistic_missiles": sc.ballistic_missiles, "aircraft": sc.aircraft, "radars": sc.radars,
         "aew": sc.aew, "fighters": sc.fighters, "batteries": sc.batteries,
@@ -48,8 +60,12 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
     itypes = {t.id for t in sc.interceptor_types}
     if len(itypes) != len(sc.interceptor_types):
         bad("interceptor_types", "interceptor type ids must be unique")
+    threats: dict[str, Sequence[ThreatCommon]] = {
+        "cruise_missiles": sc.cruise_missiles, "ballistic_missiles": sc.ballistic_missiles, "aircraft": sc.aircraft,
+    }
+    shooters: dict[str, Sequence[Battery | Fighters]] = {"batteries": sc.batteries, "fighters": sc.fighters}
     for group in ("cruise_missiles", "ballistic_missiles", "aircraft"):
-        for i, t in enumerate(groups[group]):
+        for i, t in enumerate(threats[group]):
             if t.site is not None and t.site not in sites:
                 bad(f"{group}[{i}].site", f"unknown launch site {t.site!r}; expected one of {sorted(sites)}")
     for i, cm in enumerate(sc.cruise_missiles):
@@ -59,10 +75,10 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
         if bm.aim is not None and bm.aim not in assets:
             bad(f"ballistic_missiles[{i}].aim", f"unknown asset {bm.aim!r}; expected one of {sorted(assets)}")
     for group in ("batteries", "fighters"):
-        for i, s in enumerate(groups[group]):
+        for i, s in enumerate(shooters[group]):
             if s.interceptor not in itypes:
                 bad(f"{group}[{i}].interceptor", f"unknown interceptor type {s.interceptor!r}; expected one of {sorted(itypes)}")
-    n_launches = sum(len(t.launch_times()) for g in red_groups[1:] for t in groups[g])
+    n_launches = sum(len(t.launch_times()) for g in red_groups[1:] for t in threats[g])
     n_rounds = sum(b.launchers * b.interceptors_per_launcher for b in sc.batteries) + sum(
         f.count * f.missiles for f in sc.fighters)
     if n_launches > 20_000:

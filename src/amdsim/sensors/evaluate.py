@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numba
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from amdsim.core.geodesy import EARTH_MEAN_RADIUS, FOUR_THIRDS, ecef2geodetic, enu_basis
 from amdsim.sensors.clutter import MAX_LOSS_DB
@@ -21,43 +22,59 @@ from amdsim.sensors.detection import TABLE_SNR_DB, pd_table
 from amdsim.sensors.horizon import horizon_angle
 
 
-def _f(x, n):
+def _f(x: ArrayLike, n: int) -> NDArray[np.float64]:
     return np.ascontiguousarray(np.broadcast_to(np.asarray(x, float), (n,)))
 
 
-@dataclass
+@dataclass(init=False)
 class RadarParams:
     """Per-radar parameters as (S,) arrays, SI units (plain arrays: no scenario classes).
 
     ``ref_snr_db`` is reached on a target of ``ref_rcs`` (m^2) at ``ref_range`` (m); ``az_width``
-    of 2 pi means all-round; ``multipath`` switches the sea-surface loss per radar.
+    of 2 pi means all-round; ``multipath`` switches the sea-surface loss per radar. Each argument
+    may be a scalar (the same for every radar) or an (S,) array; the attributes are (S,) arrays.
     """
 
-    ref_range: np.ndarray
-    ref_rcs: np.ndarray = 1.0
-    ref_snr_db: np.ndarray = 13.0
-    pfa: np.ndarray = 1e-6
-    n_pulses: np.ndarray = 1
-    swerling: np.ndarray = 1
-    wavelength: np.ndarray = 0.1
-    az_center: np.ndarray = 0.0
-    az_width: np.ndarray = 2.0 * np.pi
-    el_min: np.ndarray = -np.pi / 2
-    el_max: np.ndarray = np.pi / 2
-    min_range: np.ndarray = 0.0
-    max_range: np.ndarray = np.inf
-    multipath: np.ndarray = True
-    sea_rms_height: np.ndarray = 0.0
-    _tables: np.ndarray | None = field(default=None, repr=False)
+    ref_range: NDArray[np.float64]
+    ref_rcs: NDArray[np.float64]
+    ref_snr_db: NDArray[np.float64]
+    pfa: NDArray[np.float64]
+    n_pulses: NDArray[np.float64]
+    swerling: NDArray[np.int_]
+    wavelength: NDArray[np.float64]
+    az_center: NDArray[np.float64]
+    az_width: NDArray[np.float64]
+    el_min: NDArray[np.float64]
+    el_max: NDArray[np.float64]
+    min_range: NDArray[np.float64]
+    max_range: NDArray[np.float64]
+    multipath: NDArray[np.bool_]
+    sea_rms_height: NDArray[np.float64]
+    _tables: NDArray[np.float64] | None = field(default=None, repr=False)
 
-    def __post_init__(self):
-        self.ref_range = np.atleast_1d(np.asarray(self.ref_range, float))
+    def __init__(self, ref_range: ArrayLike, ref_rcs: ArrayLike = 1.0, ref_snr_db: ArrayLike = 13.0,
+                 pfa: ArrayLike = 1e-6, n_pulses: ArrayLike = 1, swerling: ArrayLike = 1,
+                 wavelength: ArrayLike = 0.1, az_center: ArrayLike = 0.0, az_width: ArrayLike = 2.0 * np.pi,
+                 el_min: ArrayLike = -np.pi / 2, el_max: ArrayLike = np.pi / 2, min_range: ArrayLike = 0.0,
+                 max_range: ArrayLike = np.inf, multipath: ArrayLike = True, sea_rms_height: ArrayLike = 0.0,
+                 _tables: NDArray[np.float64] | None = None) -> None:
+        self.ref_range = np.atleast_1d(np.asarray(ref_range, float))
         n = self.ref_range.size
-        for name in ("ref_rcs", "ref_snr_db", "pfa", "n_pulses", "wavelength", "az_center", "az_width",
-                     "el_min", "el_max", "min_range", "max_range", "sea_rms_height"):
-            setattr(self, name, _f(getattr(self, name), n))
-        self.swerling = np.ascontiguousarray(np.broadcast_to(np.asarray(self.swerling, int), (n,)))
-        self.multipath = np.ascontiguousarray(np.broadcast_to(np.asarray(self.multipath, bool), (n,)))
+        self.ref_rcs = _f(ref_rcs, n)
+        self.ref_snr_db = _f(ref_snr_db, n)
+        self.pfa = _f(pfa, n)
+        self.n_pulses = _f(n_pulses, n)
+        self.wavelength = _f(wavelength, n)
+        self.az_center = _f(az_center, n)
+        self.az_width = _f(az_width, n)
+        self.el_min = _f(el_min, n)
+        self.el_max = _f(el_max, n)
+        self.min_range = _f(min_range, n)
+        self.max_range = _f(max_range, n)
+        self.sea_rms_height = _f(sea_rms_height, n)
+        self.swerling = np.ascontiguousarray(np.broadcast_to(np.asarray(swerling, int), (n,)))
+        self.multipath = np.ascontiguousarray(np.broadcast_to(np.asarray(multipath, bool), (n,)))
+        self._tables = _tables
 
     @property
     def n(self) -> int:

@@ -40,7 +40,7 @@ def picture_quality(c: dict[str, np.ndarray] | None, f: int) -> dict:
     tid, truth, t = c["track_id"][sel], c["truth_id"][sel], c["time_s"][sel]
     err = c["error_m"][sel] if "error_m" in c else np.full(tid.size, np.nan)
     held = truth >= 0
-    per_scan = np.unique(np.stack([t[held], truth[held]], 1), axis=0, return_counts=True)[1] if held.any() else []
+    per_scan: np.ndarray | list[int] = np.unique(np.stack([t[held], truth[held]], 1), axis=0, return_counts=True)[1] if held.any() else []
     return {
         "confirmed_tracks": int(np.unique(tid).size),
         "false_tracks": false_tracks(truth, tid),

@@ -140,7 +140,7 @@ class TrackerConfig:
         engine's coast limit, initial speed sigma; the offline tracker's clutter density).
         Raises pydantic's ValidationError for settings out of bounds, ValueError for M > N."""
         if not isinstance(settings, Tracking):
-            settings = Tracking.model_validate(dict(settings))
+            settings = Tracking.model_validate(dict(settings))  # type: ignore[call-overload]  # a Mapping of field values
         kw = {f: conv(getattr(settings, name)) for name, (f, conv) in SCENARIO_FIELDS.items()}
         clash = sorted(set(kw) & set(extras))
         if clash:

@@ -11,7 +11,9 @@ Shot lifecycle: ordered -> launched (``launch_time``) -> closest approach (``end
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +57,8 @@ class EngagementBook:
             st = self.status[force][track_id] = TrackStatus()
         return st
 
-    def add_shot(self, shooter, interceptor, target, track, force, order_time, launch_time) -> int:
+    def add_shot(self, shooter: int, interceptor: int, target: int, track: int, force: int, order_time: float,
+                 launch_time: float) -> int:
         self.shooter.append(shooter)
         self.interceptor.append(interceptor)
         self.target.append(target)
@@ -80,7 +83,7 @@ class EngagementBook:
     def n_shots(self) -> int:
         return len(self.shooter)
 
-    def columns(self, names) -> dict:
+    def columns(self, names: Sequence[str]) -> dict[str, Any]:
         n = self.n_shots
         return {
             "shot_id": np.arange(n, dtype=np.int32),

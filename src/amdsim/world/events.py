@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 class EventLog:
@@ -18,8 +19,8 @@ class EventLog:
         self.value: list[float] = []
         self.detail: list[str] = []
 
-    def add(self, time: float, kind: str, actor: int = -1, target: int = -1, force: int = -1, pos=None,
-            value: float = np.nan, detail: str = "") -> None:
+    def add(self, time: float, kind: str, actor: int = -1, target: int = -1, force: int = -1,
+            pos: ArrayLike | None = None, value: float = np.nan, detail: str = "") -> None:
         self.time.append(float(time))
         self.kind.append(kind)
         self.actor.append(int(actor))

@@ -13,8 +13,10 @@ track-to-track correlation and fusion (:mod:`amdsim.tracking.fusion`). A caller 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 #: Velocity 1-sigma assumed when a Picture is built without a velocity covariance (m/s).
 UNKNOWN_VEL_SIGMA_MPS = 100.0
@@ -46,16 +48,23 @@ class Picture:
     def n(self) -> int:
         return self.track_id.size
 
+    def covariances(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``(pos_cov, vel_cov)``, (M,3,3) each: always set once the picture is built (``__post_init__``)."""
+        if self.pos_cov is None or self.vel_cov is None:
+            raise ValueError("picture without covariances (pos_cov / vel_cov set to None after construction)")
+        return self.pos_cov, self.vel_cov
+
     @staticmethod
     def empty(force: int, time: float) -> Picture:
         return Picture(force, time, np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3)), np.zeros(0),
                        np.zeros(0, bool), np.zeros(0), np.zeros(0, np.int16), np.zeros(0, np.int32),
                        np.zeros((0, 3, 3)), np.zeros((0, 3, 3)))
 
-    def take(self, idx: np.ndarray) -> Picture:
+    def take(self, idx: NDArray[np.integer[Any]] | NDArray[np.bool_]) -> Picture:
+        pos_cov, vel_cov = self.covariances()
         return Picture(self.force, self.time, self.track_id[idx], self.pos[idx], self.vel[idx],
                        self.pos_sigma[idx], self.confirmed[idx], self.t_update[idx], self.source_force[idx],
-                       self.truth[idx], self.pos_cov[idx], self.vel_cov[idx])
+                       self.truth[idx], pos_cov[idx], vel_cov[idx])
 
 
 def concat_pictures(force: int, time: float, parts: list[Picture]) -> Picture:

@@ -17,7 +17,7 @@ neutralized        its launch site was struck before launch    (final)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -71,11 +71,12 @@ class World:
     killed_by: np.ndarray     # (N,) int32 interceptor that killed the mover, -1
     impact_asset: np.ndarray  # (N,) int32 asset mover hit, -1
     asset_damage: np.ndarray  # (A,) float accumulated damage (0..1)
-    extras: dict = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
-        return self.pos.shape[0]
+        rows: int = self.pos.shape[0]
+        return rows
 
     def refresh_geodetic(self, rows: np.ndarray | None = None) -> None:
         """Recompute lat/lon/alt from ECEF for ``rows`` (default: all)."""

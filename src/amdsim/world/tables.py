@@ -8,6 +8,7 @@ process and Dask boundaries).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -185,7 +186,7 @@ class CompiledScenario:
     asset_radius: np.ndarray
     site_rows: np.ndarray     # (L,) int32 mover rows of launch sites
     site_detectability: np.ndarray
-    tracking: dict
+    tracking: dict[str, Any]
     link_latency: float
     link_update: float
     link_drop: float
@@ -201,7 +202,7 @@ class CompiledScenario:
     strike_pk: float
     origin_lat: float
     origin_lon: float
-    extras: dict = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n_steps(self) -> int:

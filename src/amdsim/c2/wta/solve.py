@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from amdsim.c2.wta.exact import DP_MAX_WEAPONS, wta_exact
@@ -38,8 +40,9 @@ def wta_solve(values, pk, solver: str = "auto") -> WTAResult:
         n_w, n_t = np.shape(pk)[0], (np.shape(pk)[1] if np.ndim(pk) == 2 else 0)
         small = n_w <= DP_MAX_WEAPONS and max(n_t, 1) * 3.0**n_w <= EXACT_MAX_WORK
         solver = "exact" if small else "heuristic"
-    fn = {"exact": wta_exact, "heuristic": wta_heuristic, "greedy": wta_greedy_mmr}[solver]
-    return fn(values, pk)
+    solvers: dict[str, Callable[..., WTAResult]] = {
+        "exact": wta_exact, "heuristic": wta_heuristic, "greedy": wta_greedy_mmr}
+    return solvers[solver](values, pk)
 
 
 def wta_assigner(solver: str = "auto"):

@@ -35,6 +35,7 @@ def _launch_point(sc: Scenario, plat: Platforms, t: ThreatCommon) -> tuple[Posit
     if t.site is not None:
         p = next(s for s in sc.launch_sites if s.id == t.site).position
         return p, plat.site_row[t.site]
+    assert t.launch_position is not None  # the model validator requires site or launch_position
     return t.launch_position, -1
 
 
@@ -64,6 +65,7 @@ def _ballistic_missiles(sc: Scenario, rows: Rows, forces: dict[str, int], plat: 
     for bm in sc.ballistic_missiles:
         p, parent = _launch_point(sc, plat, bm)
         aim = _asset_position(sc, bm.aim) if bm.aim is not None else bm.aim_position
+        assert aim is not None  # the model validator requires aim or aim_position
         r0 = np.array(ecef(p), float)
         r0 = r0 * (1.0 + bm.burnout_alt_m / np.linalg.norm(r0))
         rt = np.array(ecef(aim), float)
