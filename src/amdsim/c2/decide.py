@@ -11,6 +11,7 @@ import numpy as np
 
 from amdsim.c2.coordination import CoordinationChannel
 from amdsim.c2.reach import engagement_pk
+from amdsim.c2.threat import threat_values
 from amdsim.core.constants import BALLISTIC_VULNERABILITY
 from amdsim.core.kinds import BLUE, MoverKind
 from amdsim.world.engagements import EngagementBook
@@ -106,7 +107,6 @@ def evaluate_threats(pic: Picture, w: World, cs: CompiledScenario):
     most valuable asset because cruise missiles fly dog-legs that a straight line does not foresee,
     and weighted up as the time to go shrinks.
     """
-    from amdsim.c2.threat import threat_values
 
     if cs.asset_rows.size == 0:
         kind, _, _ = threat_values(pic.pos, pic.vel, np.zeros((0, 3)), np.zeros(0), np.zeros(0))

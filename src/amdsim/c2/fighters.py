@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.core.geodesy import great_circle_distance, initial_bearing
+from amdsim.core.geodesy import destination, ecef2geodetic, great_circle_distance, initial_bearing
 from amdsim.core.kinds import GOTO, ORBIT
 from amdsim.core.orbit import orbit_phase_at
 
@@ -82,8 +82,6 @@ def vector_fighters(w, cs, pictures, book, state: dict) -> None:
 
 def _return_to_patrol(w, cs, host: int, home_dist: float) -> None:
     """Fly to the nearest point of the orbit circle; rejoin the orbit once on it."""
-    from amdsim.core.geodesy import destination
-
     m = cs.movers
     speed = cs.shooters.dash_speed[cs.shooters.host == host][0]
     brg = float(initial_bearing(m.orb_lat[host], m.orb_lon[host], w.lat[host], w.lon[host]))
@@ -97,8 +95,6 @@ def _return_to_patrol(w, cs, host: int, home_dist: float) -> None:
 
 
 def _latlon(pos):
-    from amdsim.core.geodesy import ecef2geodetic
-
     lat, lon, _ = ecef2geodetic(pos)
     return lat, lon
 

@@ -25,8 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from amdsim.core.errors import InputError, OutputError
+from amdsim import __version__
+from amdsim.core.errors import InputError, OutputError, SimulationError
+from amdsim.engine.run import run_replication
 from amdsim.montecarlo.progress import BatchBar
+from amdsim.records.writer import write_json_atomic
+from amdsim.scenario import load_compiled
 
 MANIFEST = "manifest.json"
 REP_FORMAT = "rep_{:05d}"
@@ -40,7 +44,6 @@ _WORKER_CS = None
 @dataclass
 class BatchResult:
     """What a finished batch reports back (tables are on disk, in ``out_dir``)."""
-
     out_dir: Path
     n_replications: int
     completed: list[int]
@@ -102,7 +105,6 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
     -------
     BatchResult
     """
-    from amdsim import __version__
 
     if n_replications < 1:
         raise InputError(f"expected at least one replication, got {n_replications}", file="--replications")
@@ -153,9 +155,6 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
 
 def replicate(cs, k: int, out_dir: str, root_seed: int) -> dict:
     """Simulate replication ``k`` into ``out_dir/rep_XXXXX`` atomically; returns a few numbers only."""
-    from amdsim.core.errors import SimulationError
-    from amdsim.engine.run import run_replication
-
     final = rep_dir(Path(out_dir), k)
     tmp = Path(out_dir) / f".tmp_{final.name}.{uuid.uuid4().hex[:12]}"
     t0 = time.perf_counter()
@@ -195,8 +194,6 @@ def _peak_rss() -> int:
 
 
 def _compile(scenario, overrides):
-    from amdsim.scenario import load_compiled
-
     if isinstance(scenario, (str, Path)):
         return load_compiled(scenario, overrides=overrides)
     if overrides:
@@ -242,7 +239,6 @@ def check_resumable(path: Path, new: dict, keys: tuple[str, ...], resume: bool, 
 
 
 def _write_manifest(out: Path, manifest: dict) -> None:
-    from amdsim.records.writer import write_json_atomic
 
     write_json_atomic(manifest, out / MANIFEST)
 

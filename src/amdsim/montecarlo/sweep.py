@@ -15,7 +15,10 @@ from pathlib import Path
 import yaml
 
 from amdsim.core.errors import InputError, Problem
+from amdsim.montecarlo.batch import check_resumable, run_batch
 from amdsim.montecarlo.progress import console
+from amdsim.records.writer import write_json_atomic
+from amdsim.scenario import load_compiled
 
 SWEEP = "sweep.json"
 
@@ -58,9 +61,6 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int,
 
     Every variant is validated (and so every bad ``--set`` reported) before the first replication runs.
     """
-    from amdsim.montecarlo.batch import check_resumable, run_batch
-    from amdsim.records.writer import write_json_atomic
-    from amdsim.scenario import load_compiled
 
     out = Path(out_dir)
     variants = sweep_variants(sets)

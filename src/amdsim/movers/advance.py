@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.core.geodesy import great_circle_distance, initial_bearing
+from amdsim.core.geodesy import destination, great_circle_distance, initial_bearing
 from amdsim.core.kinds import BALLISTIC, CRUISE, GOTO, ORBIT, ROUTE, MoverKind
 from amdsim.movers.ballistic import propagate_ballistic
 from amdsim.movers.paths import orbit_advance_kernel, place_rows, route_advance_kernel
@@ -92,8 +92,6 @@ def _advance_orbit(w, cs, rows, t_new, dt):
 
 
 def _advance_goto(w, rows, dt):
-    from amdsim.core.geodesy import destination
-
     glat, glon, galt = w.goal[rows, 0], w.goal[rows, 1], w.goal[rows, 2]
     lat0, lon0, alt0 = w.lat[rows], w.lon[rows], w.alt[rows]
     dist = great_circle_distance(lat0, lon0, glat, glon)

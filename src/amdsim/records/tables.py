@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from amdsim.core.geodesy import ecef2geodetic
 from amdsim.core.kinds import KIND_NAMES
 from amdsim.records.recorder import concat_chunks
 
@@ -27,7 +28,6 @@ def movers_table(cs) -> pa.Table:
 
 
 def events_table(cs, log) -> pa.Table:
-    from amdsim.core.geodesy import ecef2geodetic
 
     n = len(log)
     pos = np.array(log.pos).reshape(n, 3) if n else np.zeros((0, 3))
@@ -98,7 +98,6 @@ def detections_table(cs, recorder) -> pa.Table:
 
 
 def tracks_table(cs, recorder) -> pa.Table:
-    from amdsim.core.geodesy import ecef2geodetic
 
     c = concat_chunks(recorder.tracks)
     if c is None:

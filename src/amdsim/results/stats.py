@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from amdsim.records.writer import _atomic, write_json_atomic
 from amdsim.results.intervals import proportion_summary, t_interval
 from amdsim.results.views import open_views
 
@@ -179,8 +180,6 @@ def statistics_rows(st: dict) -> list[dict]:
 
 def write_statistics(st: dict, folder: Path) -> tuple[Path, Path]:
     """Write ``stats.json`` and ``stats.csv`` into ``folder`` atomically; returns their paths."""
-    from amdsim.records.writer import _atomic, write_json_atomic
-
     folder = Path(folder)
     jpath, cpath = folder / "stats.json", folder / "stats.csv"
     write_json_atomic(_clean(st), jpath)

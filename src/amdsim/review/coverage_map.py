@@ -17,6 +17,7 @@ from amdsim.core.rng import replication_seed
 from amdsim.core.terrain import load_dem
 from amdsim.engine.replication import new_replication
 from amdsim.engine.step import step
+from amdsim.records.writer import write_json_atomic
 from amdsim.sensors.coverage import pd_grid
 from amdsim.sensors.sense import _subset, radar_params
 
@@ -60,8 +61,6 @@ def write_coverage(cs, out_dir: Path, altitude_m: float, rcs_m2: float, time_s: 
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from amdsim.records.writer import write_json_atomic
 
     lat, lon, grids, sites = coverage_grids(cs, altitude_m, rcs_m2, time_s, n)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from amdsim.results.stats import batch_statistics
 from amdsim.review.data import check_folder, is_batch, load_summary, load_table, replication_dirs
 
 SIDE_COLOR = {"blue": "#2a6cff", "red": "#e02828"}
@@ -290,10 +291,6 @@ def _run_sections(run_dir: Path) -> list[str]:
 
 
 def _batch_section(folder: Path) -> list[str]:
-    try:
-        from amdsim.results.stats import batch_statistics
-    except ImportError:
-        return ['<p class="note">batch statistics unavailable (amdsim.results.stats not importable)</p>']
     import matplotlib.pyplot as plt
 
     stats = batch_statistics(folder)

@@ -8,6 +8,8 @@ from typing import Protocol
 import numpy as np
 
 from amdsim.core.errors import Problem
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS, EARTH_MU, geodetic2ecef
+from amdsim.core.kepler import burnout_state
 from amdsim.scenario.models import MAX_SPEED_MPS, Battery, Fighters, Scenario, ThreatCommon
 
 #: Shortest and longest ground range of a ballistic flight (m): below, launch and aim coincide for
@@ -18,7 +20,6 @@ MAX_BALLISTIC_RANGE_M = 16_000_000.0
 
 class _Owned(Protocol):
     """An entity with an id, belonging to a force (every group checked below)."""
-
     @property
     def id(self) -> str: ...
     @property
@@ -101,8 +102,6 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
 def check_ballistic_geometry(sc: Scenario, file: str) -> list[Problem]:
     """Each ballistic missile must have a Kepler solution: launch and aim apart, not antipodal,
     and a finite burnout speed below the engine's physical limit."""
-    from amdsim.core.geodesy import EARTH_MEAN_RADIUS, EARTH_MU, geodetic2ecef
-    from amdsim.core.kepler import burnout_state
 
     sites = {s.id: s.position for s in sc.launch_sites}
     assets = {a.id: a.position for a in sc.assets}

@@ -6,6 +6,7 @@ import numpy as np
 
 from amdsim.core.geodesy import FOUR_THIRDS, geodetic2ecef
 from amdsim.sensors.evaluate import RadarParams, evaluate_pairs
+from amdsim.sensors.terrain import terrain_masked
 
 
 def pd_grid(radar_lat, radar_lon, radar_alt, params: RadarParams, lat_grid, lon_grid, target_alt_m, rcs,
@@ -52,7 +53,6 @@ def pd_grid(radar_lat, radar_lon, radar_alt, params: RadarParams, lat_grid, lon_
         ev = evaluate_pairs(rpos, tpos, rcs, params, k=k, target_alt=alt[sl])
         pd = ev.pd
         if dem is not None:
-            from amdsim.sensors.terrain import terrain_masked
 
             pd = np.where(terrain_masked(dem, rpos, tpos, k, pairs=ev.visible), 0.0, pd)
         best[sl] = pd.max(axis=0)

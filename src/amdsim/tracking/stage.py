@@ -12,12 +12,20 @@ from typing import Protocol
 
 import numpy as np
 
+from amdsim.core.constants import (
+    COAST_REVISITS,
+    INIT_SPEED_SIGMA_MPS,
+    MIN_COAST_S,
+    NO_SENSOR_COAST_S,
+    TENTATIVE_MISSES,
+)
 from amdsim.core.geodesy import EARTH_MEAN_RADIUS, enu_basis
 from amdsim.core.kinds import BLUE
 from amdsim.sensors.visibility import points_in_view
 from amdsim.tracking.ballistic import impact_point_predict, launch_point_estimate
 from amdsim.tracking.classify import BALLISTIC, threat_classify
 from amdsim.tracking.perfect import PerfectTracker
+from amdsim.tracking.tracker import Tracker, TrackerConfig
 from amdsim.world.messages import Detections
 from amdsim.world.picture import Picture
 from amdsim.world.state import World
@@ -26,19 +34,15 @@ from amdsim.world.tables import CompiledScenario
 
 class TrackingStage(Protocol):
     """The tracking stage's interface: take a step's detections, give each force's own picture."""
-
     def ingest(self, w: World, det: Detections) -> None:
         """Update every force's tracks with the detections of this step."""
-
     def pictures(self, w: World) -> list[Picture]:
         """Each force's own picture at ``w.t`` (index = force)."""
 
 
 class PerfectTracking:
     """Tracking stage with the perfect-tracking baseline: one exact track per detected threat."""
-
     def __init__(self, cs: CompiledScenario) -> None:
-        from amdsim.core.constants import COAST_REVISITS, NO_SENSOR_COAST_S
 
         self.cs = cs
         # an exact track outlives its last detection by the coast rule of the Kalman stage, on the
@@ -76,14 +80,6 @@ class KalmanTracking:
     BALLISTIC_CHECK_S = 5.0
 
     def __init__(self, cs: CompiledScenario) -> None:
-        from amdsim.core.constants import (
-            COAST_REVISITS,
-            INIT_SPEED_SIGMA_MPS,
-            MIN_COAST_S,
-            NO_SENSOR_COAST_S,
-            TENTATIVE_MISSES,
-        )
-        from amdsim.tracking.tracker import Tracker, TrackerConfig
 
         self.cs = cs
         self.trackers = {}

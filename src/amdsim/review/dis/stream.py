@@ -17,7 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from amdsim.core.errors import InputError
 from amdsim.core.geodesy import geodetic2ecef
+from amdsim.review.data import load_table
 from amdsim.review.dis.pcap import pcap_write
 from amdsim.review.dis.pdu import (
     DETONATION_DETONATION,
@@ -51,7 +53,6 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
     Detonation: ``intercept`` (proximate detonation on a hit, plain detonation on a miss; same event
     number as the interceptor's Fire) and ``impact`` (entity impact on an asset, ground impact else).
     """
-    from amdsim.review.data import load_table
 
     run_dir = Path(run_dir)
     movers = load_table(run_dir, "movers")
@@ -178,7 +179,6 @@ def stream_run(run_dir: str | Path, address: tuple[str, int] = ("127.0.0.1", 300
     pcap_path : path, optional
         Also write the PDUs to this pcap file.
     """
-    from amdsim.core.errors import InputError
 
     if speed <= 0:
         raise InputError(f"speed must be positive, got {speed}", file="--speed")
