@@ -4,13 +4,8 @@ All positions ECEF (m), velocities ECEF (m/s), accelerations ECEF (m/s^2); Earth
 (docs/architecture.md). Kind codes are ``amdsim.core.kinds.MoverKind`` values (2 cruise missile,
 3 ballistic missile, 4 aircraft).
 
-Classification (notional, from kinematics only; first rule that applies):
-
-1. ballistic: height above 30 km (above any air-breather), or a measured acceleration within
-   0.25 g of local gravity (free flight) while faster than 600 m/s, or faster than 1500 m/s,
-   or faster than 600 m/s with a flight-path angle steeper than 20 deg;
-2. cruise missile: below 1500 m and faster than 150 m/s;
-3. aircraft: everything else.
+Each track is first classified from its kinematics (ballistic missile, cruise missile or aircraft:
+``tracking/classify.py``, thresholds in ``core/constants.py``).
 
 Predicted approach to each asset:
 - air-breathing (cruise, aircraft): straight line, closest point of approach
@@ -35,7 +30,7 @@ from numba import njit
 from amdsim.core.geodesy import EARTH_MU, G0, ecef2geodetic
 from amdsim.core.geodesy_compiled import ellipsoid_height
 from amdsim.core.kinds import MoverKind
-from amdsim.tracking.classify import _classify_kernel, threat_classify
+from amdsim.tracking.classify import threat_classify
 
 CRUISE = int(MoverKind.CRUISE_MISSILE)
 BALLISTIC = int(MoverKind.BALLISTIC_MISSILE)
@@ -247,8 +242,7 @@ def threat_values(pos, vel, asset_pos, asset_value, asset_radius):
     pos = np.ascontiguousarray(pos, dtype=np.float64).reshape(-1, 3)
     vel = np.ascontiguousarray(vel, dtype=np.float64).reshape(-1, 3)
     n = pos.shape[0]
-    kind = np.empty(n, np.int64)
-    _classify_kernel(pos, vel, kind)
+    kind = threat_classify(pos, vel)
     is_b = kind == BALLISTIC
     impact = np.full((n, 3), np.nan)
     t_imp = np.full(n, np.nan)

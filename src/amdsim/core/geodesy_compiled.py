@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from amdsim.core.geodesy import EARTH_MEAN_RADIUS, WGS84_A, WGS84_E2
+from amdsim.core.geodesy import EARTH_MEAN_RADIUS, WGS84_A, WGS84_E2, geodetic_from_xyz
 
 R = EARTH_MEAN_RADIUS
 
@@ -62,16 +62,12 @@ def enu_to_ecef(lat: float, lon: float, e: float, n: float, u: float, out: NDArr
     out[2] = cl * n + sl * u
 
 
+_geodetic_scalar = njit(cache=True)(geodetic_from_xyz)
+
+
 @njit(cache=True)
 def ellipsoid_height(x0: float, x1: float, x2: float) -> float:  # pragma: no cover - compiled
-    """Height above the WGS84 ellipsoid (m), Bowring's one-step formula (mm-level at these heights)."""
-    a = WGS84_A
-    e2 = WGS84_E2
-    b = a * np.sqrt(1.0 - e2)
-    ep2 = (a * a - b * b) / (b * b)
-    p = np.sqrt(x0 * x0 + x1 * x1)
-    th = np.arctan2(x2 * a, p * b)
-    lat = np.arctan2(x2 + ep2 * b * np.sin(th) ** 3, p - e2 * a * np.cos(th) ** 3)
-    n = a / np.sqrt(1.0 - e2 * np.sin(lat) ** 2)
-    height: float = p / np.cos(lat) - n if np.abs(np.cos(lat)) > 1e-9 else np.abs(x2) - b
+    """Height above the WGS84 ellipsoid (m) of an ECEF point: ``core.geodesy``'s closed form
+    (Heikkinen 1982, as given by Zhu 1993), compiled for scalars inside kernels."""
+    height: float = _geodetic_scalar(x0, x1, x2)[2]
     return height

@@ -28,7 +28,7 @@ from amdsim.core.constants import (
     CRUISE_MIN_SPEED_MPS,
     FREE_FALL_TOLERANCE_G,
 )
-from amdsim.core.geodesy import EARTH_MU, G0, ecef2geodetic
+from amdsim.core.geodesy import EARTH_MU, G0
 from amdsim.core.geodesy_compiled import ellipsoid_height
 from amdsim.core.kinds import MoverKind
 
@@ -60,27 +60,20 @@ def threat_classify(pos, vel, acc=None):
     ndarray, shape (n,), int64
         MoverKind codes.
     """
-    pos = np.asarray(pos, dtype=np.float64).reshape(-1, 3)
-    vel = np.asarray(vel, dtype=np.float64).reshape(-1, 3)
-    _, _, alt = ecef2geodetic(pos)
-    speed = np.linalg.norm(vel, axis=1)
-    up = pos / np.linalg.norm(pos, axis=1, keepdims=True)
-    climb = np.einsum("ij,ij->i", vel, up)
-    gamma = np.arcsin(np.clip(climb / np.maximum(speed, 1e-9), -1.0, 1.0))  # flight-path angle
-    free = np.zeros(pos.shape[0], bool)
+    pos = np.ascontiguousarray(pos, dtype=np.float64).reshape(-1, 3)
+    vel = np.ascontiguousarray(vel, dtype=np.float64).reshape(-1, 3)
+    free = np.zeros(pos.shape[0], np.bool_)
     if acc is not None:
         acc = np.asarray(acc, dtype=np.float64).reshape(-1, 3)
         free = np.linalg.norm(acc - gravity_ecef(pos), axis=1) < FREE_FALL_TOLERANCE_G * G0
-    ballistic = ((alt > BALLISTIC_MIN_ALT_M) | (free & (speed > BALLISTIC_MIN_SPEED_MPS))
-                 | (speed > BALLISTIC_ALWAYS_SPEED_MPS)
-                 | ((speed > BALLISTIC_MIN_SPEED_MPS) & (np.abs(gamma) > BALLISTIC_MIN_GAMMA_RAD)))
-    cruise = ~ballistic & (alt < CRUISE_MAX_ALT_M) & (speed > CRUISE_MIN_SPEED_MPS)
-    return np.where(ballistic, BALLISTIC, np.where(cruise, CRUISE, AIRCRAFT)).astype(np.int64)
+    out = np.empty(pos.shape[0], np.int64)
+    _classify_kernel(pos, vel, free, out)
+    return out
 
 
 @njit(cache=True)
-def _classify_kernel(pos, vel, out):  # pragma: no cover - compiled
-    """Rules 1-3 of the module docstring without the free-flight (acceleration) test."""
+def _classify_kernel(pos, vel, free, out):  # pragma: no cover - compiled
+    """Rules 1-3 of the module docstring; ``free`` (n,) bool marks tracks measured in free fall."""
     for i in range(pos.shape[0]):
         alt = ellipsoid_height(pos[i, 0], pos[i, 1], pos[i, 2])
         sp = np.sqrt(vel[i, 0] ** 2 + vel[i, 1] ** 2 + vel[i, 2] ** 2)
@@ -88,7 +81,7 @@ def _classify_kernel(pos, vel, out):  # pragma: no cover - compiled
         climb = (vel[i, 0] * pos[i, 0] + vel[i, 1] * pos[i, 1] + vel[i, 2] * pos[i, 2]) / r
         gamma = np.arcsin(min(max(climb / max(sp, 1e-9), -1.0), 1.0))
         if (alt > BALLISTIC_MIN_ALT_M or sp > BALLISTIC_ALWAYS_SPEED_MPS
-                or (sp > BALLISTIC_MIN_SPEED_MPS and abs(gamma) > BALLISTIC_MIN_GAMMA_RAD)):
+                or (sp > BALLISTIC_MIN_SPEED_MPS and (free[i] or abs(gamma) > BALLISTIC_MIN_GAMMA_RAD))):
             out[i] = BALLISTIC
         elif alt < CRUISE_MAX_ALT_M and sp > CRUISE_MIN_SPEED_MPS:
             out[i] = CRUISE
