@@ -42,7 +42,8 @@ NOT_CLI = {"model"}
 CLI_COMPOSITE = {"confirm": ("confirm_m", "confirm_n")}
 #: ``amdsim track``'s own parameters: the input and output files, the measurement noise of rows
 #: without one (a scenario's radars give theirs) and JPDA's clutter density (the engine estimates it).
-CLI_OWN = {"detections", "out", "sigma", "clutter"}
+CLI_OWN = {"detections", "out", "sigma", "clutter",
+           "q_old", "q_ca_old"}   # the deprecated --q/--q-ca, converted to --process-noise/--jerk-noise
 
 
 def _yaml_default(name: str):

@@ -89,3 +89,29 @@ def test_track_cli_refuses_settings_a_scenario_file_would_refuse(tmp_path, optio
     res = subprocess.run([sys.executable, "-m", "amdsim", "track", str(det), "--out", str(tmp_path / "o.parquet"),
                           *options], capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and words in res.stderr and "Traceback" not in res.stderr
+
+
+def test_deprecated_q_option_still_works_as_the_square_root(tmp_path):
+    """`amdsim track --q Q` (before the options derived from the scenario's tracking: fields) keeps
+    working: it warns and runs as --process-noise sqrt(Q), giving the very same tracks."""
+    import subprocess
+    import sys
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = np.repeat(np.arange(8.0), 2)
+    det = tmp_path / "det.parquet"
+    pq.write_table(pa.table({"time_s": t, "sensor_id": np.zeros(16, np.int32),
+                             "x_m": np.tile([0.0, 5000.0], 8) + t * 100.0, "y_m": np.zeros(16)}), det)
+    outs = []
+    for args in (["--q", "25"], ["--process-noise", "5"]):
+        out = tmp_path / f"tracks{len(outs)}.parquet"
+        res = subprocess.run([sys.executable, "-m", "amdsim", "track", str(det), "--out", str(out), *args],
+                             capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr
+        outs.append(pq.read_table(out))
+        if args[0] == "--q":
+            assert "deprecated" in res.stderr and "--process-noise 5" in res.stderr
+    assert outs[0].equals(outs[1])

@@ -63,6 +63,10 @@ def track(
     sigma: float = typer.Option(50.0, "--sigma", min=0.0, help="Measurement noise (m) where the file gives none."),
     clutter: float | None = typer.Option(None, "--clutter-density", min=0.0, show_default="estimated from the detections",
                                          help="False detections per m^3 assumed by JPDA."),
+    q_old: float | None = typer.Option(None, "--q", min=0.0, hidden=True,
+                                       help="Deprecated: spectral density (m^2/s^3); use --process-noise sqrt(q)."),
+    q_ca_old: float | None = typer.Option(None, "--q-ca", min=0.0, hidden=True,
+                                          help="Deprecated: jerk spectral density (m^2/s^5); use --jerk-noise sqrt(q)."),
 ) -> None:
     """Track recorded detections: Kalman filter (CV, CA or IMM), chi-square gate, GNN or JPDA
     association, one-point initiation, M-of-N confirmation, deletion after missed scans.
@@ -70,9 +74,12 @@ def track(
     The defaults are a scenario file's `tracking:` defaults; the measurement noise defaults to 50 m.
     Output columns: time_s, track_id, x_m, y_m (z_m), vx_mps, vy_mps (vz_mps), confirmed, quality.
     """
+    import math
+
     from pydantic import ValidationError
     from rich.progress import Progress
 
+    from amdsim.cli.common import console
     from amdsim.core.errors import InputError, Problem
     from amdsim.records.writer import write_parquet_atomic
     from amdsim.tracking.offline import (
@@ -82,6 +89,14 @@ def track(
         tracks_table,
     )
 
+    for old, new, value in (("--q", "--process-noise", q_old), ("--q-ca", "--jerk-noise", q_ca_old)):
+        if value is not None:
+            console.print(f"[yellow]warning:[/] {old} Q is deprecated: use {new} {math.sqrt(value):g} (the square "
+                          "root of Q, a standard deviation like the scenario's tracking: fields)")
+    if q_old is not None:
+        process_noise_mps2 = math.sqrt(q_old)
+    if q_ca_old is not None:
+        jerk_noise_mps3 = math.sqrt(q_ca_old)
     try:
         m, n = (int(v) for v in confirm.split("/"))
     except ValueError:
