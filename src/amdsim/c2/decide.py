@@ -10,15 +10,17 @@ from __future__ import annotations
 import numpy as np
 
 from amdsim.c2.coordination import CoordinationChannel
+from amdsim.c2.doctrine import DOCTRINES
 from amdsim.c2.reach import engagement_pk
 from amdsim.c2.threat import threat_values
+from amdsim.c2.wta import Assigner
 from amdsim.core.constants import BALLISTIC_VULNERABILITY
 from amdsim.core.kinds import BLUE, MoverKind
 from amdsim.world.engagements import EngagementBook
 from amdsim.world.messages import Orders
 from amdsim.world.picture import Picture
 from amdsim.world.state import World
-from amdsim.world.tables import DOCTRINE_CODES, CompiledScenario
+from amdsim.world.tables import CompiledScenario
 
 BALLISTIC_KIND = int(MoverKind.BALLISTIC_MISSILE)
 
@@ -26,7 +28,7 @@ BALLISTIC_KIND = int(MoverKind.BALLISTIC_MISSILE)
 
 
 def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: EngagementBook,
-           coord: CoordinationChannel, solver) -> Orders:
+           coord: CoordinationChannel, solver: Assigner) -> Orders:
     """All blue forces' engagement orders for this step."""
     sh = cs.shooters
     t = w.t
@@ -59,14 +61,12 @@ def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: Engage
             if j < 0 or pk[k, j] <= 0:
                 continue
             s = shooters[k]
-            mode = sh.doctrine[s]
+            doctrine = DOCTRINES[int(sh.doctrine[s])]
             # "look" doctrines commit one shooter per threat per decision, then wait for the assessment
-            if j in ordered and mode != DOCTRINE_CODES["salvo"]:
+            if j in ordered and not doctrine.shares_threats:
                 continue
             ordered.add(j)
-            rounds = int(sh.salvo_size[s]) if mode == DOCTRINE_CODES["salvo"] else (
-                2 if mode == DOCTRINE_CODES["shoot_shoot_look"] else 1)
-            rounds = min(rounds, int(w.rounds_left[s]))
+            rounds = min(doctrine.rounds(int(sh.salvo_size[s])), int(w.rounds_left[s]))
             out.append((s, tp.track_id[j], f, rounds, tp.truth[j], pip[k, j], pk[k, j]))
     if not out:
         return Orders(np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.int32),

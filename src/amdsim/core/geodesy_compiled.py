@@ -69,5 +69,5 @@ _geodetic_scalar = njit(cache=True)(geodetic_from_xyz)
 def ellipsoid_height(x0: float, x1: float, x2: float) -> float:  # pragma: no cover - compiled
     """Height above the WGS84 ellipsoid (m) of an ECEF point: ``core.geodesy``'s closed form
     (Heikkinen 1982, as given by Zhu 1993), compiled for scalars inside kernels."""
-    height: float = _geodetic_scalar(x0, x1, x2)[2]
+    height: float = _geodetic_scalar(x0, x1, x2)[2]  # type: ignore[assignment]  # scalars in, scalars out when compiled
     return height

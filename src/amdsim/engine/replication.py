@@ -12,7 +12,7 @@ import numpy as np
 
 from amdsim.c2.coordination import CoordinationChannel
 from amdsim.c2.strike import plan_strikes
-from amdsim.c2.wta import wta_assigner
+from amdsim.c2.wta import Assigner, wta_assigner
 from amdsim.core.rng import Streams
 from amdsim.core.terrain import load_dem
 from amdsim.engage.launch import LaunchQueue
@@ -61,7 +61,7 @@ class Replication:
     launches: LaunchQueue
     log: EventLog
     recorder: Recorder
-    solver: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    solver: Assigner
     terrain: Terrain
     schedule: Schedule
     strikes: np.ndarray                     # (L,) time each launch site will be struck (s), inf: never/done

@@ -15,7 +15,16 @@ probability update, combination).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
+
+
+class TransitionModel(Protocol):
+    """A motion model: per-track steps dt (N,) s and a spectral density q -> (F (N,n,n), Q (N,n,n)),
+    x_k+1 = F x_k + w with w ~ N(0, Q). ``cv_model``, ``ca_model`` and ``cv_in_ca_model`` are these."""
+
+    def __call__(self, dt: np.ndarray, q: float, dim: int = 3) -> tuple[np.ndarray, np.ndarray]: ...
 
 
 def _blocks(M1: np.ndarray, dim: int) -> np.ndarray:

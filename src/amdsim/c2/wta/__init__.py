@@ -13,13 +13,22 @@ from amdsim.c2.wta.bounds import wta_lagrangian_bound, wta_lower_bound
 from amdsim.c2.wta.exact import DP_MAX_WEAPONS, wta_exact
 from amdsim.c2.wta.heuristic import wta_greedy_mmr, wta_heuristic
 from amdsim.c2.wta.problem import WTAResult, wta_check, wta_expand_rounds, wta_objective
-from amdsim.c2.wta.solve import EXACT_MAX_WORK, SOLVERS, wta_assigner, wta_solve
+from amdsim.c2.wta.solve import (
+    EXACT_MAX_WORK,
+    SOLVERS,
+    Assigner,
+    WTASolver,
+    wta_assigner,
+    wta_solve,
+)
 
 __all__ = [
     "DP_MAX_WEAPONS",
     "EXACT_MAX_WORK",
     "SOLVERS",
+    "Assigner",
     "WTAResult",
+    "WTASolver",
     "wta_assigner",
     "wta_check",
     "wta_exact",

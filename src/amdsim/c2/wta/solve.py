@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
@@ -40,12 +40,24 @@ def wta_solve(values, pk, solver: str = "auto") -> WTAResult:
         n_w, n_t = np.shape(pk)[0], (np.shape(pk)[1] if np.ndim(pk) == 2 else 0)
         small = n_w <= DP_MAX_WEAPONS and max(n_t, 1) * 3.0**n_w <= EXACT_MAX_WORK
         solver = "exact" if small else "heuristic"
-    solvers: dict[str, Callable[..., WTAResult]] = {
+    solvers: dict[str, WTASolver] = {
         "exact": wta_exact, "heuristic": wta_heuristic, "greedy": wta_greedy_mmr}
     return solvers[solver](values, pk)
 
 
-def wta_assigner(solver: str = "auto"):
+class WTASolver(Protocol):
+    """A weapon-target assignment solver: Manne's problem (values (T,), pk (W, T)) -> its solution."""
+
+    def __call__(self, values: np.ndarray, pk: np.ndarray) -> WTAResult: ...
+
+
+class Assigner(Protocol):
+    """What C2 calls: values (T,) and pk (W, T) -> the target of each weapon (W,), -1 unassigned."""
+
+    def __call__(self, values: np.ndarray, pk: np.ndarray) -> np.ndarray: ...
+
+
+def wta_assigner(solver: str = "auto") -> Assigner:
     """The weapon-target assignment used by :func:`decide`: Manne's static WTA (``c2/wta/``),
     exact while ``n_targets 3^n_weapons <= EXACT_MAX_WORK``, heuristic beyond, or as the scenario's
     ``c2.wta_solver`` says."""
