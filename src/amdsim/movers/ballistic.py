@@ -1,16 +1,8 @@
-"""Ballistic flight on a spherical, non-rotating earth: burnout conditions and propagation.
+"""Ballistic flight from burnout: point-mass gravity and optional drag, RK4 sub-stepped.
 
-Free flight follows a Keplerian conic. With burnout radius :math:`r_0`, target radius :math:`r_t`,
-ground-range angle :math:`\\Psi` and flight-path angle :math:`\\gamma`, the burnout speed
-parameter :math:`Q = v^2 r_0/\\mu` that reaches the target is (Bate, Mueller & White,
-*Fundamentals of Astrodynamics*, 1971, sec. 6.2, the free-flight range equation, generalised to
-unequal radii):
-
-.. math:: Q = \\frac{1 - \\cos\\Psi}{\\cos\\gamma\\,\\left(\\frac{r_0}{r_t}\\cos\\gamma - \\cos(\\Psi+\\gamma)\\right)}
-
-The minimum-energy trajectory minimises :math:`Q` over :math:`\\gamma`; for :math:`r_0 = r_t` the
-optimum is :math:`\\gamma^* = (\\pi - \\Psi)/4` (ibid., eq. 6.2-19). Lofted and depressed
-trajectories add or subtract a flight-path-angle offset.
+The burnout state that reaches the aim point (free-flight range equation, minimum-energy, lofted
+and depressed trajectories) is computed at compile time by ``core/kepler.py``; this module flies it.
+Earth rotation is neglected (docs/architecture.md).
 """
 
 from __future__ import annotations
