@@ -8,6 +8,7 @@ UTF-8, too deep, aliases that expand beyond reason, gigantic files) is refused w
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import yaml
@@ -48,9 +49,26 @@ def read_scenario_dict(path: str | Path) -> dict:
     return parse_scenario_text(data, file=name)
 
 
-#: The pure-Python safe loader: libyaml's C parser (``CSafeLoader``) is 5x faster but recurses on the C
-#: stack, and a document of 100,000 nested brackets kills the process (seen: signal 11).
-_LOADER = yaml.SafeLoader
+#: libyaml's parser (``CSafeLoader``, 5x faster) when PyYAML has it, else the pure-Python one; the
+#: constructor is the safe one either way. libyaml recurses on the C stack, and a document of 100,000
+#: nested brackets kills the process (seen: signal 11), so deep flow nesting goes to the Python parser,
+#: whose clean "nested too deeply" error the user gets.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def _char(c: int | str) -> str:
+    """The offending character of a ReaderError: libyaml gives its code point, the Python reader the character."""
+    return chr(c) if isinstance(c, int) else c
+
+
+def _flow_depth_bound(text: str) -> int:
+    """An upper bound of the flow-collection nesting depth ([ and { outside quotes count too)."""
+    depth = deepest = 0
+    for ch in _BRACKETS.sub("", text):
+        depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def parse_scenario_text(data: bytes | str, file: str = "<scenario>") -> dict:
@@ -66,7 +84,7 @@ def parse_scenario_text(data: bytes | str, file: str = "<scenario>") -> dict:
         raise InputError(Problem(file, "", "contains NUL characters: expected a YAML text file"))
     loader = None
     try:
-        loader = _LOADER(text)
+        loader = (_FAST_LOADER if _flow_depth_bound(text) <= MAX_DEPTH else yaml.SafeLoader)(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError(Problem(file, "", "file is empty: expected a YAML mapping with the scenario fields"))
@@ -74,7 +92,7 @@ def parse_scenario_text(data: bytes | str, file: str = "<scenario>") -> dict:
         raw = loader.construct_document(node)   # the same node tree: the text is parsed once
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has a position, not a mark
         raise InputError(Problem(file, f"character {exc.position + 1}",
-                                 f"not valid YAML: character {exc.character!r} is not allowed in YAML text "
+                                 f"not valid YAML: character {_char(exc.character)!r} is not allowed in YAML text "
                                  "(expected printable text)")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
