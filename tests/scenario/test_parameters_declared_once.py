@@ -33,9 +33,6 @@ from ..conftest import DATA
 #: internals, and the offline tracker's clutter density.
 TRACKER_OWN = {"imm_switch", "tentative_misses", "init_speed_sigma", "init_accel_sigma", "max_sigma", "max_coast_s",
                "clutter_density"}
-#: A bare ``Tracker()`` runs the benchmark's configuration, matched to Stone Soup's reference tracker
-#: (bench/stonesoup_compare.py), not the scenario's: these defaults differ on purpose.
-BARE_TRACKER_DIFFERS = {"q", "delete_misses"}
 #: `tracking:` fields ``amdsim track`` has no option for: it always runs the Kalman tracker.
 NOT_CLI = {"model"}
 #: ``amdsim track --confirm M/N`` sets two fields at once.
@@ -99,11 +96,10 @@ def test_the_engine_runs_the_yaml_defaults():
         assert cfg.max_coast_s == coast
 
 
-def test_a_bare_tracker_takes_the_yaml_defaults_but_the_benchmarks_two():
+def test_a_bare_tracker_takes_the_yaml_defaults():
     bare = TrackerConfig()
     for name, (field, conv) in SCENARIO_FIELDS.items():
-        if field not in BARE_TRACKER_DIFFERS:
-            assert getattr(bare, field) == conv(_yaml_default(name)), name
+        assert getattr(bare, field) == conv(_yaml_default(name)), name
     assert bare.tentative_misses == TENTATIVE_MISSES
     assert TrackerConfig.from_settings({}) == TrackerConfig.from_settings(Tracking())
 

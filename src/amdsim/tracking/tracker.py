@@ -102,20 +102,18 @@ class TrackerConfig:
     The settings a scenario exposes (``tracking:``, :data:`SCENARIO_FIELDS`) have their defaults
     declared once, in :class:`amdsim.scenario.models.Tracking`; :meth:`from_settings` builds the
     tracker a scenario (the engine) or ``amdsim track`` asks for. The defaults below, for a bare
-    ``Tracker()``, are read from there, except ``q`` and ``delete_misses``: a bare tracker runs the
-    benchmark's configuration, matched to Stone Soup's reference tracker (``bench/stonesoup_compare.py``:
-    q = 25 m^2/s^3, deletion after 3 misses). The rest are no scenario setting.
+    ``Tracker()``, are read from there too; the rest are no scenario setting.
     """
 
     motion: str = _scenario_default("motion")
     association: str = _scenario_default("association")
-    q: float = 25.0             # deliberately not the scenario's (20 m/s^2)^2: see above
+    q: float = _scenario_default("q")
     q_ca: float = _scenario_default("q_ca")
     imm_switch: float = 0.05
     gate_prob: float = _scenario_default("gate_prob")
     m: int = _scenario_default("m")
     n: int = _scenario_default("n")
-    delete_misses: int = 3      # deliberately not the scenario's 4: see above
+    delete_misses: int = _scenario_default("delete_misses")
     tentative_misses: int = TENTATIVE_MISSES
     init_speed_sigma: float = 300.0
     init_accel_sigma: float = 30.0
