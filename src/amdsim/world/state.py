@@ -60,7 +60,7 @@ class World:
     goal_speed: np.ndarray    # (N,) m/s
     # interceptors (rows of kind INTERCEPTOR)
     icpt_target: np.ndarray   # (N,) int32 true target mover, -1
-    icpt_track: np.ndarray    # (N,) int32 track id guided on, -1
+    icpt_track: np.ndarray    # (N,) int64 track id guided on, -1
     icpt_shot: np.ndarray     # (N,) int32 engagement row, -1
     # shooters
     rounds_left: np.ndarray   # (K,) int32
@@ -98,7 +98,7 @@ def initial_world(cs: CompiledScenario) -> World:
         heading=np.zeros(n), behavior=m.behavior.copy(), is_active=present.copy(),
         fate=np.where(present, 1, 0).astype(np.int8), t_launch=m.t_launch.copy(), t_end=np.full(n, np.inf),
         wp_index=np.zeros(n, np.int32), orb_phase0=m.orb_phase0.copy(), goal=np.zeros((n, 3)),
-        goal_speed=np.zeros(n), icpt_target=np.full(n, -1, np.int32), icpt_track=np.full(n, -1, np.int32),
+        goal_speed=np.zeros(n), icpt_target=np.full(n, -1, np.int32), icpt_track=np.full(n, -1, np.int64),
         icpt_shot=np.full(n, -1, np.int32), rounds_left=cs.shooters.rounds.copy(),
         next_ready=np.zeros(cs.shooters.n), next_row=cs.shooters.first_row.copy(),
         first_detect=np.full((len(cs.force_names), n), np.inf), killed_by=np.full(n, -1, np.int32),
