@@ -372,6 +372,7 @@ class Earth(Strict):
     effective_radius_factor: float = Field(4.0 / 3.0, ge=0.5, le=10.0, description="Effective earth radius factor k for radar line of sight.")
     dem_path: str | None = Field(None, description="GeoTIFF digital elevation model for terrain masking (path relative to the scenario file).")
     sea_roughness_m: NonNeg = Field(0.3, le=10.0, description="RMS sea-surface height for the multipath roughness factor (m).")
+    rotation: bool = Field(True, description="Rotating earth: ballistic missiles and interceptors fly in the earth-fixed frame with WGS84 J2 gravity and the Coriolis and centrifugal terms; false: a non-rotating earth with point-mass gravity (for comparison).")
 
     @field_validator("dem_path")
     @classmethod

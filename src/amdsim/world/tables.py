@@ -172,6 +172,7 @@ class CompiledScenario:
     output_rate: float
     k_factor: float
     sea_roughness: float
+    earth_rotation: bool      # rotating earth (J2, Coriolis, centrifugal) for free flight; see core/gravity.py
     dem_path: str | None
     scenario_hash: str
     force_names: list[str]

@@ -37,7 +37,8 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
     return CompiledScenario(
         name=sc.name, start_utc=sc.start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"), duration=sc.duration_s, dt=sc.step_s,
         seed=sc.seed, output_rate=sc.output_rate_s, k_factor=sc.earth.effective_radius_factor,
-        sea_roughness=sc.earth.sea_roughness_m, dem_path=_dem_path(sc, base_dir), scenario_hash=scenario_hash,
+        sea_roughness=sc.earth.sea_roughness_m, earth_rotation=sc.earth.rotation,
+        dem_path=_dem_path(sc, base_dir), scenario_hash=scenario_hash,
         force_names=[f.id for f in sc.forces],
         force_side=np.array([Side.BLUE if f.side == "blue" else Side.RED for f in sc.forces], np.int8),
         force_nation=[f.nation for f in sc.forces],
