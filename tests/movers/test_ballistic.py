@@ -1,4 +1,5 @@
-"""Ballistic flight against the Kepler two-body solution."""
+"""Ballistic free flight on the non-rotating point-mass earth (``rotating=False``, the first wave's
+model, kept for comparison) against the Kepler two-body solution."""
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ def _fly_to_impact(p, v, rt, dt=1.0):
     p, v = p[None, :].copy(), v[None, :].copy()
     r_max, t = 0.0, 0.0
     while True:
-        p1, v1 = propagate_ballistic(p, v, np.array([np.inf]), dt)
+        p1, v1 = propagate_ballistic(p, v, np.array([np.inf]), dt, rotating=False)
         r_max = max(r_max, np.linalg.norm(p1))
         t += dt
         if np.dot(p1[0], v1[0]) < 0 and np.linalg.norm(p1) <= rt:
@@ -53,7 +54,7 @@ def test_minimum_energy_trajectory_range_and_apogee_match_kepler(range_km):
     assert r_max == pytest.approx(apogee, abs=20.0)               # apogee within 20 m (sampled at 1 s)
     # energy is conserved along the arc (RK4, 0.25 s sub-steps)
     e0 = 0.5 * v @ v - EARTH_MU / R
-    pp, vv = propagate_ballistic(p[None], v[None], np.array([np.inf]), 100.0)
+    pp, vv = propagate_ballistic(p[None], v[None], np.array([np.inf]), 100.0, rotating=False)
     e1 = 0.5 * vv[0] @ vv[0] - EARTH_MU / np.linalg.norm(pp[0])
     assert abs(e1 - e0) / abs(e0) < 1e-9
 

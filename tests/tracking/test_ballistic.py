@@ -1,4 +1,5 @@
-"""Launch point and impact point of ballistic tracks against the analytic Kepler free-flight range."""
+"""Launch point and impact point of ballistic tracks against the analytic Kepler free-flight range
+(non-rotating point mass) and against the engine's own flight on the rotating earth."""
 
 import numpy as np
 import pytest
@@ -39,11 +40,11 @@ def test_impact_and_launch_points_match_kepler_range(v, gamma_deg):
     launch = np.array([R_E, 0.0, 0.0])
     vel0 = v * np.array([np.sin(g), np.cos(g), 0.0])         # up = +x, downrange = +y at the launch point
     t_obs = 0.4 * tof
-    p, vv = propagate_ballistic(launch[None], vel0[None], [np.inf], t_obs, max_substep=0.05)
+    p, vv = propagate_ballistic(launch[None], vel0[None], [np.inf], t_obs, max_substep=0.05, rotating=False)
     x = np.concatenate([p[0], vv[0]])[None]
     P = np.diag([30.0**2] * 3 + [5.0**2] * 3)[None]
-    imp = impact_point_predict(x, P, ground_radius=R_E)
-    lau = launch_point_estimate(x, P, ground_radius=R_E)
+    imp = impact_point_predict(x, P, ground_radius=R_E, rotating=False)
+    lau = launch_point_estimate(x, P, ground_radius=R_E, rotating=False)
     assert imp.found.all() and lau.found.all()
     # analytic impact R_E (cos psi, sin psi, 0); cubature mean of a mildly nonlinear map: within 30 m
     assert np.linalg.norm(imp.pos_ecef[0] - R_E * np.array([np.cos(psi), np.sin(psi), 0.0])) < 30.0
@@ -51,7 +52,7 @@ def test_impact_and_launch_points_match_kepler_range(v, gamma_deg):
     assert np.linalg.norm(lau.pos_ecef[0] - launch) < 30.0
     assert lau.time_s[0] == pytest.approx(-t_obs, abs=0.2)
     # with an exact state the crossing itself is at the metre level
-    gp, gt, ok = ballistic_ground_cross(x[:, :3], x[:, 3:], ground_radius=R_E)
+    gp, gt, ok = ballistic_ground_cross(x[:, :3], x[:, 3:], ground_radius=R_E, rotating=False)
     assert ok[0] and np.linalg.norm(gp[0] - R_E * np.array([np.cos(psi), np.sin(psi), 0.0])) < 2.0
     assert gt[0] == pytest.approx(tof - t_obs, abs=0.01)
 
@@ -89,3 +90,28 @@ def test_states_under_ground_or_never_landing_are_not_found():
                   [R_E + 500e3, 0, 0, 0, 7700.0, 0]])                 # near-circular orbit, never lands
     gp, gt, ok = ballistic_ground_cross(x[:, :3], x[:, 3:], ground_radius=R_E, max_time_s=600.0)
     assert not ok.any() and np.isnan(gp).all() and np.isnan(gt).all()
+
+
+@pytest.mark.parametrize("bearing_deg", [90.0, 270.0, 0.0], ids=["east", "west", "north"])
+def test_rotating_earth_impact_prediction_is_the_engine_free_flight(bearing_deg):
+    """The defence's impact prediction (rotating earth, J2, no drag) lands where the engine's free
+    flight of the same state lands (core/ballistic_flight.py, crossing of the aim radius), to a few
+    metres; the non-rotating prediction of the same state is off by kilometres (Coriolis)."""
+    from amdsim.core.ballistic_flight import P_R_IMPACT, empty_params, flight_to_impact
+
+    lat, lon = np.radians(38.0), np.radians(127.0)
+    E = enu_basis(lat, lon)
+    b, g = np.radians(bearing_deg), np.radians(40.0)
+    p0 = geodetic2ecef(lat, lon, 0.0) + 60e3 * E[2]
+    v0 = 3000.0 * (np.sin(g) * E[2] + np.cos(g) * (np.sin(b) * E[0] + np.cos(b) * E[1]))
+    prm = empty_params(1)[0]
+    # the engine's flight ends on the radius of its aim point: the sphere of the ellipsoid's radius near impact
+    first, *_ = ballistic_ground_cross(p0[None], v0[None], step_s=1.0)
+    r_ground = float(np.linalg.norm(first[0]))
+    prm[P_R_IMPACT] = r_ground
+    truth, tof, _, _, _, hit = flight_to_impact(p0, v0, prm, 0.25, 4000.0)
+    assert hit
+    gp, gt, ok = ballistic_ground_cross(p0[None], v0[None], step_s=1.0, ground_radius=r_ground)
+    assert ok[0] and np.linalg.norm(gp[0] - truth) < 5.0 and gt[0] == pytest.approx(tof, abs=0.05)
+    inertial, _, ok = ballistic_ground_cross(p0[None], v0[None], step_s=1.0, ground_radius=r_ground, rotating=False)
+    assert ok[0] and np.linalg.norm(inertial[0] - truth) > 2_000.0

@@ -52,7 +52,10 @@ def burnout_state(r0_vec: ArrayLike, rt_vec: ArrayLike, trajectory: str = "minim
                   mu: float = EARTH_MU) -> tuple[FloatArray, FloatArray]:
     """ECEF burnout position and velocity reaching ``rt_vec`` from ``r0_vec`` (both m, shape (3,)).
 
-    ``trajectory`` is ``minimum_energy``, ``lofted`` (gamma* + loft) or ``depressed`` (gamma* - loft).
+    ``trajectory`` is ``minimum_energy``, ``lofted`` (gamma* + loft) or ``depressed`` (gamma* - loft;
+    ``quasi_ballistic`` starts as depressed). This is the non-rotating point-mass closed form: the
+    engine's launch solution (``core/ballistic_flight.py``) starts from its shape and corrects it for
+    the boost, the rotating earth, J2 and drag.
     """
     r0_vec = np.asarray(r0_vec, float)
     rt_vec = np.asarray(rt_vec, float)
@@ -64,7 +67,7 @@ def burnout_state(r0_vec: ArrayLike, rt_vec: ArrayLike, trajectory: str = "minim
     gamma = minimum_energy_gamma(psi, r0, rt)
     if trajectory == "lofted":
         gamma = min(gamma + loft, np.pi / 2 - 1e-3)
-    elif trajectory == "depressed":
+    elif trajectory in ("depressed", "quasi_ballistic"):
         gamma = max(gamma - loft, 1e-3)
     q = speed_parameter(psi, gamma, r0, rt)
     v = np.sqrt(q * mu / r0)

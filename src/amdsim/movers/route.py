@@ -2,7 +2,9 @@
 
 Cruise missiles, hostile aircraft, ships and moving assets follow their routes here, all rows at
 once. Horizontal motion is on a sphere of the mean Earth radius; heights are above the surface
-(sea level, or the DEM when the scenario gives one).
+(sea level, or the DEM when the scenario gives one). These are the numpy-facing wrappers of the
+compiled kernels in :mod:`amdsim.movers.paths`, which also fly the terminal manoeuvres (the
+g-limited pop-up and dive, weave, jink) and the aircraft's evasive turns.
 """
 
 from __future__ import annotations
@@ -68,7 +70,9 @@ def terminal_height(agl, dist_to_go, kind, start_range, apex):
 
     ``kind`` 0: none (stays at ``agl`` until impact); 1: pop-up — climbs on a half sine to ``apex``
     over the first half of the terminal range, then dives linearly to the target; 2: dive — descends
-    linearly from ``agl`` to the surface over the terminal range.
+    linearly from ``agl`` to the surface over the terminal range. These are the profiles without a
+    load limit (``terminal.g`` not given); with it the kernel flies arcs and lines
+    (:func:`amdsim.movers.paths.profile_segments`).
     """
     d = np.asarray(dist_to_go, float)
     D = np.maximum(np.asarray(start_range, float), 1.0)

@@ -1,11 +1,15 @@
 """Ballistic tracks: launch point estimation and predicted impact point with an uncertainty ellipse.
 
-A track's state x = [position (3), velocity (3)] (ECEF m, m/s) is propagated under point-mass
-gravity only (a Kepler conic; Bate, Mueller & White, *Fundamentals of Astrodynamics*, 1971,
-ch. 6; earth rotation neglected as in the rest of amdsim) forwards to the ground for the impact
-point, or backwards for the launch point. The backward arc ignores the boost phase, so the launch
-point is the *ballistic* launch point (the point where a gravity-only arc through the track meets
-the ground), the usual first estimate of a launch site.
+A track's state x = [position (3), velocity (3)] (ECEF m, m/s) is propagated under gravity only,
+the engine's model of free flight (``rotating``, the default and ``cs.earth_rotation``'s default:
+WGS84 J2 gravitation with the centrifugal and Coriolis terms of the earth-fixed frame,
+``core/gravity.accel``; otherwise point-mass gravity, a Kepler conic: Bate, Mueller & White,
+*Fundamentals of Astrodynamics*, 1971, ch. 6), forwards to the ground for the impact point, or
+backwards for the launch point. Drag, thrust and a quasi-ballistic glide are not modelled: the
+prediction is the ballistic one a defence makes. The backward arc ignores the boost phase, so the
+launch point is the *ballistic* launch point (the point where a gravity-only arc through the track
+meets the ground), the usual first estimate of a launch site; the boost's curved path puts it
+downrange of the pad.
 
 The ground is the WGS84 ellipsoid raised by ``ground_alt`` (m), or a sphere of radius
 ``ground_radius`` when given (used by the tests against the analytic Kepler range).
@@ -27,6 +31,7 @@ import numpy as np
 from scipy.stats import chi2
 
 from amdsim.core.geodesy import EARTH_MU, WGS84_A, WGS84_E2, ecef2geodetic, enu_basis
+from amdsim.core.gravity import accel
 
 _WGS84_B = WGS84_A * np.sqrt(1.0 - WGS84_E2)
 
@@ -63,33 +68,38 @@ def ground_height(pos_ecef: np.ndarray, ground_alt: float = 0.0, ground_radius: 
     return r - surf - ground_alt
 
 
-def _gravity(p: np.ndarray, mu: float) -> np.ndarray:
+def _gravity(p: np.ndarray, v: np.ndarray, mu: float, rotating: bool) -> np.ndarray:
+    """Free-flight acceleration (m/s^2): core/gravity.accel on the rotating earth, else -mu r / |r|^3."""
+    if rotating:
+        return accel(p, v, True)
     r = np.linalg.norm(p, axis=-1, keepdims=True)
     return -mu * p / r**3
 
 
-def _rk4(p, v, h, mu):
-    """One classical RK4 step of length h (scalar or (K,) s) for point-mass gravity."""
+def _rk4(p, v, h, mu, rotating):
+    """One classical RK4 step of length h (scalar or (K,) s) of free flight (:func:`_gravity`)."""
     h = np.asarray(h, float)[..., None] if np.ndim(h) else h
-    a1 = _gravity(p, mu)
+    a1 = _gravity(p, v, mu, rotating)
     p2, v2 = p + 0.5 * h * v, v + 0.5 * h * a1
-    a2 = _gravity(p2, mu)
+    a2 = _gravity(p2, v2, mu, rotating)
     p3, v3 = p + 0.5 * h * v2, v + 0.5 * h * a2
-    a3 = _gravity(p3, mu)
+    a3 = _gravity(p3, v3, mu, rotating)
     p4, v4 = p + h * v3, v + h * a3
-    a4 = _gravity(p4, mu)
+    a4 = _gravity(p4, v4, mu, rotating)
     return (p + h / 6.0 * (v + 2 * v2 + 2 * v3 + v4), v + h / 6.0 * (a1 + 2 * a2 + 2 * a3 + a4))
 
 
 def ballistic_ground_cross(pos: np.ndarray, vel: np.ndarray, direction: float = 1.0, step_s: float = 1.0,
                            max_time_s: float = 4000.0, ground_alt: float = 0.0, ground_radius: float | None = None,
-                           mu: float = EARTH_MU) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                           mu: float = EARTH_MU, rotating: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fly gravity-only states forwards (``direction`` +1) or backwards (-1) until they meet the ground.
 
     Parameters
     ----------
     pos, vel : (K,3) ECEF m, m/s.
     step_s : RK4 step (s); the crossing is then refined by two Newton steps on the height.
+    mu, rotating : point-mass gravity of ``mu`` (m^3/s^2) when not ``rotating``; the rotating earth's
+        WGS84 J2 gravity with the frame's terms (``cs.earth_rotation``) otherwise.
 
     Returns
     -------
@@ -108,7 +118,7 @@ def ballistic_ground_cross(pos: np.ndarray, vel: np.ndarray, direction: float = 
     p, v = p[idx], v[idx]
     t = 0.0
     while idx.size and abs(t) < max_time_s:
-        p1, v1 = _rk4(p, v, h, mu)
+        p1, v1 = _rk4(p, v, h, mu, rotating)
         h1 = ground_height(p1, ground_alt, ground_radius)
         crossed = h1 < 0.0
         if np.any(crossed):
@@ -117,11 +127,11 @@ def ballistic_ground_cross(pos: np.ndarray, vel: np.ndarray, direction: float = 
             h0 = ground_height(pc, ground_alt, ground_radius)
             tau = h * h0 / (h0 - h1[c])                     # linear first guess inside the step
             for _ in range(2):                               # Newton on height(tau)
-                pt, vt = _rk4(pc, vc, tau, mu)
+                pt, vt = _rk4(pc, vc, tau, mu, rotating)
                 up = pt / np.linalg.norm(pt, axis=1, keepdims=True)
                 rate = np.einsum("ki,ki->k", vt, up)
                 tau = tau - ground_height(pt, ground_alt, ground_radius) / np.where(rate == 0, np.inf, rate)
-            pt, _ = _rk4(pc, vc, tau, mu)
+            pt, _ = _rk4(pc, vc, tau, mu, rotating)
             out_p[idx[c]] = pt
             out_t[idx[c]] = t + tau
             found[idx[c]] = True
@@ -177,7 +187,8 @@ def _ground_point(x, P, direction, prob, **kw) -> GroundPoint:
 
 def impact_point_predict(x: np.ndarray, P: np.ndarray, prob: float = 0.95, **kw) -> GroundPoint:
     """Predicted impact points of ballistic tracks x (N,6), P (N,6,6) with their ``prob`` ellipses.
-    Keyword options as for :func:`ballistic_ground_cross` (step_s, max_time_s, ground_alt, ground_radius)."""
+    Keyword options as for :func:`ballistic_ground_cross` (step_s, max_time_s, ground_alt, ground_radius,
+    rotating: pass ``cs.earth_rotation``)."""
     return _ground_point(x, P, 1.0, prob, **kw)
 
 

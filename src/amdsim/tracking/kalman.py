@@ -19,6 +19,8 @@ from typing import Protocol
 
 import numpy as np
 
+from amdsim.core.gravity import accel
+
 
 class TransitionModel(Protocol):
     """A motion model: per-track steps dt (N,) s and a spectral density q -> (F (N,n,n), Q (N,n,n)),
@@ -61,6 +63,18 @@ def cv_in_ca_model(dt: np.ndarray, q: float, dim: int = 3) -> tuple[np.ndarray, 
     Q1 = q * np.stack([np.stack([dt**3 / 3, dt**2 / 2, z], -1), np.stack([dt**2 / 2, dt, z], -1),
                        np.stack([z, z, z], -1)], -2)
     return _blocks(F1, dim), _blocks(Q1, dim)
+
+
+def free_fall_increment(x: np.ndarray, dt: float, rotating: bool = True) -> np.ndarray:
+    """The free-fall mode's addition to the constant-velocity prediction (``imm_gravity``): for states
+    x (..., >= 6) = [position, velocity, ...] in ECEF (m, m/s) and a step dt (s), the increment
+    (..., 6) = [a dt^2 / 2, a dt] with a the free-flight acceleration at the step's mid-point
+    (position x_p + x_v dt / 2, velocity x_v): ``core/gravity.accel``, the engine's model of the
+    missiles' free flight (``rotating``: WGS84 J2 gravitation plus the centrifugal and Coriolis terms
+    of the earth-fixed frame; else point-mass gravity). Its change over a scan is second order."""
+    pos, vel = x[..., :3], x[..., 3:6]
+    a = accel(pos + 0.5 * dt * vel, vel, rotating)
+    return np.concatenate([0.5 * dt * dt * a, dt * a], axis=-1)
 
 
 def transition_matrix(dt: np.ndarray, dim: int = 3, model: str = "cv") -> np.ndarray:
