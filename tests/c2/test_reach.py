@@ -9,6 +9,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
 from amdsim.c2.reach import _engagement_kernel, flyout_distance, intercept_times
+from amdsim.c2.reasons import Why
 from amdsim.core.geodesy import geodetic2ecef
 
 
@@ -54,9 +55,17 @@ def test_envelope_gives_pk_inside_and_zero_beyond_max_range_or_below_min_altitud
     tvel[2] = 0.0                               # a hovering target stays below the floor
     pk = np.zeros((1, 3))
     pip = np.zeros((1, 3, 3))
+    tau = np.full((1, 3), np.inf)
+    why = np.zeros((1, 3), np.int8)
     one = np.ones(1)
     _engagement_kernel(shooter, tpos, tvel, 50 * one, 200 * one, 6 * one, 5e-6 * one, 90 * one, 3000 * one,
-                       100e3 * one, 10 * one, 25e3 * one, 0.9 * one, pk, pip)
+                       100e3 * one, 10 * one, 25e3 * one, 0.9 * one, pk, pip, tau, why)
     edge = 1.0 - (np.linalg.norm(pip[0, 0] - shooter[0]) / 100e3) ** 4
     assert pk[0, 0] == pytest.approx(0.9 * edge, rel=1e-9)
     assert pk[0, 1] == 0.0 and pk[0, 2] == 0.0
+    # the reasons: feasible; 150 km away the 90 s flight cannot catch it or it is out of range; too low
+    assert why[0, 0] == Why.FEASIBLE
+    assert why[0, 1] in (Why.TIME_OF_FLIGHT, Why.OUT_OF_RANGE)
+    assert why[0, 2] == Why.ALTITUDE
+    # the time of flight is the one to the intercept point
+    assert np.isfinite(tau[0, 0]) and tau[0, 0] > 0

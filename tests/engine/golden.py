@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-TABLES = ("movers", "sensors", "events", "states", "detections", "tracks", "engagements")
+TABLES = ("movers", "sensors", "events", "states", "detections", "tracks", "engagements", "killchain", "magazines")
 
 
 def table_digest(table: pa.Table) -> str:

@@ -11,14 +11,16 @@ from amdsim.scenario import demo_path, load_compiled
 from tests.engine.golden import run_digests
 
 GOLDEN = {
-    "movers": "c1ddbd1374887e8453f16ccb02372b67e59e6a4f125fb7b8e4bfc9d2491f1d2d",
-    "sensors": "d6f1c72dc3d5c8402712d0ddecd14f86bd25b9b93a7ac7eba78506ef8a695d8f",
-    "events": "f5f1604bea15876bb5ae9a8bd300898a844b0c1e6de5f4c9cb539ae845f620ad",
-    "states": "b7f12ddfb8e0b3db3e4ea6a23ca1808388ea9a29c931ea0ccafca3291a6ca102",
-    "detections": "1c8d502a73f125fe353090d72be1ce711b50215271cb3edbb3c617bbc3d66ff0",
-    "tracks": "20e0150b573914c4d71c0009643c3325edb6552e123892d9f6edb09ce0ba3810",
-    "engagements": "617bdb0f2b591fbbb9c02fbd50102411f8128fa6bec44f3a07837f06fd1ee481",
-    "summary": "2c3a3ad828a51baf65270a5c38bc1833f89b179183973abbb40e3b201a780a79",
+    "movers": "51dff6f4f78d471aa1d7122e0d7c17d025d1f462e726f7710c9a0aabbd56d4de",
+    "sensors": "9fe3a0f2227600298d7a9be94a61804a773d89b54a52fb337d662bd6f34abb27",
+    "events": "b9a47dcd544cd9932904d9a22b19d89b5aa1ed1f00cafc0c5834ceae54077314",
+    "states": "c4930164dc969e66e76a22cd9dde097088939b48fe0fad34f7af6e1bf1af7213",
+    "detections": "7f1cb6a64ebb1f7f988d46cd06994decf7ac57aba3928b1f61acf1fd598b14d3",
+    "tracks": "34e59f7be22eb05db1472d96f7fe8b55988c25f7c56f93712775af343e9c3392",
+    "engagements": "fd9e0c8f26f54c33ecad176836dd81a5a512245dd3cf08aff460adb5347345dd",
+    "killchain": "c1f64d73172e0f0f85fe032af42435a2bf41da57bc34f9673fee0ad5b25f4656",
+    "magazines": "eaf67e46468ba9c4862799969d0f5c43692acd5676a52a6d2b5db09a2f0f2309",
+    "summary": "9bcda7e3e17e647d3dceb6c27fe56e938400aaf71dafbd03ba9c36224b51e8da",
 }
 
 

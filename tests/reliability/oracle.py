@@ -45,7 +45,7 @@ def load_dict(raw: dict, file: str):
     from amdsim.scenario.load import scenario_from_dict, scenario_hash
 
     sc = scenario_from_dict(raw, file=file)
-    return compile_scenario(sc, base_dir=None, scenario_hash=scenario_hash(raw))
+    return compile_scenario(sc, base_dir=None, scenario_hash=scenario_hash(raw), file=file)
 
 
 def short_run(raw: dict, file: str, out_dir=None):

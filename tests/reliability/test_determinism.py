@@ -48,7 +48,8 @@ def runs(tmp_path_factory):
 def test_same_scenario_same_seed_gives_identical_files(runs):
     a, b = digests(runs["default_a"]), digests(runs["default_b"])
     assert sorted(a) == sorted(["detections.parquet", "engagements.parquet", "events.parquet", "movers.parquet",
-                                "sensors.parquet", "states.parquet", "summary.json", "tracks.parquet"])
+                                "sensors.parquet", "states.parquet", "summary.json", "tracks.parquet",
+                                "killchain.parquet", "magazines.parquet", "scenario.yaml"])
     assert a == b
 
 

@@ -24,6 +24,8 @@ from amdsim.core.errors import OutputError
 from amdsim.engine.run import run_replication
 
 ORDER = ("movers", "sensors", "events", "states", "detections", "tracks", "engagements")
+#: Files written after those tables and before summary.json (engine/run.py write_run_folder).
+THEN = ("killchain.parquet", "scenario.yaml", "magazines.parquet")
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +154,7 @@ def test_disk_full_inside_the_parquet_writer(monkeypatch, tmp_path, quick_compil
 
 
 def test_disk_full_on_the_summary_leaves_no_summary(monkeypatch, tmp_path, quick_compiled):
-    monkeypatch.setattr(writer.os, "fsync", fail_on_call(len(ORDER) + 1))
+    monkeypatch.setattr(writer.os, "fsync", fail_on_call(len(ORDER) + len(THEN) + 1))
     out = tmp_path / "run"
     with pytest.raises(OutputError, match=r"summary\.json"):
         run_replication(quick_compiled, 0, out)

@@ -138,22 +138,24 @@ def _first_launch_time(small_run) -> float:
 
 
 def _bad_aim(kind: str):
-    original = engage_stage._aim_offsets
+    original = engage_stage._aim_points
 
-    def aim(w, rows, pictures, book):
-        off = original(w, rows, pictures, book)
+    def aim(w, cs, rows, pictures, book, dt):
+        aim0, aim1 = original(w, cs, rows, pictures, book, dt)
         if kind == "nan":
-            off[:] = np.nan
+            aim0[:] = np.nan
+            aim1[:] = np.nan
         else:  # the aim point sits on the interceptor itself at the step start: zero range, no line of sight
-            off[:] = w.pos[rows] - w.pos_prev[w.icpt_target[rows]]
-        return off
+            aim0[:] = w.pos[rows]
+            aim1[:] = w.pos[rows]
+        return aim0, aim1
     return aim
 
 
 @pytest.mark.parametrize("kind", ["nan", "zero_range"])
 def test_interceptor_without_guidance_solution_is_a_clear_error(monkeypatch, tmp_path, small_compiled, small_run,
                                                                 kind):
-    monkeypatch.setattr(engage_stage, "_aim_offsets", _bad_aim(kind))
+    monkeypatch.setattr(engage_stage, "_aim_points", _bad_aim(kind))
     with pytest.raises(SimulationError) as info, np.errstate(all="ignore"):
         run_replication(small_compiled, 0, tmp_path / "run")
     exc = info.value
@@ -183,7 +185,8 @@ def demo_compiled_short():
 
 def test_cli_run_of_an_impossible_scenario_exits_3(tmp_path):
     """No monkeypatch: cruise missiles launched from a site 20 km up must drop to 30 m in one step
-    (20 km/s). The real ``amdsim run`` stops with exit 3, names the missile and keeps partial results."""
+    (20 km in 1 s). The real ``amdsim run`` stops with exit 3, names the missile and keeps partial results.
+    (The state's velocity is the instantaneous one, not the step's jump, so the displacement check fires.)"""
     import subprocess
 
     import yaml
@@ -197,6 +200,6 @@ def test_cli_run_of_an_impossible_scenario_exits_3(tmp_path):
     res = subprocess.run([sys.executable, "-m", "amdsim", "run", "s.yaml", "--out", "out", "--no-report"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert res.returncode == 3, res.stderr
-    assert "amdsim: simulation error at t=10.000 s (mover cm.1): speed" in res.stderr
+    assert "amdsim: simulation error at t=10.000 s (mover cm.1): moved" in res.stderr
     assert "Traceback" not in res.stderr
     _check_partial_folder(tmp_path / "out", 10.0)

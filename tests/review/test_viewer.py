@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from amdsim.review.server import NODE_MODULES, make_server
+from tests.conftest import serve_folder, wait_viewer_ready
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -22,12 +23,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def server(run_dir):
-    srv = make_server(run_dir, "127.0.0.1", 0)
-    th = threading.Thread(target=srv.serve_forever, daemon=True)
-    th.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    yield from serve_folder(run_dir)
 
 
 def _get(srv, path, method="GET", body=None, headers=None):
@@ -140,11 +136,7 @@ def page(server):
         pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         pg.on("pageerror", lambda e: errors.append(str(e)))
         pg.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-        # poll with evaluate: wait_for_function evals its predicate, which the page's CSP forbids
-        t_end = time.monotonic() + 30
-        while not pg.evaluate("() => Boolean(window.amdsimViewer && window.amdsimViewer.ready)"):
-            assert time.monotonic() < t_end, f"viewer not ready: {errors}"
-            pg.wait_for_timeout(100)
+        wait_viewer_ready(pg, errors)
         pg.wait_for_selector("path.land", timeout=30000)
         pg.errors = errors
         yield pg

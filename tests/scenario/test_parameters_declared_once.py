@@ -21,7 +21,7 @@ from amdsim.core.constants import (
     TENTATIVE_MISSES,
 )
 from amdsim.scenario import compile_scenario, scenario_from_dict
-from amdsim.scenario.compile.interceptors import ITYPE_COLUMNS
+from amdsim.scenario.compile.interceptors import ENDGAME_COLUMNS, ITYPE_COLUMNS
 from amdsim.scenario.models import InterceptorType, Tracking
 from amdsim.tracking.stage import KalmanTracking, PerfectTracking, make_tracking
 from amdsim.tracking.tracker import NOT_TRACKER_FIELDS, SCENARIO_FIELDS, TrackerConfig
@@ -126,11 +126,23 @@ def test_amdsim_track_defaults_and_help_are_the_yaml_fields():
 
 
 def test_every_interceptor_field_reaches_the_table_with_its_yaml_default():
-    fields = set(InterceptorType.model_fields) - {"id"}
+    # the endgame's fields (guidance law, flight_control:, seeker:) go through ENDGAME_COLUMNS, with
+    # their conversion to SI; every nested field of those blocks must be mapped
+    endgame_top = {p.split(".")[0] for p in ENDGAME_COLUMNS}
+    nested = {f"{b}.{f}" for b in endgame_top if b in ("flight_control", "seeker", "launch_requirements")
+              for f in type(getattr(InterceptorType(id="x"), b)).model_fields}
+    assert nested <= set(ENDGAME_COLUMNS), "a flight_control/seeker field the compiler does not copy"
+    fields = set(InterceptorType.model_fields) - {"id"} - endgame_top
     assert set(ITYPE_COLUMNS) == fields, "an InterceptorType field the compiler does not copy (or the reverse)"
-    columns = set(InterceptorTypeTable.__dataclass_fields__) - {"name"}
+    columns = set(InterceptorTypeTable.__dataclass_fields__) - {"name"} - {c for c, _ in ENDGAME_COLUMNS.values()}
     assert set(ITYPE_COLUMNS.values()) == columns and len(columns) == len(ITYPE_COLUMNS)
     cs = _compiled({"interceptor_types": [{"id": "bare"}], "batteries": [], "fighters": []})
     assert cs.itypes.name == ["bare"]
     for name, column in ITYPE_COLUMNS.items():
         assert getattr(cs.itypes, column)[0] == InterceptorType.model_fields[name].default, name
+    bare = InterceptorType(id="bare")
+    for path, (column, convert) in ENDGAME_COLUMNS.items():
+        value = bare
+        for part in path.split("."):
+            value = getattr(value, part)
+        assert getattr(cs.itypes, column)[0] == convert(value), path

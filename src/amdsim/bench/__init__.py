@@ -10,6 +10,7 @@ BENCHMARKS: dict[str, str] = {
     "wta": "amdsim.bench.wta",
     "montecarlo": "amdsim.bench.montecarlo",
     "startup": "amdsim.bench.startup",
+    "engagement": "amdsim.bench.engagement",
 }
 
 

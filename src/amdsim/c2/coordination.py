@@ -1,14 +1,17 @@
 """Coordination between nations: forces tell their allies which threats they are engaging.
 
-Two messages travel over the data link (latency, drop probability):
+Two messages travel over the data link, with the latency and drop probability of each pair of
+forces (``cs.links``, F x F; a scalar: every pair alike):
 
 * **engagement status** — every step, the tracks a force has interceptors in the air against; a
   force skips its own tracks that correlate with one an ally is engaging;
-* **engagement intent** — sent when a force orders a shot. With coordination on, a shot waits at
-  least one link latency (plus a step) before launch; at launch it is cancelled if an ally's intent
-  on the same threat was earlier (ties go to the lower force index). Both sides apply the same
-  rule to the same messages, so exactly one of two simultaneous engagements goes ahead — unless a
-  message is dropped.
+* **engagement intent** — sent when a force orders a shot. With coordination on, a shot of force
+  f waits at least :meth:`CoordinationChannel.hold_times` ``[f]`` before launch: the largest latency
+  from an ally that could engage the same threat (an allied force with shooters) to f, plus a step,
+  so that every earlier ally intent has arrived; at launch it is cancelled if an ally's intent on the
+  same threat was earlier (ties go to the lower force index). Both sides apply the same rule to the
+  same messages, so exactly one of two simultaneous engagements goes ahead — unless a message is
+  dropped. A force with no such ally does not wait.
 
 With coordination off, each force decides alone and may double-engage.
 
@@ -38,9 +41,17 @@ def _gate(sigma_msg, sigma_track):
 
 
 class CoordinationChannel:
-    def __init__(self, force_side: np.ndarray, latency: float, enabled: bool) -> None:
+    def __init__(self, force_side: np.ndarray, latency: float | np.ndarray, enabled: bool,
+                 drop: np.ndarray | None = None, engagers: np.ndarray | None = None) -> None:
+        """``latency`` (s) and ``drop`` per (sender, receiver) pair, (F,F) or a scalar latency; without
+        ``drop`` each send uses the probability its caller gives. ``engagers`` (F,) bool: forces with
+        shooters (default: all), the allies a shot waits for (:meth:`hold_times`)."""
         self.side = np.asarray(force_side)
-        self.latency = latency
+        n = self.side.size
+        lat = np.asarray(latency, float)
+        self.latency = np.full((n, n), float(lat)) if lat.ndim == 0 else lat.copy()
+        self.drop = None if drop is None else np.asarray(drop, float).copy()
+        self.engagers = np.ones(n, bool) if engagers is None else np.asarray(engagers, bool).copy()
         self.enabled = enabled
         self._queue: list = []
         self._serial = 0
@@ -48,6 +59,14 @@ class CoordinationChannel:
         self.received: list[dict[int, tuple]] = [{} for _ in range(self.side.size)]
         # per receiving force: list of (t_intent, src, pos (3,), vel (3,), sigma)
         self.intents: list[list[tuple]] = [[] for _ in range(self.side.size)]
+
+    def hold_times(self, dt: float) -> np.ndarray:
+        """(F,) s each force's shots wait before launch with coordination on: the largest latency from
+        an allied force with shooters to it, plus one step ``dt``; 0 for a force with no such ally."""
+        ally = (self.side[:, None] == self.side[None, :]) & ~np.eye(self.side.size, dtype=bool)
+        ally &= self.engagers[:, None]                       # (src, dst): src could engage dst's threat
+        lat = np.where(ally, self.latency, -np.inf).max(axis=0, initial=-np.inf)
+        return np.where(np.isfinite(lat), lat + dt, 0.0)
 
     def announce(self, t: float, src: int, pos: np.ndarray, vel: np.ndarray, rng: np.random.Generator,
                  drop: float, sigma: float = 0.0) -> None:
@@ -75,15 +94,18 @@ class CoordinationChannel:
         self._send(t, src, pos, vel, sig, False, rng, drop)
 
     def _send(self, t, src, pos, vel, sigma, intent: bool, rng, drop: float) -> None:
-        """Queue a message to every ally of ``src``; each copy is lost with probability ``drop``."""
+        """Queue a message to every ally of ``src`` (in force order); each copy is lost with the pair's
+        drop probability (``drop`` when the channel has no per-pair table), one ``link`` draw per copy
+        with a probability above 0."""
         if not self.enabled:
             return
         for dst in range(self.side.size):
             if dst != src and self.side[dst] == self.side[src]:
-                if drop > 0 and rng.random() < drop:
+                p = drop if self.drop is None else float(self.drop[src, dst])
+                if p > 0 and rng.random() < p:
                     continue
-                heapq.heappush(self._queue, (t + self.latency, self._serial, src, dst, t, pos.copy(), vel.copy(),
-                                             sigma.copy(), intent))
+                heapq.heappush(self._queue, (t + float(self.latency[src, dst]), self._serial, src, dst, t,
+                                             pos.copy(), vel.copy(), sigma.copy(), intent))
                 self._serial += 1
 
     def deliver(self, t: float) -> None:

@@ -9,6 +9,11 @@ once the target is inside the missile's envelope.
 
 Fighter states: ``patrol`` (ORBIT) -> ``vectored`` (GOTO towards the intercept) -> ``returning``
 (GOTO towards the orbit) -> ``patrol``.
+
+A fighter flying from an air base (``base:``) is vectored, and fires, only while it is on station
+(``SortiePhase.ON_STATION``): taking off, climbing out, flying home or on the ground it is not
+C2's to task (:func:`shooter_available`); going home when winchester or at bingo fuel is the
+sortie's business (``movers/sortie.py``), which also releases it from its commitment here.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from amdsim.core.geodesy import destination, ecef2geodetic, great_circle_distance, initial_bearing
-from amdsim.core.kinds import GOTO, ORBIT
+from amdsim.core.kinds import GOTO, ORBIT, SortiePhase
 from amdsim.core.orbit import orbit_phase_at
 
 #: Fighters commit on tracks within this distance of their orbit centre (m).
@@ -26,11 +31,26 @@ MAX_TARGET_SPEED = 700.0
 MAX_TARGET_ALT = 15_000.0
 
 
+def shooter_available(w, cs) -> np.ndarray:
+    """(K,) bool: the shooters C2 may task now, as far as their platform goes.
+
+    A battery, and a fighter without a base, within its endurance (``t < endurance``: from the scenario
+    start); a fighter flying from an air base only while on station (its fuel counts from each
+    take-off, movers/sortie.py)."""
+    sh = cs.shooters
+    on_station = w.sortie_phase[sh.host] == SortiePhase.ON_STATION
+    return np.where(cs.movers.base_row[sh.host] >= 0, on_station, w.t < sh.endurance)
+
+
 def vector_fighters(w, cs, pictures, book, state: dict) -> None:
     """Update the GOTO goals of fighters (``state`` maps fighter shooter -> committed track id)."""
     sh = cs.shooters
     m = cs.movers
-    fighters = np.flatnonzero(sh.is_fighter & w.is_active[sh.host])
+    based = m.base_row[sh.host] >= 0
+    idle = sh.is_fighter & based & ~shooter_available(w, cs)
+    for s in np.flatnonzero(idle).tolist():
+        state.pop(s, None)      # on the ground, climbing out or going home: no longer committed
+    fighters = np.flatnonzero(sh.is_fighter & w.is_active[sh.host] & ~idle)
     if fighters.size == 0:
         return
     for f in sorted(set(sh.force[fighters].tolist())):
@@ -50,9 +70,15 @@ def vector_fighters(w, cs, pictures, book, state: dict) -> None:
         for s in mine.tolist():
             host = int(sh.host[s])
             tid = state.get(s)
-            fuel_left = sh.endurance[s] - w.t
             home_dist = float(great_circle_distance(w.lat[host], w.lon[host], m.orb_lat[host], m.orb_lon[host]))
-            need_home = home_dist / max(sh.dash_speed[s], 1.0) * 1.2
+            if based[s]:    # fuel from take-off; home is the base, flown at the transit speed (movers/sortie.py)
+                fuel_left = m.fuel_time[host] - (w.t - w.airborne_since[host])
+                base = m.base_row[host]
+                need_home = float(great_circle_distance(w.lat[host], w.lon[host], w.lat[base], w.lon[base])
+                                  ) / max(m.speed[host], 1.0) * 1.2
+            else:
+                fuel_left = sh.endurance[s] - w.t
+                need_home = home_dist / max(sh.dash_speed[s], 1.0) * 1.2
             done = w.rounds_left[s] <= 0 or fuel_left <= need_home
             idx = np.flatnonzero(pic.track_id == tid) if tid is not None and pic.n else np.zeros(0, int)
             if tid is not None and (done or idx.size == 0 or not ok[idx[0]]):

@@ -12,10 +12,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from amdsim.c2.reasons import Why
 from amdsim.core.geodesy_compiled import ellipsoid_height
 from amdsim.world.picture import Picture
 from amdsim.world.state import World
 from amdsim.world.tables import CompiledScenario
+
+WHY_TIME_OF_FLIGHT = int(Why.TIME_OF_FLIGHT)
+WHY_OUT_OF_RANGE = int(Why.OUT_OF_RANGE)
+WHY_ALTITUDE = int(Why.ALTITUDE)
 
 
 def flyout_distance(tau, launch_speed, boost_accel, boost_time, drag_coeff):
@@ -83,7 +88,9 @@ def intercept_times(rel, vel, launch_speed, boost_accel, boost_time, drag_coeff,
 
 
 def engagement_pk(w: World, cs: CompiledScenario, shooters: np.ndarray, pic: Picture):
-    """(K,M) estimated single-shot Pk (0 where infeasible) and (K,M,3) predicted intercept points.
+    """(K,M) estimated single-shot Pk (0 where infeasible), (K,M,3) predicted intercept points, (K,M)
+    times of flight to them (s, inf if none) and (K,M) int8 :class:`~amdsim.c2.reasons.Why` codes of the
+    envelope (FEASIBLE, TIME_OF_FLIGHT, OUT_OF_RANGE or ALTITUDE).
 
     The intercept time is the first root of |p + v tau - s| = d(tau) (constant-velocity target,
     :func:`flyout_distance` for the interceptor). Feasible when the intercept lies inside the
@@ -96,15 +103,17 @@ def engagement_pk(w: World, cs: CompiledScenario, shooters: np.ndarray, pic: Pic
     spos = np.ascontiguousarray(w.pos[sh.host[shooters]])                           # (K,3)
     pk = np.zeros((shooters.size, pic.n))
     pip = np.zeros((shooters.size, pic.n, 3))
+    tau = np.full((shooters.size, pic.n), np.inf)
+    why = np.zeros((shooters.size, pic.n), np.int8)
     _engagement_kernel(spos, np.ascontiguousarray(pic.pos), np.ascontiguousarray(pic.vel), it.launch_speed[ty],
                        it.boost_accel[ty], it.boost_time[ty], it.drag_coeff[ty], it.max_tof[ty], it.min_range[ty],
-                       it.max_range[ty], it.min_alt[ty], it.max_alt[ty], it.pk_max[ty], pk, pip)
-    return pk, pip
+                       it.max_range[ty], it.min_alt[ty], it.max_alt[ty], it.pk_max[ty], pk, pip, tau, why)
+    return pk, pip, tau, why
 
 
 @njit(cache=True)
 def _engagement_kernel(spos, tpos, tvel, v0, acc, tb, drag, max_tof, rmin, rmax, amin, amax, pk_max,
-                       pk, pip):  # pragma: no cover - compiled
+                       pk, pip, tau_out, why):  # pragma: no cover - compiled
     n_scan = 32
     for k in range(spos.shape[0]):
         for m in range(tpos.shape[0]):
@@ -130,12 +139,18 @@ def _engagement_kernel(spos, tpos, tvel, v0, acc, tb, drag, max_tof, rmin, rmax,
             if not np.isfinite(tau):
                 for j in range(3):
                     pip[k, m, j] = tpos[m, j]
+                why[k, m] = WHY_TIME_OF_FLIGHT
                 continue
+            tau_out[k, m] = tau
             for j in range(3):
                 pip[k, m, j] = tpos[m, j] + tvel[m, j] * tau
             dx, dy, dz = pip[k, m, 0] - spos[k, 0], pip[k, m, 1] - spos[k, 1], pip[k, m, 2] - spos[k, 2]
             rng = np.sqrt(dx * dx + dy * dy + dz * dz)
             alt = ellipsoid_height(pip[k, m, 0], pip[k, m, 1], pip[k, m, 2])
-            if rmin[k] <= rng <= rmax[k] and amin[k] * 0.5 <= alt <= amax[k]:
+            if not rmin[k] <= rng <= rmax[k]:
+                why[k, m] = WHY_OUT_OF_RANGE
+            elif not amin[k] * 0.5 <= alt <= amax[k]:
+                why[k, m] = WHY_ALTITUDE
+            else:
                 edge = min(max(1.0 - (rng / rmax[k]) ** 4, 0.2), 1.0)
                 pk[k, m] = pk_max[k] * edge

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "bench",
     "batch_cmds",
     "review_cmds",
+    "explain",
 )
 
 

@@ -18,26 +18,66 @@ def sweep(
     replications: int = typer.Option(10, "--replications", "-n", min=1, help="Replications per variant."),
     workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes (0: all cores)."),
     cluster: str = typer.Option(None, "--cluster", help="Existing Dask scheduler, e.g. tcp://127.0.0.1:8786."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep in OUT."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep in OUT; failed replications are not run again."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Resume the sweep in OUT and run its failed replications again, besides the missing ones (implies --resume)."),
+    strict: bool = typer.Option(False, "--strict", help="Plausibility warnings are errors (exit 2, every one listed)."),
     seed: int = typer.Option(None, "--seed", min=0, help="Root seed shared by all variants (default: the scenario's)."),
 ) -> None:
-    """Run every variant of SCENARIO with common random numbers, e.g. --set fighters.count=0,2,4."""
-    from amdsim.montecarlo.sweep import parse_set_options, run_sweep
+    """Run every variant of SCENARIO with common random numbers, e.g. --set fighters.count=0,2,4.
+
+    A replication that fails is recorded as failed with its error; every other replication of every
+    variant finishes, and the sweep exits with status 3 naming the failed ones.
+    """
+    from amdsim.montecarlo.sweep import parse_set_options, run_sweep, sweep_variants
 
     sets = parse_set_options(set_)
+    _sweep_plausibility(scenario, sweep_variants(sets), strict)
     doc = run_sweep(scenario, sets, replications, out, workers=workers or None, cluster=cluster, resume=resume,
-                    root_seed=seed)
-    from amdsim.cli.common import console
+                    root_seed=seed, retry_failed=retry_failed)
+    from amdsim.cli.common import console, print_failures
 
     console.print(f"{len(doc['variants'])} variants x {replications} replications in [bold]{out}[/]; "
                   f"compare them with `amdsim stats {out}`")
+    if doc["failures"]:
+        from amdsim.montecarlo.batch import ReplicationsFailedError
+
+        failures = {str(Path(out) / v): f for v, f in doc["failures"].items()}
+        print_failures(failures)
+        raise ReplicationsFailedError(failures, replications * len(doc["variants"]))
+
+
+def _sweep_plausibility(scenario: Path, variants: list[dict], strict: bool) -> None:
+    """Plausibility warnings of every variant, each printed once (with the variants it concerns when
+    not all); an invalid variant is left to ``run_sweep``, which reports it against ``--set``."""
+    from amdsim.cli.common import print_warnings
+    from amdsim.core.errors import InputError
+    from amdsim.scenario.plausibility import check_file, raise_if_strict
+
+    seen: dict[tuple[str, str, str], list[int]] = {}
+    order = []
+    for i, ov in enumerate(variants):
+        try:
+            found = check_file(scenario, ov or None)
+        except InputError:
+            return
+        for w in found:
+            key = (w.file, w.path, w.message)
+            if key not in seen:
+                seen[key] = []
+                order.append(w)
+            seen[key].append(i)
+    raise_if_strict(order, strict)
+    notes = {j: "only in " + ", ".join(f"variant_{i:02d}" for i in seen[(w.file, w.path, w.message)])
+             for j, w in enumerate(order) if len(seen[(w.file, w.path, w.message)]) < len(variants)}
+    print_warnings(order, notes)
 
 
 @app.command()
 def query(
     folder: Path = typer.Argument(..., help="Run, batch or sweep folder."),
-    sql: str = typer.Argument(..., help="SQL over the views events, engagements, summary, tracks, states, "
-                              "detections, movers, sensors (columns replication, and variant for sweeps)."),
+    sql: str = typer.Argument(..., help="SQL over the views events, engagements, killchain, magazines, summary, "
+                              "tracks, states, detections, movers, sensors (columns replication, and variant for "
+                              "sweeps)."),
     csv_out: Path = typer.Option(None, "--csv", help="Write the result to this CSV file instead of printing it."),
     parquet_out: Path = typer.Option(None, "--parquet", help="Write the result to this Parquet file."),
     limit: int = typer.Option(50, "--limit", min=1, help="Rows printed (files get every row)."),
@@ -94,6 +134,7 @@ def stats(
     paired by replication.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from amdsim.results.stats import batch_statistics, statistics_rows, write_statistics
@@ -114,6 +155,11 @@ def stats(
     c = Console()
     c.width = max(c.width, 130 if sweep_ else 90)     # a comparison table is wide; let it run past narrow terminals
     c.print(t)
+    failed = [(name, v["failed"]) for name, v in st["variants"].items()] if sweep_ else [("", st["failed"])]
+    for name, fails in failed:
+        for f in fails:
+            c.print(f"[yellow]failed, left out of the statistics:[/] {name + '/' if name else ''}"
+                    f"rep_{f['replication']:05d}: {escape(str(f['error']))}", highlight=False)
     c.print(f"written: {jpath}, {cpath}")
 
 

@@ -9,7 +9,8 @@ from amdsim.montecarlo.progress import console
 
 
 def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str | None = None,
-               realtime: bool = False, speed: float = 1.0, report: bool = True, overrides: dict | None = None) -> dict:
+               realtime: bool = False, speed: float = 1.0, report: bool = True, overrides: dict | None = None,
+               strict: bool = False) -> dict:
     from rich.progress import (
         BarColumn,
         Progress,
@@ -24,6 +25,7 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
     from amdsim.scenario import load_compiled
 
     cs = load_compiled(scenario, overrides=overrides or None)
+    check_plausibility(scenario, overrides, strict=strict)
     address = _parse_address(dis) if dis else None
     begin_run_folder(out)      # an unwritable output folder is reported before, not after, the simulation
     t0 = time.perf_counter()
@@ -50,18 +52,56 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
 
 
 def run_many(scenario: Path, out: Path, *, replications: int, workers: int | None, cluster: str | None,
-             resume: bool, seed: int | None, report: bool, overrides: dict | None = None) -> None:
+             resume: bool, seed: int | None, report: bool, overrides: dict | None = None,
+             retry_failed: bool = False, strict: bool = False) -> None:
+    """A batch; failed replications are named with their errors at the end, then exit status 3."""
     from amdsim.core.errors import InputError
 
     try:
-        from amdsim.montecarlo.batch import run_batch
+        from amdsim.montecarlo.batch import ReplicationsFailedError, run_batch
     except ImportError:
         raise InputError("batches need amdsim.montecarlo.batch, which is not available in this build",
                          file="--replications") from None
-    run_batch(scenario, replications, out, workers=workers, cluster=cluster, resume=resume, root_seed=seed,
-              progress=True, overrides=overrides or None)
-    if report:
+    check_plausibility(scenario, overrides, strict=strict)   # validates first: bad input is exit 2, no warning
+    res = run_batch(scenario, replications, out, workers=workers, cluster=cluster, resume=resume, root_seed=seed,
+                    progress=True, overrides=overrides or None, retry_failed=retry_failed)
+    if report and res.completed:
         write_report_if_available(out)
+    if res.failures:
+        print_failures({str(out): res.failures})
+        raise ReplicationsFailedError({str(out): res.failures}, replications)
+
+
+def check_plausibility(scenario: Path, overrides: dict | None = None, *, strict: bool = False) -> list:
+    """Plausibility warnings of a valid scenario (``scenario/plausibility.py``): printed in yellow on
+    stderr, or with ``strict`` raised as one InputError listing them all (exit 2)."""
+    from amdsim.scenario.plausibility import check_file, raise_if_strict
+
+    warnings = check_file(scenario, overrides or None)
+    raise_if_strict(warnings, strict)
+    print_warnings(warnings)
+    return warnings
+
+
+def print_warnings(warnings: list, suffix: dict | None = None) -> None:
+    """Each warning as ``warning: FILE: FIELD PATH: what was found and expected`` in yellow on stderr;
+    ``suffix`` maps a warning's index to a note appended to it (e.g. the sweep variants it concerns)."""
+    from rich.markup import escape
+
+    for i, w in enumerate(warnings):
+        note = f" ({suffix[i]})" if suffix and i in suffix else ""
+        console.print(f"[yellow]warning:[/] {escape(str(w) + note)}", soft_wrap=True, highlight=False)
+
+
+def print_failures(failures: dict[str, dict[int, str]]) -> None:
+    """Name every failed replication and its error in red on stderr (``failures``: label -> {k: error})."""
+    from rich.markup import escape
+
+    n = sum(len(f) for f in failures.values())
+    console.print(f"[red]failed:[/] {n} replication{'s' if n != 1 else ''}", highlight=False)
+    for label, fails in failures.items():
+        for k, err in sorted(fails.items()):
+            console.print(f"  [red]{escape(label)}/rep_{k:05d}[/]: {escape(err)}", soft_wrap=True, highlight=False)
 
 
 def write_report_if_available(folder: Path) -> None:
@@ -93,6 +133,12 @@ def _stream_dis(out: Path, address: tuple[str, int], realtime: bool, speed: floa
     console.print(f"DIS: sent {n} PDUs to {address[0]}:{address[1]}")
 
 
+def _names(names: list[str], most: int = 6) -> str:
+    """``a, b, c and 4 more``: the first ``most`` names of a list for a console cell."""
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def _print_summary(summary: dict, out: Path, wall: float, duration: float) -> None:
     from rich.table import Table
 
@@ -104,6 +150,10 @@ def _print_summary(summary: dict, out: Path, wall: float, duration: float) -> No
     for asset, n in summary["leakers_per_asset"].items():
         if n:
             t.add_row(f"  on {asset}", str(n))
+    in_flight = [th["name"] for th in summary.get("threats", []) if th.get("fate") == "in_flight"]
+    n_flying = int(c.get("in_flight_at_end", len(in_flight)))
+    t.add_row("still in flight at the end", str(n_flying) + (f" ({_names(in_flight)})" if n_flying else ""),
+              style="yellow" if n_flying else None)
     t.add_row("interceptors expended", str(summary["interceptors_expended"]))
     t.add_row("interceptors per kill", f"{summary['interceptors_per_kill']}")
     t.add_row("double engagements", str(summary["double_engagements"]))

@@ -16,7 +16,9 @@ def run(
     replications: int = typer.Option(1, "--replications", "-n", min=1, help="Monte Carlo replications."),
     workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes for a batch (0: all cores)."),
     cluster: str = typer.Option(None, "--cluster", help="Run the batch on an existing Dask cluster, e.g. tcp://127.0.0.1:8786."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted batch in OUT; finished replications are kept."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted batch in OUT; finished replications are kept, failed ones are not run again."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Resume the batch in OUT and run its failed replications again, besides the missing ones (implies --resume)."),
+    strict: bool = typer.Option(False, "--strict", help="Plausibility warnings are errors (exit 2, every one listed)."),
     seed: int = typer.Option(None, "--seed", min=0, help="Root seed (default: the scenario's seed)."),
     dis: str = typer.Option(None, "--dis", help="Also stream the run as DIS PDUs over UDP to HOST:PORT (e.g. 127.0.0.1:3000)."),
     realtime: bool = typer.Option(False, "--realtime", help="With --dis: pace the PDUs to wall-clock time."),
@@ -29,7 +31,8 @@ def run(
 
     One replication writes a run folder (events, states, detections, tracks, engagements, summary).
     With --replications N it writes a batch: one run folder per replication plus manifest.json,
-    reproducible whatever the number of workers, and resumable with --resume.
+    reproducible whatever the number of workers, and resumable with --resume. A replication that
+    fails is recorded as failed with its error; the others finish and the batch exits with status 3.
     """
     from amdsim.cli.common import run_single
     from amdsim.core.errors import InputError, Problem
@@ -40,14 +43,14 @@ def run(
         if len(values) != 1:
             raise InputError(Problem("--set", path, "run takes one value per path (use `amdsim sweep` for several)"))
         overrides[path] = values[0]
-    if replications == 1 and cluster is None and not resume:
+    if replications == 1 and cluster is None and not resume and not retry_failed:
         run_single(scenario, out, seed=seed, dis=dis, realtime=realtime, speed=speed, report=report,
-                   overrides=overrides)
+                   overrides=overrides, strict=strict)
         return
     from amdsim.cli.common import run_many
 
     run_many(scenario, out, replications=replications, workers=workers or None, cluster=cluster, resume=resume,
-             seed=seed, report=report, overrides=overrides)
+             seed=seed, report=report, overrides=overrides, retry_failed=retry_failed, strict=strict)
 
 
 @app.command()

@@ -13,20 +13,39 @@ from amdsim.cli.app import app
 @app.command()
 def validate(
     scenarios: list[Path] = typer.Argument(..., help="Scenario YAML files to check."),
+    strict: bool = typer.Option(False, "--strict", help="Plausibility warnings are errors (exit 2, every one listed)."),
 ) -> None:
-    """Check scenario files: schema, units, references. Exit 2 listing every problem with its field path."""
+    """Check scenario files: schema, units, references, then plausibility (warnings on stderr).
+
+    Exit 2 listing every problem with its field path; with --strict the warnings count as problems.
+    """
+    from amdsim.cli.common import print_warnings
     from amdsim.core.errors import InputError, Problem
     from amdsim.scenario import load_compiled
+    from amdsim.scenario.plausibility import check_file
 
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for path in scenarios:
         try:
             cs = load_compiled(path)
+            found = check_file(path)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        typer.echo(f"{path}: ok ({cs.movers.n} movers, {cs.sensors.n} sensors, {cs.shooters.n} shooters, "
-                   f"{cs.n_steps} steps)")
+        warnings.extend(found)
+        note = f", {len(found)} warning{'s' if len(found) != 1 else ''}" if found else ""
+        typer.echo(f"{path}: {'valid' if found and strict else 'ok'} ({cs.movers.n} movers, {cs.sensors.n} sensors, "
+                   f"{cs.shooters.n} shooters, {cs.n_steps} steps{note})")
+    if strict:
+        from amdsim.scenario.plausibility import raise_if_strict
+
+        try:
+            raise_if_strict(warnings, strict)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    else:
+        print_warnings(warnings)
     if problems:
         raise InputError(problems)
 

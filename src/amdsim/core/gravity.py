@@ -78,7 +78,8 @@ def accel(pos: NDArray[np.float64], vel: NDArray[np.float64], rotating: bool = T
     r = np.sqrt(r2)
     g = -EARTH_MU / (r2 * r)
     if not rotating:
-        return g[..., None] * pos
+        point: NDArray[np.float64] = g[..., None] * pos
+        return point
     k = 1.5 * J2 * WGS84_A ** 2 / r2
     zz = z * z / r2
     out = np.stack([g * x * (1 + k * (1 - 5 * zz)), g * y * (1 + k * (1 - 5 * zz)), g * z * (1 + k * (3 - 5 * zz))],

@@ -7,7 +7,20 @@ import zlib
 import numpy as np
 
 #: Stream purposes; a new purpose gets its own key, so existing streams never shift.
-PURPOSES = ("detection", "measurement", "false_alarm", "kill", "c2", "link", "strike", "assessment")
+PURPOSES = ("detection", "measurement", "false_alarm", "kill", "c2", "link", "strike", "assessment", "manoeuvre",
+            "seeker", "launch_warning", "cued_scan")
+
+
+def compile_stream(root_seed: int, purpose: str, *keys: int) -> np.random.Generator:
+    """A generator drawn from at compile time, the same in every replication of the scenario.
+
+    Keyed by the scenario's root seed, the purpose's name and ``keys`` (e.g. a threat type's name
+    hash and its launch index), so one entity's draws never shift when another entity is added.
+    The leading key 2**32 keeps these sequences apart from every replication's (whose spawn key
+    starts with the replication index, below 2**32).
+    """
+    key = (2**32, zlib.crc32(purpose.encode()), *keys)
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(root_seed, spawn_key=key)))
 
 
 def replication_seed(root_seed: int, replication: int) -> np.random.SeedSequence:

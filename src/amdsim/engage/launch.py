@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from amdsim.core.kinds import Behavior
+from amdsim.engage.midcourse import start_aim
 from amdsim.world.engagements import EngagementBook
 from amdsim.world.events import EventLog
+from amdsim.world.magazines import advance_reloads, release, reserve, take
 from amdsim.world.messages import Orders
 from amdsim.world.state import Fate, World
 from amdsim.world.tables import CompiledScenario
@@ -37,7 +39,7 @@ def place_orders(w: World, cs: CompiledScenario, orders: Orders, book: Engagemen
     link latency plus a step, so that an earlier ally intent can still cancel it.
     """
     sh = cs.shooters
-    hold = cs.link_latency + cs.dt if (coord is not None and coord.enabled) else 0.0
+    hold = coord.hold_times(cs.dt) if (coord is not None and coord.enabled) else np.zeros(len(cs.force_names))
     for o in range(orders.n):
         s = int(orders.shooter[o])
         f = int(orders.force[o])
@@ -45,17 +47,16 @@ def place_orders(w: World, cs: CompiledScenario, orders: Orders, book: Engagemen
         st = book.status_of(f, tid)
         log.add(w.t, "engagement_order", actor=int(sh.host[s]), target=int(orders.truth[o]), force=f,
                 pos=orders.pip[o], value=float(orders.pk[o]), detail=f"shooter={sh.name[s]} track={tid} rounds={int(orders.rounds[o])}")
-        reaction = max(cs.itypes.reaction_time[sh.itype[s]], hold)
-        if hold > 0 and pictures is not None:
+        reaction = max(cs.itypes.reaction_time[sh.itype[s]], hold[f])
+        if hold[f] > 0 and pictures is not None:
             pic = pictures[f]
             k = np.flatnonzero(pic.track_id == tid)
             if k.size:
                 coord.announce(w.t, f, pic.pos[k[0]], pic.vel[k[0]], streams.link, cs.link_drop,
                                sigma=float(pic.pos_sigma[k[0]]))
         for r in range(int(orders.rounds[o])):
-            if w.rounds_left[s] <= 0:
+            if reserve(w, cs, s, 1) == 0:   # booked on a launcher now (world/magazines.py); the row at launch
                 break
-            w.rounds_left[s] -= 1   # reserved now; the interceptor row is taken at launch
             t_launch = w.t + reaction + r * sh.reload[s]
             shot = book.add_shot(s, -1, int(orders.truth[o]), tid, f, w.t, t_launch)
             st.inflight += 1
@@ -69,6 +70,7 @@ def place_orders(w: World, cs: CompiledScenario, orders: Orders, book: Engagemen
 def launch_due(w: World, cs: CompiledScenario, book: EngagementBook, queue: LaunchQueue, log: EventLog,
                coord=None, pictures=None) -> None:
     """Put every interceptor whose launch time has come into the air (or cancel it, see coordination)."""
+    advance_reloads(w, cs)   # reloads finished by now: their rounds are ready (world/magazines.py)
     sh = cs.shooters
     it = cs.itypes
     while queue.heap and queue.heap[0][0] <= w.t + 1e-9:
@@ -79,6 +81,7 @@ def launch_due(w: World, cs: CompiledScenario, book: EngagementBook, queue: Laun
         if not w.is_active[host]:
             book.outcome[shot] = "not_launched"
             _close_shot(book, shot)
+            release(w, cs, s)   # not fired: the round stays on its launcher
             continue
         if coord is not None and coord.enabled and pictures is not None:
             f = book.force[shot]
@@ -87,10 +90,11 @@ def launch_due(w: World, cs: CompiledScenario, book: EngagementBook, queue: Laun
             if k.size and coord.yields_to_ally(f, book.order_time[shot], w.t, pic.pos[k[0]], float(pic.pos_sigma[k[0]])):
                 book.outcome[shot] = "cancelled"
                 _close_shot(book, shot)
-                w.rounds_left[s] += 1   # the round stays on the launcher
+                release(w, cs, s)   # the round stays on its launcher
                 log.add(w.t, "engagement_cancelled", actor=host, target=book.target[shot], force=f,
                         detail="an ally engaged first")
                 continue
+        take(w, cs, s, 1)   # off its launcher (in turn); an empty launcher starts reloading
         row = int(w.next_row[s])
         w.next_row[s] += 1
         book.interceptor[shot] = row
@@ -109,6 +113,7 @@ def launch_due(w: World, cs: CompiledScenario, book: EngagementBook, queue: Laun
         w.icpt_target[row] = book.target[shot]
         w.icpt_track[row] = book.track[shot]
         w.icpt_shot[row] = shot
+        start_aim(w, row, *_track_state(pictures, book.force[shot], book.track[shot], pip), w.t)
         w.refresh_geodetic(np.array([row]))
         book.launch_time[shot] = w.t
         log.add(w.t, "interceptor_launch", actor=row, target=book.target[shot], force=book.force[shot],
@@ -117,6 +122,17 @@ def launch_due(w: World, cs: CompiledScenario, book: EngagementBook, queue: Laun
 
 
 
+
+
+def _track_state(pictures, force: int, track_id: int, pip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The engaged track's position and velocity in the force's picture now; the ordered intercept
+    point, standing still, if the picture no longer holds it."""
+    if pictures is not None:
+        pic = pictures[force]
+        k = np.flatnonzero(pic.track_id == track_id)
+        if k.size:
+            return pic.pos[k[0]].copy(), pic.vel[k[0]].copy()
+    return pip.copy(), np.zeros(3)
 
 
 def _close_shot(book: EngagementBook, shot: int) -> None:

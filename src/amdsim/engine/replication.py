@@ -19,9 +19,11 @@ from amdsim.engage.launch import LaunchQueue
 from amdsim.engine.schedule import Schedule
 from amdsim.links.shared_picture import SharedPictureLink
 from amdsim.records.recorder import Recorder
+from amdsim.sensors.launch_warning import LaunchWarningState
 from amdsim.sensors.sense import SensorState, initial_sensor_state
 from amdsim.sensors.terrain import terrain_masked
 from amdsim.tracking.stage import TrackingStage, make_tracking
+from amdsim.world.considerations import Considerations
 from amdsim.world.engagements import EngagementBook
 from amdsim.world.events import EventLog
 from amdsim.world.picture import Picture
@@ -67,6 +69,8 @@ class Replication:
     strikes: np.ndarray                     # (L,) time each launch site will be struck (s), inf: never/done
     pictures: list[Picture]                 # each force's latest fused picture
     fighter_state: dict[int, int] = field(default_factory=dict)
+    launch_warning: LaunchWarningState = field(default_factory=LaunchWarningState)  # reports on their way (sensors/launch_warning.py)
+    considered: Considerations | None = None  # C2's reason codes per (shooter, threat): the kill chain's evidence
 
 
 def new_replication(cs: CompiledScenario, seed_seq: np.random.SeedSequence, tracking: TrackingStage | None = None,
@@ -77,12 +81,15 @@ def new_replication(cs: CompiledScenario, seed_seq: np.random.SeedSequence, trac
     sensor_state = initial_sensor_state(cs, streams)
     recorder = Recorder(cs.output_rate, record_detections=record_detections, active=world.is_active)
     recorder.record_states(world)
+    recorder.record_magazines(world, full=True)
     n_forces = len(cs.force_names)
     return Replication(
         cs=cs, streams=streams, world=world, sensor_state=sensor_state,
         tracking=tracking if tracking is not None else make_tracking(cs),
-        link=SharedPictureLink(cs.force_side, cs.link_latency, cs.link_update, cs.link_drop),
-        coord=CoordinationChannel(cs.force_side, cs.link_latency, cs.coordination),
+        link=SharedPictureLink.from_table(cs.force_side, cs.links),
+        coord=CoordinationChannel(cs.force_side, cs.links.latency, cs.coordination, drop=cs.links.drop,
+                                  engagers=np.isin(np.arange(n_forces), cs.shooters.force)),
         book=EngagementBook(n_forces), launches=LaunchQueue(), log=EventLog(), recorder=recorder,
         solver=wta_assigner(cs.wta_solver), terrain=Terrain.of(cs), schedule=Schedule(cs.c2_interval),
-        strikes=plan_strikes(cs, streams), pictures=[Picture.empty(f, 0.0) for f in range(n_forces)])
+        strikes=plan_strikes(cs, streams), pictures=[Picture.empty(f, 0.0) for f in range(n_forces)],
+        considered=Considerations.empty(cs.shooters.n, cs.movers.n))

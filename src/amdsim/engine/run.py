@@ -12,8 +12,14 @@ from amdsim.engine.replication import Replication, new_replication
 from amdsim.engine.sanity import check_world
 from amdsim.engine.step import step
 from amdsim.records import tables
+from amdsim.records.killchain import killchain_table
 from amdsim.records.summary import build_summary
-from amdsim.records.writer import begin_run_folder, write_json_atomic, write_parquet_atomic
+from amdsim.records.writer import (
+    begin_run_folder,
+    write_json_atomic,
+    write_parquet_atomic,
+    write_scenario_copy,
+)
 from amdsim.world.tables import CompiledScenario
 
 
@@ -78,6 +84,9 @@ def write_run_folder(r: Replication, summary: dict, out: Path) -> None:
     write_parquet_atomic(tables.detections_table(cs, r.recorder), out / "detections.parquet")
     write_parquet_atomic(tables.tracks_table(cs, r.recorder), out / "tracks.parquet")
     write_parquet_atomic(tables.engagements_table(cs, r.book), out / "engagements.parquet")
+    write_parquet_atomic(killchain_table(r), out / "killchain.parquet")
+    write_scenario_copy(cs, out)
+    write_parquet_atomic(tables.magazines_table(cs, r.recorder, r.world.mag), out / "magazines.parquet")
     clean = {k: v for k, v in summary.items() if not k.startswith("_")}
     write_json_atomic(clean, out / "summary.json")
 

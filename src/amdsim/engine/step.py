@@ -19,6 +19,7 @@ from amdsim.engine.replication import Replication
 from amdsim.links.shared_picture import share_pictures
 from amdsim.movers.advance import advance_movers, log_launches
 from amdsim.sensors.first_detection import note_first_detections
+from amdsim.sensors.launch_warning import warn_launches
 from amdsim.sensors.sense import sense
 
 
@@ -32,12 +33,14 @@ def step(r: Replication) -> None:
     assess_impacts(w, cs, moved, log)                                             # threats that hit
     detections = sense(w, cs, r.sensor_state, r.streams, dt, terrain=r.terrain.mask)  # sensors
     note_first_detections(w, cs, detections, log)
+    r.sensor_state.cue = warn_launches(w, cs, r.launch_warning, r.sensor_state.cue, moved, detections, r.streams,
+                                       log)                                       # launch warning: reports, cues
     r.tracking.ingest(w, detections)                                              # tracking
     if r.schedule.pictures_due(w.t, r.recorder, r.link, r.book):                  # links
         r.pictures = share_pictures(r.link, cs.force_side, w.t, r.tracking.pictures(w), r.streams.link)
     if r.schedule.c2_due(w.t):
         cycle = r.schedule.begin_c2_cycle(w.t)
-        orders = decide(w, cs, r.pictures, r.book, r.coord, r.solver)             # c2
+        orders = decide(w, cs, r.pictures, r.book, r.coord, r.solver, r.considered)  # c2
         if cs.shooters.is_fighter.any() and r.schedule.fighters_due(cycle):
             vector_fighters(w, cs, r.pictures, r.book, r.fighter_state)
         place_orders(w, cs, orders, r.book, r.launches, log, r.coord, r.pictures, r.streams)  # engage

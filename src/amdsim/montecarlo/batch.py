@@ -2,12 +2,22 @@
 
 Layout of a batch folder ``out_dir``::
 
-    manifest.json        scenario hash, root seed, n, amdsim version, variant overrides, completed list
-    rep_00000/ ...       one complete run folder per replication (docs/architecture.md)
+    manifest.json        scenario hash, root seed, n, amdsim version, variant overrides, the completed
+                         replications, the failed ones and each one's error
+    scenario.yaml        the scenario as run, overrides applied (records/writer.py; `amdsim explain`)
+    rep_00000/ ...       one run folder per replication (docs/architecture.md)
 
 Each replication is simulated into a hidden temporary folder ``.tmp_rep_XXXXX.<token>`` and renamed
 to ``rep_XXXXX`` when its summary.json is written, so a killed batch never leaves a half-written
 replication that looks complete; ``resume=True`` deletes the temporaries and runs what is missing.
+
+A replication that fails does not stop the batch. A :class:`SimulationError` leaves its partial
+tables with summary.json marked ``complete: false`` and the error; any other error (a bug) leaves
+a run folder with only summary.json (``complete: false``, the error) and error.txt (the traceback),
+see :mod:`amdsim.records.failure`. Either way the replication is in place and *failed*: listed with
+its error in the manifest (written as soon as a failure arrives), counted and left out by the
+statistics, not run again by ``resume``; ``retry_failed=True`` runs the failed ones again (and the
+missing ones). The whole batch then raises :class:`ReplicationsFailedError` in the CLI (exit status 3).
 Replication ``k`` draws from ``SeedSequence(root_seed).spawn(k + 1)[k]`` (see
 :func:`amdsim.core.rng.replication_seed`), so its bytes do not depend on the worker count or
 the order of completion, and variants of a sweep share root seeds (common random numbers).
@@ -21,15 +31,18 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from amdsim import __version__
-from amdsim.core.errors import InputError, OutputError, SimulationError
+from amdsim.core.errors import AmdsimError, InputError, OutputError, SimulationError
 from amdsim.engine.run import run_replication
 from amdsim.montecarlo.progress import BatchBar
-from amdsim.records.writer import write_json_atomic
+from amdsim.records.failure import error_text, write_failed_run_folder
+from amdsim.records.writer import write_json_atomic, write_scenario_copy
 from amdsim.scenario import load_compiled
 
 MANIFEST = "manifest.json"
@@ -43,7 +56,12 @@ _WORKER_CS = None
 
 @dataclass
 class BatchResult:
-    """What a finished batch reports back (tables are on disk, in ``out_dir``)."""
+    """What a finished batch reports back (tables are on disk, in ``out_dir``).
+
+    ``completed`` are the replications that ran to the end, ``failed`` those that stopped on an
+    error (``failures`` maps each to its error message); together they are every replication in
+    place. ``skipped`` counts those already in place before this call (kept by a resume).
+    """
     out_dir: Path
     n_replications: int
     completed: list[int]
@@ -52,6 +70,7 @@ class BatchResult:
     wall_s: float
     peak_rss_bytes: int
     rep_wall_s: list[float] = field(default_factory=list)
+    failures: dict[int, str] = field(default_factory=dict)
 
     @property
     def rate_per_s(self) -> float:
@@ -65,8 +84,34 @@ def rep_dir(out_dir: Path, k: int) -> Path:
     return Path(out_dir) / REP_FORMAT.format(k)
 
 
+class ReplicationsFailedError(AmdsimError):
+    """Some replications of a batch or sweep failed; the others finished (exit status 3, as for a
+    single run that stops on a simulation error).
+
+    ``failures`` maps a label (the batch folder, or ``variant_XX`` of a sweep) to {replication: error}.
+    """
+
+    exit_code = 3
+
+    def __init__(self, failures: dict[str, dict[int, str]], n_total: int) -> None:
+        self.failures = {label: dict(sorted(f.items())) for label, f in failures.items() if f}
+        self.n_total = n_total
+        super().__init__(self.user_message())
+
+    @property
+    def n_failed(self) -> int:
+        return sum(len(f) for f in self.failures.values())
+
+    def user_message(self) -> str:
+        n = self.n_failed
+        return (f"{n} of {self.n_total} replication{'s' if self.n_total != 1 else ''} failed (each is recorded with "
+                "its error in the batch manifest and its rep_XXXXX/summary.json, and left out of the statistics); "
+                "the others finished. `--resume --retry-failed` runs the failed ones again.")
+
+
 def completed_replications(out_dir: Path) -> list[int]:
-    """Replications whose run folder is in place (renamed into place only once written)."""
+    """Replications whose run folder is in place (renamed into place only once written), whether
+    they ran to the end or failed (see :func:`replication_outcomes`)."""
     out = []
     for p in Path(out_dir).glob("rep_*"):
         tail = p.name[4:]
@@ -75,9 +120,24 @@ def completed_replications(out_dir: Path) -> list[int]:
     return sorted(out)
 
 
+def replication_outcomes(out_dir: Path) -> tuple[list[int], dict[int, str]]:
+    """``(completed, failures)`` of the replications in place: those whose summary says complete, and
+    {replication: error} of the others (a summary without ``complete: true`` counts as failed)."""
+    ok: list[int] = []
+    failures: dict[int, str] = {}
+    for k in completed_replications(out_dir):
+        run = _summary_run(rep_dir(out_dir, k))
+        if run.get("complete") is True:
+            ok.append(k)
+        else:
+            failures[k] = str(run.get("error") or "incomplete run folder (summary.json without complete: true)")
+    return ok, failures
+
+
 def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None, cluster: str | None = None,
               resume: bool = False, root_seed: int | None = None, progress: bool = True,
-              overrides: dict | None = None) -> BatchResult:
+              overrides: dict | None = None, retry_failed: bool = False,
+              executor: Executor | None = None) -> BatchResult:
     """Run replications ``0 .. n_replications-1`` of a scenario into the batch folder ``out_dir``.
 
     Parameters
@@ -93,17 +153,24 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
     cluster : str, optional
         Address of an existing Dask scheduler, e.g. ``tcp://127.0.0.1:8786``.
     resume : bool
-        Keep finished replications in ``out_dir`` and run only the missing ones.
+        Keep the replications in place in ``out_dir`` (completed or failed) and run only the missing ones.
     root_seed : int, optional
         Root seed (default: the scenario's seed).
     progress : bool
         Show a rich progress bar (done, rate, time left) on stderr.
     overrides : dict, optional
         Dotted-path overrides (a sweep variant), recorded in the manifest.
+    retry_failed : bool
+        Resume (implies ``resume``) and run the failed replications again, besides the missing ones;
+        completed replications are kept.
+    executor : concurrent.futures.Executor, optional
+        Run the replications on this executor (e.g. :class:`InProcessExecutor`, to debug or to
+        monkeypatch the engine in tests) instead of a local process pool; the caller shuts it down.
 
     Returns
     -------
     BatchResult
+        A failed replication does not raise: it is in ``failed`` / ``failures`` (and the manifest).
     """
 
     if n_replications < 1:
@@ -113,40 +180,71 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
     out = Path(out_dir)
     manifest: dict[str, Any] = {"scenario": getattr(cs, "name", ""), "scenario_sha256": getattr(cs, "scenario_hash", ""),
                 "root_seed": seed, "n_replications": int(n_replications), "amdsim_version": __version__,
-                "overrides": dict(overrides or {}), "completed": [], "failed": []}
+                "overrides": dict(overrides or {}), "completed": [], "failed": [], "failures": []}
+    resume = resume or retry_failed
     _prepare(out, manifest, resume)
-    done = [k for k in completed_replications(out) if k < n_replications]
-    todo = [k for k in range(n_replications) if k not in set(done)]
-    failed = sorted(k for k in done if not _summary_complete(rep_dir(out, k)))
+    write_scenario_copy(cs, out)      # scenario.yaml: the scenario as run (amdsim explain reruns it)
+    ok, failures = replication_outcomes(out)
+    ok = [k for k in ok if k < n_replications]
+    failures = {k: e for k, e in failures.items() if k < n_replications}
+    if retry_failed:
+        for k in failures:
+            _discard(rep_dir(out, k))
+        failures = {}
+    in_place = set(ok) | set(failures)
+    todo = [k for k in range(n_replications) if k not in in_place]
     t0 = time.perf_counter()
     walls: list[float] = []
     peak = 0
 
     def on_result(res: dict) -> None:
         nonlocal peak
-        done.append(res["k"])
-        if not res["complete"]:
-            failed.append(res["k"])
+        if res["error"] is None:
+            ok.append(res["k"])
+        else:
+            failures[res["k"]] = res["error"]
+            _record_outcomes(out, manifest, ok, failures)   # recorded now: the batch may yet be interrupted
         walls.append(res["wall_s"])
         peak = max(peak, res["rss_bytes"])
 
     if todo:
-        bar = BatchBar(n_replications, len(done), progress)
+        bar = BatchBar(n_replications, len(in_place), progress)
 
         def on_result_shown(res: dict) -> None:
             on_result(res)
             bar.advance()
 
         with bar:
-            if cluster:
+            if executor is not None:
+                _run_on(executor, cs, todo, out, seed, on_result_shown)
+            elif cluster:
                 _run_dask(cs, todo, out, seed, cluster, on_result_shown)
             else:
                 _run_local(cs, todo, out, seed, workers, on_result_shown)
-    manifest["completed"] = sorted(done)
-    manifest["failed"] = sorted(set(failed))
+    _record_outcomes(out, manifest, ok, failures)
+    return BatchResult(out, n_replications, sorted(ok), sorted(failures), len(in_place),
+                       time.perf_counter() - t0, peak, walls, dict(sorted(failures.items())))
+
+
+def _record_outcomes(out: Path, manifest: dict, ok: list[int], failures: dict[int, str]) -> None:
+    manifest["completed"] = sorted(ok)
+    manifest["failed"] = sorted(failures)
+    manifest["failures"] = [{"replication": k, "error": failures[k]} for k in sorted(failures)]
     _write_manifest(out, manifest)
-    return BatchResult(out, n_replications, sorted(done), sorted(set(failed)), n_replications - len(todo),
-                       time.perf_counter() - t0, peak, walls)
+
+
+def _discard(folder: Path) -> None:
+    """Remove a run folder: renamed out of place first (atomic), so a kill half way through the
+    removal never leaves a partial ``rep_XXXXX`` that looks finished (``_prepare`` clears temporaries)."""
+    if not folder.exists():
+        return
+    aside = folder.with_name(f".tmp_{folder.name}.retry.{uuid.uuid4().hex[:12]}")
+    try:
+        os.replace(folder, aside)
+    except OSError as exc:
+        raise OutputError(f"cannot remove the failed replication {folder} to run it again: "
+                          f"{exc.strerror or exc}") from None
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -154,15 +252,30 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
 
 
 def replicate(cs, k: int, out_dir: str, root_seed: int) -> dict:
-    """Simulate replication ``k`` into ``out_dir/rep_XXXXX`` atomically; returns a few numbers only."""
+    """Simulate replication ``k`` into ``out_dir/rep_XXXXX`` atomically; returns a few numbers only.
+
+    A replication that fails is still put in place, as a failed run folder (see the module
+    docstring), and reported with its ``error``; only an :class:`OutputError` (the batch folder
+    cannot be written), Ctrl-C and the like propagate.
+    """
     final = rep_dir(Path(out_dir), k)
     tmp = Path(out_dir) / f".tmp_{final.name}.{uuid.uuid4().hex[:12]}"
     t0 = time.perf_counter()
-    complete = True
+    error: str | None = None
     try:
         run_replication(cs, k, tmp, root_seed=root_seed)
-    except SimulationError:
-        complete = False   # the partial folder says complete: false and why; it is kept as the result
+    except SimulationError as exc:
+        error = exc.user_message()     # the partial folder says complete: false and why; kept as the result
+        if not (tmp / "summary.json").is_file():   # stopped before any state existed: nothing was written
+            shutil.rmtree(tmp, ignore_errors=True)
+            write_failed_run_folder(cs, k, root_seed, exc, tmp)
+    except OutputError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except Exception as exc:           # an amdsim bug in this replication: record it, let the others run
+        error = error_text(exc)
+        shutil.rmtree(tmp, ignore_errors=True)
+        write_failed_run_folder(cs, k, root_seed, exc, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -170,7 +283,26 @@ def replicate(cs, k: int, out_dir: str, root_seed: int) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
     else:
         os.replace(tmp, final)
-    return {"k": k, "complete": complete, "wall_s": time.perf_counter() - t0, "rss_bytes": _peak_rss()}
+    return {"k": k, "complete": error is None, "error": error, "wall_s": time.perf_counter() - t0,
+            "rss_bytes": _peak_rss()}
+
+
+class InProcessExecutor(Executor):
+    """An executor that runs each call at once, in the calling process, one after the other.
+
+    For debugging a batch (breakpoints, profilers) and for tests that monkeypatch the engine; the
+    batch's bytes are the same as with any process pool (each replication has its own seed).
+    """
+
+    _max_workers = 1
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except Exception as exc:   # as a pool would: the error is the future's, raised by result()
+            fut.set_exception(exc)
+        return fut
 
 
 def _init_worker(cs) -> None:
@@ -214,8 +346,8 @@ def _prepare(out: Path, manifest: dict, resume: bool) -> None:
         raise InputError(f"{out} already holds replications; add --resume or choose another --out", file="--out")
     for tmp in out.glob(".tmp_rep_*"):       # left by a killed batch: never complete, start again
         shutil.rmtree(tmp, ignore_errors=True)
-    manifest["completed"] = completed_replications(out)
-    _write_manifest(out, manifest)
+    ok, failures = replication_outcomes(out)
+    _record_outcomes(out, manifest, ok, failures)
 
 
 def check_resumable(path: Path, new: dict, keys: tuple[str, ...], resume: bool, what: str) -> None:
@@ -243,11 +375,13 @@ def _write_manifest(out: Path, manifest: dict) -> None:
     write_json_atomic(manifest, out / MANIFEST)
 
 
-def _summary_complete(folder: Path) -> bool:
+def _summary_run(folder: Path) -> dict:
+    """The ``run`` block of a run folder's summary.json ({} if unreadable)."""
     try:
-        return bool(json.loads((folder / "summary.json").read_text())["run"]["complete"])
+        run = json.loads((folder / "summary.json").read_text())["run"]
     except (OSError, ValueError, KeyError, TypeError):
-        return False
+        return {}
+    return run if isinstance(run, dict) else {}
 
 
 def _run_local(cs, todo: list[int], out: Path, seed: int, workers: int | None, on_result) -> None:
@@ -258,41 +392,56 @@ def _run_local(cs, todo: list[int], out: Path, seed: int, workers: int | None, o
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
     pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(cs,))
     try:
-        _drain(pool, todo, out, seed, n, on_result)
+        _drain(lambda k: pool.submit(_replicate_cached, k, str(out), seed), todo, n, on_result)
     except BaseException:          # Ctrl-C or a worker's error: drop queued replications, do not wait for them
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
 
 
-def _drain(pool, todo: list[int], out: Path, seed: int, n: int, on_result) -> None:
+def _run_on(executor: Executor, cs, todo: list[int], out: Path, seed: int, on_result) -> None:
+    """Replications on a caller's executor (the compiled scenario travels with each call)."""
+    n = max(1, int(getattr(executor, "_max_workers", 1) or 1))
+    _drain(lambda k: executor.submit(replicate, cs, k, str(out), seed), todo, n, on_result)
+
+
+def _drain(submit: Callable[[int], Future], todo: list[int], n: int, on_result) -> None:
     """Submit replications keeping at most two per worker in flight (bounded parent memory)."""
     from concurrent.futures import FIRST_COMPLETED, wait
 
     pending = set()
     queue = iter(todo)
     for k in queue:             # keep at most 2 tasks per worker in flight: bounded parent memory
-        pending.add(pool.submit(_replicate_cached, k, str(out), seed))
+        pending.add(submit(k))
         if len(pending) >= 2 * n:
             break
     while pending:
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for f in finished:
+        for f in finished:         # every result is recorded before more work starts (a failure first of all)
             on_result(f.result())
+        for _ in finished:
             k_next = next(queue, None)
             if k_next is not None:
-                pending.add(pool.submit(_replicate_cached, k_next, str(out), seed))
+                pending.add(submit(k_next))
 
 
-def _run_dask(cs, todo: list[int], out: Path, seed: int, cluster: str, on_result) -> None:
+def dask_client(cluster: str):
+    """A ``distributed.Client`` on the scheduler at ``cluster``; InputError (``--cluster``) when
+    dask.distributed is missing or the scheduler does not answer within ``CONNECT_TIMEOUT_S``."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:
         raise InputError("--cluster needs dask.distributed, which is not installed", file="--cluster") from None
     try:
-        client = Client(cluster, timeout=f"{CONNECT_TIMEOUT_S}s")
+        return Client(cluster, timeout=f"{CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError) as exc:
         raise InputError(f"cannot connect to the Dask scheduler at {cluster}: {exc}", file="--cluster") from None
+
+
+def _run_dask(cs, todo: list[int], out: Path, seed: int, cluster: str, on_result) -> None:
+    client = dask_client(cluster)
+    from distributed import as_completed
+
     try:
         cs_future = client.scatter(cs, broadcast=True)
         futures = [client.submit(replicate, cs_future, k, str(out.resolve()), seed, pure=False,
@@ -306,4 +455,5 @@ def _run_dask(cs, todo: list[int], out: Path, seed: int, cluster: str, on_result
 
 
 
-__all__ = ["BatchResult", "completed_replications", "rep_dir", "replicate", "run_batch"]
+__all__ = ["BatchResult", "InProcessExecutor", "ReplicationsFailedError", "completed_replications", "dask_client",
+           "rep_dir", "replicate", "replication_outcomes", "run_batch"]

@@ -10,6 +10,7 @@ Layout::
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import Executor
 from pathlib import Path
 
 import yaml
@@ -56,10 +57,15 @@ def sweep_variants(sets: list[tuple[str, list]]) -> list[dict]:
 
 def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int, out_dir, *,
               workers: int | None = None, cluster: str | None = None, resume: bool = False,
-              root_seed: int | None = None, progress: bool = True) -> dict:
-    """Run one batch per variant into ``out_dir/variant_XX`` with the same root seed; returns sweep.json's dict.
+              root_seed: int | None = None, progress: bool = True, retry_failed: bool = False,
+              executor: Executor | None = None) -> dict:
+    """Run one batch per variant into ``out_dir/variant_XX`` with the same root seed; returns sweep.json's dict
+    plus ``failures``: {variant_XX: {replication: error}} of the replications that failed (every variant
+    runs to the end whatever fails; see :func:`amdsim.montecarlo.batch.run_batch`).
 
     Every variant is validated (and so every bad ``--set`` reported) before the first replication runs.
+    ``retry_failed`` resumes and runs each variant's failed replications again; ``executor`` as for
+    :func:`~amdsim.montecarlo.batch.run_batch`.
     """
 
     out = Path(out_dir)
@@ -74,6 +80,7 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int,
     doc = {"scenario": str(scenario), "root_seed": seed, "n_replications": int(n_replications),
            "baseline": "variant_00",
            "variants": [{"name": f"variant_{i:02d}", "overrides": ov} for i, ov in enumerate(variants)]}
+    resume = resume or retry_failed
     if (out / SWEEP).is_file():
         check_resumable(out / SWEEP, doc, ("scenario", "root_seed", "variants"), resume, "sweep")
     try:
@@ -81,12 +88,16 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int,
     except OSError as exc:
         raise InputError(f"cannot create the sweep folder {out}: {exc.strerror or exc}", file="--out") from None
     write_json_atomic(doc, out / SWEEP)
+    failures: dict[str, dict[int, str]] = {}
     for i, ov in enumerate(variants):
         if progress:
             console.print(f"variant_{i:02d}: {_describe(ov) or 'baseline'}")
-        run_batch(scenario, n_replications, out / f"variant_{i:02d}", workers=workers, cluster=cluster,
-                  resume=resume, root_seed=seed, progress=progress, overrides=ov)
-    return doc
+        res = run_batch(scenario, n_replications, out / f"variant_{i:02d}", workers=workers, cluster=cluster,
+                        resume=resume, root_seed=seed, progress=progress, overrides=ov,
+                        retry_failed=retry_failed, executor=executor)
+        if res.failures:
+            failures[f"variant_{i:02d}"] = res.failures
+    return {**doc, "failures": failures}
 
 
 def _describe(ov: dict) -> str:

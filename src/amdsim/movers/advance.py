@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from amdsim.core.geodesy import destination, great_circle_distance, initial_bearing
+from amdsim.core.constants import TERRAIN_RATE_LOOKAHEAD_S
+from amdsim.core.geodesy import destination, geodetic2ecef, great_circle_distance, initial_bearing
 from amdsim.core.kinds import BALLISTIC, CRUISE, GOTO, ORBIT, ROUTE, MoverKind
-from amdsim.movers.ballistic import propagate_ballistic
+from amdsim.movers.ballistic import advance_ballistic
+from amdsim.movers.evasion import evasion_cues
 from amdsim.movers.paths import orbit_advance_kernel, place_rows, route_advance_kernel
+from amdsim.movers.sortie import advance_sorties, log_sortie_events
 from amdsim.world.events import EventLog
 from amdsim.world.messages import MoverEvents
 from amdsim.world.state import Fate, World
@@ -26,6 +29,7 @@ def advance_movers(w: World, cs: CompiledScenario, dt: float, surface=None) -> M
     m = cs.movers
     t_new = w.t + dt
     w.pos_prev[:] = w.pos
+    w.vel_prev[:] = w.vel
     due = (w.fate == 0) & (w.t_launch <= t_new)  # interceptors wait at t_launch = inf
     launched = np.flatnonzero(due)
     if launched.size:
@@ -52,9 +56,10 @@ def advance_movers(w: World, cs: CompiledScenario, dt: float, surface=None) -> M
         _advance_goto(w, rows, dt)
     rows = active[beh == BALLISTIC]
     if rows.size:
-        r_imp, p_imp = _advance_ballistic(w, cs, rows, dt)
+        r_imp, p_imp = _advance_ballistic(w, cs, rows, t_new)
         impacted.append(r_imp)
         impact_pos.append(p_imp)
+    advance_sorties(w, cs, dt, t_new)                 # aircraft flying from an air base (movers/sortie.py)
     imp = np.concatenate(impacted) if impacted else np.zeros(0, np.int64)
     pos = np.concatenate(impact_pos) if impact_pos else np.zeros((0, 3))
     if imp.size:
@@ -68,21 +73,31 @@ def advance_movers(w: World, cs: CompiledScenario, dt: float, surface=None) -> M
 def _advance_route(w, cs, rows, dt, t_new, surface):
     m = cs.movers
     arrived = np.zeros(rows.size, bool)
-    route_advance_kernel(rows, w.lat, w.lon, w.alt, w.heading, w.wp_index, w.pos, w.vel, m.speed, dt, m.wp_offset,
-                         m.wp_count, m.wp_lat, m.wp_lon, m.wp_agl, m.agl, m.loop, m.home_on, m.term_kind,
-                         m.term_range, m.term_alt, m.kind == CRUISE, arrived)
+    evade_start, evade_course = evasion_cues(w, cs, t_new)
+    route_advance_kernel(rows, w.t, dt, w.lat, w.lon, w.alt, w.heading, w.wp_index, w.pos, w.vel, w.nominal_lat,
+                         w.nominal_lon, w.nominal_heading, w.man_mode, m.speed, m.wp_offset, m.wp_count, m.wp_lat,
+                         m.wp_lon, m.wp_agl, m.agl, m.loop, m.home_on, m.kind == CRUISE, m.term_kind, m.term_range,
+                         m.term_alt, m.term_accel, m.term_period, m.term_climb, m.term_dive, m.term_side,
+                         m.jink_offset, m.jink_count, m.jink_sign, m.evade_accel, evade_start, evade_course, arrived)
     if surface is not None:
-        # heights above the terrain: raise every route mover by the ground under it
-        ground = np.maximum(surface(w.lat[rows], w.lon[rows]), 0.0)
-        w.alt[rows] += ground
-        pos = np.empty((rows.size, 3))
-        vel = np.empty((rows.size, 3))
-        speed = np.linalg.norm(w.vel[rows], axis=1)
-        place_rows(w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows], speed, np.zeros(rows.size), pos, vel)
-        w.pos[rows] = pos
-        w.vel[rows] = vel
+        _follow_terrain(w, rows, surface)
     threat_end = arrived & (m.kind[rows] == CRUISE)
     return rows[threat_end], w.pos[rows[threat_end]]
+
+
+def _follow_terrain(w, rows, surface):
+    """Heights above the terrain: raise every route mover by the ground under it, and add the ground's
+    rate of climb along the course (a forward difference over TERRAIN_RATE_LOOKAHEAD_S) to its velocity."""
+    lat, lon = w.lat[rows], w.lon[rows]
+    ground = np.maximum(surface(lat, lon), 0.0)
+    up = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
+    vel = w.vel[rows]
+    v_h = np.linalg.norm(vel - np.einsum("ij,ij->i", vel, up)[:, None] * up, axis=1)
+    ahead_lat, ahead_lon, _ = destination(lat, lon, w.heading[rows], v_h * TERRAIN_RATE_LOOKAHEAD_S)
+    rate = (np.maximum(surface(ahead_lat, ahead_lon), 0.0) - ground) / TERRAIN_RATE_LOOKAHEAD_S
+    w.alt[rows] += ground
+    w.pos[rows] = geodetic2ecef(lat, lon, w.alt[rows])
+    w.vel[rows] = vel + rate[:, None] * up
 
 
 def _advance_orbit(w, cs, rows, t_new, dt):
@@ -108,25 +123,10 @@ def _advance_goto(w, rows, dt):
     w.lat[rows], w.lon[rows], w.alt[rows], w.heading[rows] = lat, lon, alt, brg
 
 
-def _advance_ballistic(w, cs, rows, dt):
-    m = cs.movers
-    p0, v0 = w.pos[rows], w.vel[rows]
-    p1, v1 = propagate_ballistic(p0, v0, m.ballistic_coeff[rows], dt)
-    r0 = np.linalg.norm(p0, axis=1)
-    r1 = np.linalg.norm(p1, axis=1)
-    rt = m.impact_radius[rows]
-    descending = np.einsum("ij,ij->i", p1, v1) < 0
-    hit = descending & (r1 <= rt)
-    # Impact point: linear interpolation of the radius crossing inside the step.
-    frac = np.clip((r0 - rt) / np.maximum(r0 - r1, 1e-9), 0.0, 1.0)[:, None]
-    p_hit = p0 + frac * (p1 - p0)
-    w.pos[rows] = np.where(hit[:, None], p_hit, p1)
-    w.vel[rows] = v1
-    w.refresh_geodetic(rows)
-    east = np.stack([-np.sin(w.lon[rows]), np.cos(w.lon[rows]), np.zeros(rows.size)], axis=-1)
-    up = w.pos[rows] / np.linalg.norm(w.pos[rows], axis=1, keepdims=True)
-    north = np.cross(up, east)
-    w.heading[rows] = np.arctan2(np.einsum("ij,ij->i", v1, east), np.einsum("ij,ij->i", v1, north))
+def _advance_ballistic(w, cs, rows, t_new):
+    """Boost, free flight and glide of the ballistic rows (movers/ballistic.py); the rows that reached
+    their aim radius this step and where."""
+    hit = advance_ballistic(w, cs, rows, t_new)
     return rows[hit], w.pos[rows[hit]]
 
 
@@ -136,4 +136,5 @@ def log_launches(w: World, cs: CompiledScenario, ev: MoverEvents, log: EventLog)
     for row in ev.launched.tolist():
         if m.kind[row] in (MoverKind.CRUISE_MISSILE, MoverKind.BALLISTIC_MISSILE, MoverKind.AIRCRAFT):
             log.add(w.t_launch[row], "launch", actor=row, target=int(m.aim_asset[row]),
-                    force=int(m.force[row]), pos=w.pos[row], detail=m.type_name[row])
+                    force=int(m.force[row]), pos=w.pos[row].copy(), detail=m.type_name[row])
+    log_sortie_events(w, log)                         # take-offs, on station, returns, landings

@@ -29,6 +29,10 @@ class Recorder:
         self.tracks: list[dict[str, np.ndarray]] = []
         self.record_detections = record_detections
         self.record_tracks = record_tracks
+        # magazines (world/magazines.py): launcher rows at the output rate and whenever one changes
+        self.magazines: list[dict[str, np.ndarray]] = []
+        self._mag_last: dict[str, np.ndarray] | None = None
+        self._mag_version = -1
 
     def due(self, t: float) -> bool:
         return t + 1e-9 >= self.next_output
@@ -40,6 +44,7 @@ class Recorder:
         self.record_detections_chunk(det, sensor_host, sensor_force)
         ended = np.flatnonzero(self.active_before & ~w.is_active)
         self.active_before = w.is_active.copy()
+        self.record_magazines(w, full=self.due(w.t))
         if self.due(w.t):
             self.record_states(w)
             self.record_pictures(pictures, w.t, truth_pos=w.pos, truth_alive=w.is_active)
@@ -56,6 +61,30 @@ class Recorder:
             "pos": w.pos[rows].copy(), "vel": w.vel[rows].copy(), "heading": w.heading[rows].copy(),
         })
         self.next_output += self.output_rate * max(1.0, np.floor((w.t + 1e-9 - self.next_output) / self.output_rate) + 1)
+
+    def record_magazines(self, w: World, full: bool = False) -> None:
+        """Snapshot the launchers (``w.mag``): every one with ``full`` (the output rate, the start),
+        otherwise those whose rounds changed since the last snapshot (at step resolution: several
+        changes within one step are one row, the state at the end of the step)."""
+        mag = w.mag
+        if not full and mag.version == self._mag_version:
+            return
+        now = {"loaded": mag.loaded.copy(), "reserved": mag.reserved.copy(), "in_reload": mag.in_reload.copy(),
+               "reloads_left": mag.reloads_left[mag.shooter].copy()}
+        if full or self._mag_last is None:
+            rows = np.arange(mag.m)
+        else:
+            last = self._mag_last
+            rows = np.flatnonzero(np.any([now[k] != last[k] for k in now], axis=0))
+        self._mag_last, self._mag_version = now, mag.version
+        if rows.size == 0:
+            return
+        self.magazines.append({
+            "time_s": np.full(rows.size, w.t), "launcher_row": rows.astype(np.int32),
+            "ready": (now["loaded"] - now["reserved"])[rows], "reserved": now["reserved"][rows],
+            "in_reload": now["in_reload"][rows], "reload_until": mag.reload_until[rows].copy(),
+            "reloads_left": now["reloads_left"][rows],
+        })
 
     def record_final(self, w: World, rows: np.ndarray) -> None:
         """Record the last state of movers that ended this step (impact, kill), so trails end where they did."""

@@ -7,6 +7,7 @@ import numpy as np
 from amdsim import __version__
 from amdsim.core.kinds import KIND_NAMES
 from amdsim.core.units import json_number
+from amdsim.records.leak import leak_causes
 from amdsim.records.recorder import concat_chunks
 from amdsim.tracking.metrics import picture_quality, score_ballistic_estimates
 from amdsim.world.state import Fate
@@ -43,6 +44,7 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
         shots_by_target.setdefault(book.target[k], []).append(k)
     blue = [f for f in range(len(cs.force_names)) if cs.force_side[f] == 0]
     detect_to_shot = []
+    causes = leak_causes(r)          # leakers only: records/leak.py's decision list
     for row in rows.tolist():
         fate = int(w.fate[row])
         killer = int(w.killed_by[row])
@@ -66,6 +68,8 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
             "aimed_at": m.name[int(m.aim_asset[row])] if m.aim_asset[row] >= 0 else None,
             "first_detection_s": first_det,
             "shots": sum(1 for k in shots if book.interceptor[k] >= 0),
+            "leak_cause": causes[row][0] if row in causes else None,
+            "leak_evidence": causes[row][1] if row in causes else None,
         })
     assets = []
     leak_per_asset = {}
@@ -103,12 +107,42 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
         "interceptors_by_shooter": dict(sorted(by_shooter.items())),
         "interceptors_per_kill": _f(fired / kills) if kills else None,
         "double_engagements": double_engagements(book),
+        "magazines": magazines_summary(cs, w),
         "mean_detect_to_first_shot_s": _f(float(np.mean(detect_to_shot))) if detect_to_shot else None,
         "tracking": tracking_quality(r, blue),
         "ballistic_estimates": ballistic_estimates(r),
         "threats": threats,
         "assets": assets,
     }
+
+
+def magazines_summary(cs, w) -> dict:
+    """Per shooter (by name): its magazine (world/magazines.py) at the end of the run.
+
+    ``magazine_size``: rounds on its launchers at the start; ``reloads``: spare rounds at the start;
+    ``fired``: rounds launched; ``left``: rounds not fired (ready + booked + in reload + spare);
+    ``ready``: rounds C2 could order now; ``reloads_used``: spare rounds put on launchers;
+    ``rearmed``: rounds added on landing (fighters); ``reserve``: rounds the doctrine keeps for
+    ballistic threats (a C2 rule, not a magazine property).
+    """
+    mag, sh = w.mag, cs.shooters
+    k = sh.n
+    cap = np.bincount(mag.shooter, weights=mag.capacity, minlength=k).astype(int)
+    loaded = np.bincount(mag.shooter, weights=mag.loaded, minlength=k).astype(int)
+    reserved = np.bincount(mag.shooter, weights=mag.reserved, minlength=k).astype(int)
+    in_reload = np.bincount(mag.shooter, weights=mag.in_reload, minlength=k).astype(int)
+    out = {}
+    for s in range(k):
+        f = int(sh.force[s])
+        out[sh.name[s]] = {
+            "force": cs.force_names[f], "nation": cs.force_nation[f], "interceptor_type": cs.itypes.name[int(sh.itype[s])],
+            "launchers": int(mag.count[s]), "magazine_size": int(cap[s]), "reloads": int(sh.reload_rounds[s]),
+            "fired": int(mag.fired[s]), "left": int(loaded[s] + in_reload[s] + mag.reloads_left[s]),
+            "ready": int(w.rounds_left[s]), "booked": int(reserved[s]), "in_reload": int(in_reload[s]),
+            "reloads_used": int(mag.reloads_used[s]), "reloads_left": int(mag.reloads_left[s]),
+            "rearmed": int(mag.rearmed[s]), "reserve": int(sh.reserve[s]),
+        }
+    return out
 
 
 def tracking_quality(r, blue: list[int]) -> dict:

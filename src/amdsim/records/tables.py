@@ -134,6 +134,41 @@ def engagements_table(cs, book) -> pa.Table:
     })
 
 
+def magazines_table(cs, recorder, mag) -> pa.Table:
+    """magazines.parquet: one row per launcher at the output rate and whenever its rounds change
+    (``Recorder.record_magazines``); ``mag`` is the replication's :class:`~amdsim.world.magazines.Magazines`
+    (for each launcher row's shooter and number)."""
+    c = concat_chunks(recorder.magazines)
+    if c is None:
+        c = {"time_s": np.zeros(0), "launcher_row": np.zeros(0, np.int32), "ready": np.zeros(0, np.int32),
+             "reserved": np.zeros(0, np.int32), "in_reload": np.zeros(0, np.int32), "reload_until": np.zeros(0),
+             "reloads_left": np.zeros(0, np.int32)}
+    order = np.lexsort((c["launcher_row"], c["time_s"]))
+    c = {k: v[order] for k, v in c.items()}
+    sh = cs.shooters
+    k = mag.shooter[c["launcher_row"]]
+    names = np.array(sh.name, dtype=object)
+    forces = np.array(cs.force_names, dtype=object)
+    nations = np.array(cs.force_nation, dtype=object)
+    itypes = np.array(cs.itypes.name, dtype=object)
+    until = c["reload_until"]
+    return pa.table({
+        "time_s": pa.array(c["time_s"]),
+        "shooter_id": pa.array(sh.host[k].astype(np.int64)),
+        "shooter": pa.array(names[k].tolist(), pa.string()),
+        "force": pa.array(forces[sh.force[k]].tolist(), pa.string()),
+        "nation": pa.array(nations[sh.force[k]].tolist(), pa.string()),
+        "interceptor_type": pa.array(itypes[sh.itype[k]].tolist(), pa.string()),
+        "launcher": pa.array((mag.index[c["launcher_row"]] + 1).astype(np.int32)),
+        "rounds_ready": pa.array(c["ready"].astype(np.int32)),
+        "rounds_reserved": pa.array(c["reserved"].astype(np.int32)),
+        "rounds_in_reload": pa.array(c["in_reload"].astype(np.int32)),
+        "reload_done_s": pa.array(np.where(np.isfinite(until), until, np.nan)),
+        "reloads_left": pa.array(c["reloads_left"].astype(np.int32)),
+        "ballistic_reserve": pa.array(sh.reserve[k].astype(np.int32)),
+    })
+
+
 def sensors_table(cs) -> pa.Table:
     s = cs.sensors
     return pa.table({
@@ -148,5 +183,5 @@ def sensors_table(cs) -> pa.Table:
     })
 
 
-__all__ = ["detections_table", "engagements_table", "events_table", "movers_table",
+__all__ = ["detections_table", "engagements_table", "events_table", "magazines_table", "movers_table",
            "sensors_table", "states_table", "tracks_table"]

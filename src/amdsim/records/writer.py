@@ -53,6 +53,26 @@ def write_json_atomic(obj, path: Path) -> None:
             binary=False)
 
 
+#: Name of the scenario copy in run and batch folders.
+SCENARIO_COPY = "scenario.yaml"
+
+
+def write_scenario_copy(cs, out: Path) -> bool:
+    """Write ``out/scenario.yaml``: the scenario as run (the YAML's fields with ``--set`` overrides
+    applied, so it hashes to the summary's ``scenario_sha256``) under a comment naming the source
+    file (relative paths in it, such as ``earth.dem_path``, are relative to that file's folder).
+    Returns False, writing nothing, for a compiled scenario that does not know its source."""
+    import yaml
+
+    src = getattr(cs, "extras", {}).get("scenario_source")
+    if not src:
+        return False
+    text = ("# amdsim: the scenario of this folder as run (overrides applied); `amdsim explain` reruns it\n"
+            f"# source: {json.dumps(src['path'])}\n" + yaml.safe_dump(src["raw"], sort_keys=False, allow_unicode=True))
+    _atomic(Path(out) / SCENARIO_COPY, lambda fh: fh.write(text), binary=False)
+    return True
+
+
 def _jsonable(o):
     import numpy as np
 

@@ -6,6 +6,10 @@ detection). Proportions get Wilson intervals (Clopper-Pearson alongside), means 
 the pooled interceptors per kill (all interceptors over all kills) a percentile bootstrap with a fixed seed.
 Sweep variants share root seeds (common random numbers), so each variant is compared with the
 baseline (variant_00) by the t-interval of the per-replication paired differences.
+
+A failed replication (summary.json with ``complete: false``: a simulation error's partial results,
+or a replication that stopped on a bug, see ``records/failure.py``) is counted (``n_failed``) and
+listed with its error (``failed``), and left out of every statistic and of the paired differences.
 """
 
 from __future__ import annotations
@@ -60,6 +64,31 @@ def per_replication_metrics(folder: Path) -> dict[int | None, dict[str, np.ndarr
             m[n].append(_num(v))
         m["low_flyer_detection_range_m"].append(_num(low.get((var, rep))))
     return {v: {n: np.asarray(x, dtype=float) for n, x in m.items()} for v, m in out.items()}
+
+
+def failed_replications(folder: Path) -> dict[int | None, list[dict]]:
+    """Per variant (None for a plain batch): ``[{"replication", "error"}]`` of the failed replications
+    (summary.json not marked ``complete: true``), in replication order."""
+    con = open_views(folder)
+    cols = set(con.sql("SELECT * FROM summary LIMIT 0").columns)
+    if "complete" not in cols:
+        return {}
+    vexpr = "variant" if "variant" in cols else "NULL::INTEGER"
+    err = "CAST(error AS VARCHAR)" if "error" in cols else "NULL"
+    rows = con.sql(f"SELECT {vexpr} AS v, replication, {err} FROM summary WHERE complete IS DISTINCT FROM true "
+                   "ORDER BY v, replication").fetchall()
+    out: dict[int | None, list[dict]] = {}
+    for v, k, e in rows:
+        out.setdefault(v, []).append({"replication": int(k), "error": e or "incomplete run (no error recorded)"})
+    return out
+
+
+def _completed_only(m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The replications of ``m`` that ran to the end: summary ``complete: true`` (as
+    :func:`failed_replications` and the batch's resume judge them); all, if no summary has the field."""
+    c = m["_complete"]
+    ok = c == 1 if np.isfinite(c).any() else np.ones(c.shape, bool)
+    return {n: x[ok] for n, x in m.items()}
 
 
 def ratio_bootstrap(num: np.ndarray, den: np.ndarray, level: float = LEVEL, n_boot: int = 2000,
@@ -117,17 +146,22 @@ def paired_difference(x: np.ndarray, reps_x: np.ndarray, base: np.ndarray, reps_
 def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
     """Statistics of a run, batch or sweep folder (see the module docstring); JSON-ready dict.
 
-    For a batch: ``{"kind": "batch", "n_replications", "metrics": {name: {mean, lo, hi, n, ...}}}``.
+    For a batch: ``{"kind": "batch", "n_replications", "n_failed", "failed": [{replication, error}],
+    "metrics": {name: {mean, lo, hi, n, ...}}}``; ``n_replications`` counts the failed ones, the
+    metrics leave them out (``n_incomplete`` is ``n_failed``, under its older name).
     For a sweep additionally ``"variants": {variant_XX: {"overrides", "metrics"}}`` and
     ``"comparison": [{metric, variant, mean, baseline_mean, diff, lo, hi, n_pairs}]``.
     """
     folder = Path(batch_dir)
-    per = per_replication_metrics(folder)
+    all_reps = per_replication_metrics(folder)
+    failed = failed_replications(folder)
+    per = {v: _completed_only(m) for v, m in all_reps.items()}
     if None in per:
         m = per[None]
+        fails = failed.get(None, [])
         return {"folder": str(folder), "kind": "batch", "level": level,
-                "n_replications": int(m["replication"].size), "n_incomplete": int(np.sum(m["_complete"] == 0)),
-                "metrics": metric_statistics(m, level)}
+                "n_replications": int(all_reps[None]["replication"].size), "n_failed": len(fails),
+                "n_incomplete": len(fails), "failed": fails, "metrics": metric_statistics(m, level)}
     sweep = _read_sweep(folder)
     per_variant = {v: m for v, m in per.items() if v is not None}   # every key, in a sweep
     variants: dict[str, dict[str, Any]] = {}
@@ -136,9 +170,10 @@ def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
     base = per_variant[base_v]
     for v in sorted(per_variant):
         name = f"variant_{v:02d}"
+        fails = failed.get(v, [])
         variants[name] = {"overrides": sweep.get(name, {}),
-                          "n_replications": int(per_variant[v]["replication"].size),
-                          "n_incomplete": int(np.sum(per_variant[v]["_complete"] == 0)),
+                          "n_replications": int(all_reps[v]["replication"].size), "n_failed": len(fails),
+                          "n_incomplete": len(fails), "failed": fails,
                           "metrics": metric_statistics(per_variant[v], level)}
         for metric, x in per_variant[v].items():
             if metric == "replication" or metric.startswith("_") or metric not in base:
@@ -203,5 +238,5 @@ def _clean(o):
     return o
 
 
-__all__ = ["batch_statistics", "metric_statistics", "paired_difference", "per_replication_metrics",
+__all__ = ["batch_statistics", "failed_replications", "metric_statistics", "paired_difference", "per_replication_metrics",
            "statistics_rows", "write_statistics"]

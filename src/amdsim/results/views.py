@@ -12,7 +12,8 @@ from pathlib import Path
 
 from amdsim.core.errors import InputError
 
-TABLES = ("events", "engagements", "tracks", "states", "detections", "movers", "sensors")
+TABLES = ("events", "engagements", "tracks", "states", "detections", "movers", "sensors", "magazines",
+          "killchain")
 _REP = re.compile(r"rep_(\d+)$")
 _VAR = re.compile(r"variant_(\d+)$")
 

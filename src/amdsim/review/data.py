@@ -11,7 +11,7 @@ from pathlib import Path
 
 from amdsim.core.errors import InputError
 
-TABLES = ("movers", "events", "states", "detections", "tracks", "engagements", "sensors")
+TABLES = ("movers", "events", "states", "detections", "tracks", "engagements", "sensors", "magazines")
 
 
 def is_batch(folder: str | Path) -> bool:
@@ -45,7 +45,7 @@ def check_folder(folder: str | Path) -> Path:
 def load_table(run_dir: str | Path, name: str) -> dict:
     """A run table as a dict of column name -> numpy array (numbers) or list (strings).
 
-    A missing optional table (tracks, detections, engagements, sensors) reads as empty columns;
+    A missing optional table (tracks, detections, engagements, sensors, magazines) reads as empty columns;
     a missing movers/states/events table is an InputError.
     """
     import numpy as np

@@ -5,7 +5,8 @@ summary, scenario overview map (land outline from the viewer's world-atlas packa
 raid timeline per force, the air picture's quality against the truth (tracking scores, position
 error over time, ballistic launch/impact estimates), first-detection range by threat type and
 altitude, engagement outcomes,
-interceptor use and, for a batch folder, the statistics table with confidence intervals
+interceptor use, magazines (rounds on the launchers over time per shooter, and the magazine table of
+summary.json) and, for a batch folder, the statistics table with confidence intervals
 (``amdsim.results.stats.batch_statistics`` when importable).
 """
 
@@ -242,6 +243,69 @@ def _picture_quality(summary: dict, tracks: dict) -> str:
     return out
 
 
+def magazine_series(mag: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per shooter name: (times s, rounds on its launchers: ready + booked) from magazines.parquet.
+
+    The table has every launcher at the output rate and the launchers that changed in between; each
+    launcher's last row is carried forward and summed over the shooter's launchers at every time.
+    """
+    t = np.asarray(mag.get("time_s", []), float)
+    if t.size == 0:
+        return {}
+    shooter = np.asarray(mag["shooter"], object)
+    launcher = np.asarray(mag["launcher"], np.int64)
+    rounds = np.asarray(mag["rounds_ready"], np.int64) + np.asarray(mag["rounds_reserved"], np.int64)
+    out = {}
+    for name in dict.fromkeys(shooter.tolist()):          # first-seen order
+        sel = np.flatnonzero(shooter == name)
+        times = np.unique(t[sel])
+        lau = np.unique(launcher[sel])
+        grid = np.zeros((times.size, lau.size), np.int64)
+        filled = np.zeros((times.size, lau.size), bool)
+        ti = np.searchsorted(times, t[sel])
+        li = np.searchsorted(lau, launcher[sel])
+        grid[ti, li] = rounds[sel]
+        filled[ti, li] = True
+        for j in range(lau.size):                           # carry each launcher's last value forward
+            idx = np.where(filled[:, j], np.arange(times.size), -1)
+            idx = np.maximum.accumulate(idx)
+            grid[:, j] = np.where(idx >= 0, grid[np.maximum(idx, 0), j], 0)
+        out[name] = (times, grid.sum(axis=1))
+    return out
+
+
+def _magazines(summary: dict, mag: dict) -> str:
+    """The "Magazines" section: rounds on the launchers over time, one line per shooter (named by
+    shooter and nation), and the per-shooter magazine table of summary.json."""
+    table = summary.get("magazines") or {}
+    series = magazine_series(mag)
+    if not table and not series:
+        return ""
+    out = ""
+    if series:
+        import matplotlib.pyplot as plt
+
+        nation = dict(zip(mag["shooter"], mag["nation"], strict=True))
+        fig, ax = plt.subplots(figsize=(8, 3.6))
+        for name, (times, rounds) in series.items():
+            ax.step(times, rounds, where="post", label=f"{name} ({nation.get(name, '')})")
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("rounds on launchers")
+        ax.set_title("rounds left on the launchers (ready + booked) per shooter")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        out += _png(fig)
+    if table:
+        keys = ("launchers", "magazine_size", "reloads", "fired", "left", "reloads_used", "reserve")
+        out += ('<p>Per shooter at the end of the run: magazine size (rounds on the launchers at the start), '
+                "spare rounds for reloads, rounds fired and left (on launchers, in reload and spare), spare rounds "
+                "loaded, and the ballistic reserve (rounds the doctrine keeps for ballistic threats).</p>")
+        out += _table(["shooter", "nation", "interceptor", *[k.replace("_", " ") for k in keys]],
+                      [[name, m.get("nation", ""), m.get("interceptor_type", ""), *[m.get(k, "") for k in keys]]
+                       for name, m in table.items()])
+    return out
+
+
 def _run_sections(run_dir: Path) -> list[str]:
     movers = load_table(run_dir, "movers")
     states = load_table(run_dir, "states")
@@ -268,6 +332,9 @@ def _run_sections(run_dir: Path) -> list[str]:
     img, det_rows = _detection_ranges(movers, events)
     parts.append("<h2>First detection range</h2>" + img + (_table(
         ["threat type", "detections", "min km", "median km", "max km", "median alt m"], det_rows) if det_rows else ""))
+    from amdsim.review.ballistic import ballistic_section
+
+    parts.append(ballistic_section(run_dir, movers, events, summary))     # launch warning, first detections
     outcomes = list(eng.get("outcome", []))
     if outcomes:
         labels = sorted(set(outcomes))
@@ -287,6 +354,9 @@ def _run_sections(run_dir: Path) -> list[str]:
                 for v in by_shooter.values()]
         parts.append("<h2>Interceptor use</h2>" + _bar(labels, vals, "interceptors expended by shooter", "rounds")
                      + _table(["shooter", "rounds"], [[k, v] for k, v in zip(labels, vals, strict=True)]))
+    magazines = _magazines(summary, load_table(run_dir, "magazines"))
+    if magazines:
+        parts.append("<h2>Magazines</h2>" + magazines)
     return parts
 
 
@@ -338,10 +408,17 @@ def write_report(path: str | Path, out: str | Path | None = None) -> Path:
                                        ("scenario", "seed", "replication", "start_utc", "duration_s", "complete",
                                         "amdsim_version", "scenario_sha256") if k in run])
     parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="note">folder: {html.escape(str(folder))}</p>', meta]
+    from amdsim.review.leaks import leaks_section
+
+    parts += leaks_section(folder)   # the answers first: leakers, causes, what would have saved them
     if is_batch(folder):
         parts += _batch_section(folder)
         parts.append(f"<h2>Replication {html.escape(first.name)} in detail</h2>")
     parts += _run_sections(first)
+    # the engagement Monte Carlo: SSPK over every run of the folder
+    from amdsim.review.sspk import sspk_section
+
+    parts.append(sspk_section(folder))
     doc = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
            f"<style>{_CSS}</style></head><body>{''.join(parts)}</body></html>")
     out = Path(out) if out is not None else folder / "report.html"

@@ -5,7 +5,8 @@ from ``viewer/node_modules/`` (leaflet, topojson-client, world-atlas) and (c) th
 through a small JSON API:
 
 ``/api/run`` (summary, movers, sensors, replications), ``/api/states?rep=k``, ``/api/events?rep=k``,
-``/api/tracks?rep=k``, ``/api/engagements?rep=k``, ``/api/replications``.
+``/api/tracks?rep=k``, ``/api/engagements?rep=k``, ``/api/magazines?rep=k`` (rounds per launcher over
+time; ``{}`` for a run folder written before magazines were recorded), ``/api/replications``.
 
 Hardening: binds 127.0.0.1 by default; only GET and HEAD (others 405); request line capped at
 ``MAX_URL`` bytes (414) and headers at ``MAX_HEADERS`` lines / ``MAX_HEADER_BYTES`` (431); static
@@ -38,7 +39,7 @@ MAX_URL = 2048
 MAX_HEADERS = 64
 MAX_HEADER_BYTES = 8192
 TIMEOUT_S = 10.0
-API_TABLES = ("states", "events", "tracks", "engagements", "detections")
+API_TABLES = ("states", "events", "tracks", "engagements", "detections", "magazines")
 
 
 def _clean(value):

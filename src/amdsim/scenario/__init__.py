@@ -41,7 +41,9 @@ def load_compiled(path: str | Path, overrides: dict | None = None) -> CompiledSc
 
         raw = apply_overrides(raw, overrides, file=str(path))
     sc = scenario_from_dict(raw, file=str(path))
-    cs = compile_scenario(sc, base_dir=Path(path).resolve().parent, scenario_hash=scenario_hash(raw))
+    cs = compile_scenario(sc, base_dir=Path(path).resolve().parent, scenario_hash=scenario_hash(raw), file=str(path))
+    # what the run folders record as scenario.yaml (records/writer.py), so a run can be rerun (amdsim explain)
+    cs.extras["scenario_source"] = {"path": str(Path(path).resolve()), "raw": raw}
     if cs.dem_path:
         _check_dem(cs.dem_path, str(path))
     return cs

@@ -8,13 +8,29 @@ turns everything into SI arrays.
 
 from __future__ import annotations
 
+import copy
 import itertools
+import warnings
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from amdsim.core.constants import MAX_SPEED_MPS
+from amdsim.core.constants import (
+    BOOST_PRESETS,
+    FLIGHT_CONTROL_MAX_ORDER,
+    MAX_MANOEUVRE_G,
+    MAX_MANOEUVRE_LATERAL_SPEED_RATIO,
+    MAX_SPEED_MPS,
+)
+from amdsim.core.geodesy import G0
+from amdsim.core.manoeuvre import (
+    dive_angle,
+    jink_lateral_speed,
+    popup_angles,
+    turn_radius,
+    weave_lateral_speed,
+)
 
 #: Largest centripetal acceleration of an orbit (m/s^2, about 10 g): v^2 / r above it is no orbit.
 MAX_ORBIT_ACCEL_MPS2 = 100.0
@@ -111,11 +127,33 @@ class LaunchSite(Strict):
 
 
 class Terminal(Strict):
-    """Terminal manoeuvre of a cruise missile."""
+    """Terminal manoeuvre of a cruise missile (``movers/paths.py``; geometry in ``core/manoeuvre.py``).
 
-    kind: Literal["none", "popup", "dive"] = "none"
-    start_range_m: Pos = Field(10_000.0, description="Distance to the target where the manoeuvre starts (m).")
+    popup: climb to ``alt_m`` at half the start range, dive onto the target; dive: descend from the
+    cruise height onto the target; with ``g`` both fly arcs of radius v^2/(g g0) joined by straight
+    lines, without it today's profile (quarter sine up, straight down, no load limit). weave: a
+    sinusoidal lateral acceleration of amplitude ``g`` and period ``period_s``; jink: every
+    ``period_s`` a sidestep to a random side at ``g`` (half the interval towards it, half back); both
+    are offsets from the nominal path that close, heading and all, at the target (start range rounded
+    down to whole periods of the final leg)."""
+
+    kind: Literal["none", "popup", "dive", "weave", "jink"] = "none"
+    start_range_m: Pos = Field(10_000.0, description="Distance to the target where the manoeuvre starts (m); weave and jink: rounded down to a whole number of periods, within the final leg.")
     alt_m: NonNeg = Field(400.0, description="Pop-up apex height above the surface (m).")
+    g: Pos | None = Field(None, le=MAX_MANOEUVRE_G, description="Manoeuvre acceleration (g = 9.80665 m/s^2) normal to the path: weave and jink, the lateral acceleration (horizontal, normal to the track); popup and dive, the pull-up and push-over (arcs of radius v^2/(g g0); gravity's 1 g comes on top). Required for weave and jink; popup and dive without it fly the profile without a load limit.")
+    period_s: Pos | None = Field(None, le=600.0, description="Weave period, or the interval between jinks (s); weave and jink only (required there).")
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self):
+        lateral = self.kind in ("weave", "jink")
+        if lateral and (self.g is None or self.period_s is None):
+            raise ValueError(f"kind {self.kind!r} needs both 'g' and 'period_s': expected both")
+        if not lateral and self.period_s is not None:
+            raise ValueError(f"period_s applies to weave and jink only, not to kind {self.kind!r}: expected no "
+                             "period_s, or kind weave or jink")
+        if self.kind == "none" and self.g is not None:
+            raise ValueError("g applies to a manoeuvre: expected kind popup, dive, weave or jink, or no g")
+        return self
 
 
 class ThreatCommon(Strict):
@@ -166,18 +204,94 @@ class CruiseMissile(ThreatCommon):
     terminal: Terminal = Field(default_factory=Terminal)
     rcs_m2: Pos = Field(0.1, description="Radar cross-section, mean (m^2).")
 
+    @model_validator(mode="after")
+    def _terminal_flyable(self):
+        t, v = self.terminal, self.speed_mps
+        if t.kind in ("weave", "jink") and t.g is not None and t.period_s is not None:
+            lateral = (weave_lateral_speed if t.kind == "weave" else jink_lateral_speed)(t.g, t.period_s)
+            limit = MAX_MANOEUVRE_LATERAL_SPEED_RATIO * v
+            if lateral > limit:
+                raise ValueError(f"terminal {t.kind} at g = {t.g:g} and period_s = {t.period_s:g} crosses the track at "
+                                 f"{lateral:.0f} m/s: expected at most {limit:.0f} m/s ({MAX_MANOEUVRE_LATERAL_SPEED_RATIO:g}"
+                                 " x speed_mps); lower g or period_s")
+            if t.start_range_m < v * t.period_s:
+                raise ValueError(f"terminal {t.kind}: start_range_m = {t.start_range_m:g} m holds no whole period: "
+                                 f"expected at least speed_mps x period_s = {v * t.period_s:.0f} m")
+        if t.kind in ("popup", "dive") and t.g is not None:
+            if t.kind == "popup":
+                if t.alt_m <= self.cruise_alt_m:
+                    raise ValueError(f"terminal popup: alt_m = {t.alt_m:g} m must be above cruise_alt_m = "
+                                     f"{self.cruise_alt_m:g} m")
+                ok = popup_angles(t.start_range_m, self.cruise_alt_m, t.alt_m, v, t.g) is not None
+                what = f"climb {t.alt_m - self.cruise_alt_m:g} m and dive {t.alt_m:g} m, each within {t.start_range_m / 2:g} m"
+            else:
+                ok = dive_angle(t.start_range_m, self.cruise_alt_m, turn_radius(v, t.g * G0)) is not None
+                what = f"dive {self.cruise_alt_m:g} m within {t.start_range_m:g} m"
+            if not ok:
+                raise ValueError(f"terminal {t.kind} at g = {t.g:g} (turn radius {turn_radius(v, t.g * G0):.0f} m at "
+                                 f"{v:g} m/s) cannot {what}: raise g or start_range_m, or lower alt_m")
+        return self
+
+
+class ScenarioDeprecationWarning(FutureWarning):
+    """A scenario field that still works but is mapped onto its replacement (shown to scenario authors)."""
+
+
+class Boost(Strict):
+    """Powered flight of a ballistic missile: one single-stage-equivalent motor of constant thrust and
+    specific impulse, and a pitch programme (vertical rise, pitch-over by the kick angle, held until
+    the velocity follows, then gravity turn; ``core/ballistic_flight.py``). Each field left out takes
+    the range class's preset (``core/constants.BOOST_PRESETS``). The kick angle and the thrust
+    cut-off (at most the burn time) are not inputs: they are solved so that the missile hits its aim
+    point on the arc of the ``trajectory`` shape."""
+
+    accel_mps2: Pos | None = Field(None, gt=G0, le=500.0, description="Thrust acceleration at lift-off, F / m0 (m/s^2); must exceed g0 = 9.80665 m/s^2. Default: the range class's preset.")
+    burn_time_s: Pos | None = Field(None, le=600.0, description="Burn time of the full propellant load (s); the thrust may be cut off earlier to range the aim point. Default: the preset.")
+    isp_s: Pos | None = Field(None, le=500.0, description="Specific impulse (s): exhaust speed g0 Isp. With accel_mps2 and burn_time_s it gives the mass ratio 1 / (1 - accel_mps2 burn_time_s / (g0 isp_s)). Default: the preset.")
+    vertical_rise_s: NonNeg | None = Field(None, le=60.0, description="Vertical rise from lift-off before the pitch-over (s). Default: the preset.")
+    pitch_over_s: Pos | None = Field(None, le=60.0, description="Duration of the pitch-over to the kick angle (s). Default: the preset.")
+    ballistic_coeff_kg_m2: Pos | None = Field(None, description="Ballistic coefficient m0 / (Cd A) of the missile at lift-off (kg/m^2; it falls with the mass while the motor burns). Default: the preset.")
+
+    def resolved(self, range_class: str) -> dict[str, float]:
+        """Every field, the preset of ``range_class`` where this block leaves one out."""
+        preset = BOOST_PRESETS[range_class]
+        out = {k: float(preset[k] if getattr(self, k) is None else getattr(self, k)) for k in type(self).model_fields}
+        if not out["accel_mps2"] * out["burn_time_s"] < 0.99 * G0 * out["isp_s"]:
+            raise ValueError(f"accel_mps2 x burn_time_s = {out['accel_mps2'] * out['burn_time_s']:.0f} m/s must stay "
+                             f"below g0 x isp_s = {G0 * out['isp_s']:.0f} m/s (the motor would burn more than its "
+                             "whole mass)")
+        if not out["accel_mps2"] > G0:
+            raise ValueError(f"accel_mps2 = {out['accel_mps2']:g} m/s^2: expected more than g0 = {G0} m/s^2 to lift off")
+        if out["vertical_rise_s"] + out["pitch_over_s"] + 1.0 >= out["burn_time_s"]:
+            raise ValueError("vertical_rise_s + pitch_over_s must end at least 1 s before burn_time_s")
+        return out
+
+
+class Glide(Strict):
+    """Quasi-ballistic terminal phase (``trajectory: quasi_ballistic``, notional): descending below the
+    pull-up height, lift normal to the velocity pulls the missile up to a near-level glide while it
+    is faster than the end speed; then it dives (``core/ballistic_flight.py``)."""
+
+    lift_to_drag: Pos = Field(2.0, le=10.0, description="Lift-to-drag ratio available for the pull-up and glide (dimensionless).")
+    pullup_alt_m: Pos = Field(25_000.0, le=80_000.0, description="Height above the ellipsoid below which the descending missile pulls up (m).")
+    end_speed_mps: Pos = Field(900.0, le=5_000.0, description="Speed below which the glide ends and the missile dives (m/s).")
+
 
 class BallisticMissile(ThreatCommon):
-    """Ballistic missiles flying a Keplerian arc from burnout to the aim point."""
+    """Ballistic missiles: a boost from lift-off (the range class's preset, or a ``boost:`` block) and
+    the arc of the ``trajectory`` shape, flown on the rotating earth, solved to hit the aim point."""
 
     aim: Ident | None = Field(None, description="Defended asset id aimed at.")
     aim_position: Position | None = Field(None, description="Aim point if no asset is named.")
-    trajectory: Literal["minimum_energy", "lofted", "depressed"] = "minimum_energy"
-    loft_deg: NonNeg = Field(10.0, le=40.0, description="Flight-path angle offset from minimum energy for lofted/depressed (deg).")
-    burnout_alt_m: NonNeg = Field(0.0, le=300_000.0, description="Height of burnout above the launch point (m).")
-    range_class: Literal["SRBM", "MRBM", "IRBM"] | None = Field(None, description="Informative range class.")
-    ballistic_coeff_kg_m2: Pos | None = Field(None, description="Ballistic coefficient m/(Cd A) for drag (kg/m^2); none: no drag.")
-    rcs_m2: Pos = Field(0.05, description="Radar cross-section, mean (m^2).")
+    trajectory: Literal["minimum_energy", "lofted", "depressed", "quasi_ballistic"] = Field("minimum_energy", description="Shape of the arc: the burnout flight-path angle of minimum energy (Kepler closed form), that plus loft_deg (lofted) or minus it (depressed); quasi_ballistic: depressed, with a pull-up and glide (glide:) in the terminal phase.")
+    loft_deg: NonNeg = Field(10.0, le=40.0, description="Flight-path angle offset from minimum energy for lofted, depressed and quasi_ballistic (deg).")
+    burnout_alt_m: NonNeg = Field(0.0, le=300_000.0, description="Deprecated: given, the missile has no boost and appears at burnout this high above the launch point (m), as in the first wave (a warning says so); give a boost: block or a range_class instead.")
+    range_class: Literal["SRBM", "MRBM", "IRBM", "ICBM"] | None = Field(None, description="Range class: picks the boost preset (core/constants.BOOST_PRESETS) for the fields boost: leaves out. Default: the class whose band holds the ground range (SRBM to 1,000 km, MRBM to 3,000 km, IRBM to 5,500 km, ICBM beyond), or the next class up if that one's preset cannot reach the aim point.")
+    boost: Boost | None = Field(None, description="Boost phase; default: the range class's preset throughout.")
+    rcs_boost_m2: Pos | None = Field(None, description="Mean RCS while the motor burns (m^2; body and plume); default: the range class's preset.")
+    glide: Glide = Field(default_factory=Glide, description="Pull-up and glide of trajectory quasi_ballistic (ignored by the other shapes).")
+    ballistic_coeff_kg_m2: Pos | None = Field(None, description="Ballistic coefficient m/(Cd A) of the re-entry vehicle for drag after burnout (kg/m^2); none: no drag (quasi_ballistic: core/constants.QUASI_BALLISTIC_COEFF_KG_M2).")
+    rcs_m2: Pos = Field(0.05, description="Radar cross-section of the re-entry vehicle, mean (m^2).")
 
     @model_validator(mode="after")
     def _one_aim(self):
@@ -185,12 +299,44 @@ class BallisticMissile(ThreatCommon):
             raise ValueError("give exactly one of 'aim' or 'aim_position'")
         return self
 
+    @model_validator(mode="after")
+    def _boost_or_burnout(self):
+        if "burnout_alt_m" in self.model_fields_set:
+            if self.boost is not None:
+                raise ValueError("give either 'boost' (lift-off and powered flight) or the deprecated 'burnout_alt_m' "
+                                 "(appear at burnout), not both: expected one of them")
+            warnings.warn(f"ballistic missile {self.id!r}: burnout_alt_m is deprecated: the missile has no boost phase "
+                          "and appears at burnout (the first wave's model); give a boost: block or range_class (and "
+                          "leave burnout_alt_m out) for lift-off and powered flight", ScenarioDeprecationWarning,
+                          stacklevel=2)
+        elif self.boost is not None and self.range_class is not None:
+            self.boost.resolved(self.range_class)     # a bad combination with the preset fails here, with its path
+        return self
+
+    @property
+    def has_boost(self) -> bool:
+        """Lifts off and burns (False: the deprecated burnout_alt_m model)."""
+        return "burnout_alt_m" not in self.model_fields_set
+
+
+class Evasion(Strict):
+    """Evasive turn of a hostile aircraft when an interceptor is launched at it (notional drag or beam).
+
+    From ``reaction_s`` after the launch, while any interceptor flies at it, the aircraft turns at the
+    constant rate g g0 / v (radius v^2 / (g g0)) onto the heading away from the nearest one (drag) or
+    across its line of sight (beam); then it turns back at the same rate and resumes its route."""
+
+    g: Pos = Field(le=MAX_MANOEUVRE_G, description="Horizontal (turn) acceleration of the level turn (g = 9.80665 m/s^2): turn rate g g0 / v; its load factor is sqrt(1 + g^2) (Anderson, Introduction to Flight, sec. 6.17).")
+    reaction_s: NonNeg = Field(2.0, le=600.0, description="Delay from the interceptor's launch to the start of the turn (s): warning and crew reaction.")
+    kind: Literal["drag", "beam"] = Field("drag", description="drag: turn tail-on to the interceptor; beam: turn to fly across its line of sight (the side nearer the current heading).")
+
 
 class Aircraft(ThreatCommon):
     """Hostile aircraft flying a route."""
 
     route: Route
     rcs_m2: Pos = Field(5.0, description="Radar cross-section, mean (m^2).")
+    evasion: Evasion | None = Field(None, description="Evasive turn when an interceptor is launched at the aircraft; none: it holds its route.")
 
 
 class RadarPhysics(Strict):
@@ -248,7 +394,54 @@ class Aew(Strict):
     force: Ident
     orbit: Orbit
     radar: RadarSpec = Field(default_factory=lambda: RadarSpec(ref_range_m=350_000.0, max_range_m=500_000.0, revisit_s=10.0))
-    on_station_s: NonNeg = Field(0.0, description="Time the orbit starts (s).")
+    on_station_s: NonNeg = Field(0.0, description="Time the orbit starts (s), for an AEW without base (with base: takeoff_s).")
+    base: Ident | None = Field(None, description="Air base id it takes off from, flies to its orbit from and returns to; none: it starts on its orbit at on_station_s and stays.")
+    takeoff_s: NonNeg = Field(0.0, description="First take-off (s from the scenario start; with base).")
+    endurance_s: Pos = Field(14_400.0, le=86_400.0, description="Time on station per sortie (s; with base): it then flies home; notional default.")
+    sorties: int = Field(1, ge=1, le=100, description="Sorties it flies from its base (with base).")
+    climb_rate_mps: Pos = Field(15.0, le=500.0, description="Climb rate after take-off and descent rate before landing (m/s; with base); notional default.")
+
+    @model_validator(mode="after")
+    def _sortie_fields_need_a_base(self):
+        if self.base is None:
+            _refuse_without_base(self, ("takeoff_s", "endurance_s", "sorties", "climb_rate_mps"))
+        elif "on_station_s" in self.model_fields_set:
+            raise ValueError("on_station_s is for an AEW that starts on its orbit: with base, expected takeoff_s instead")
+        return self
+
+
+class LaunchRequirements(Strict):
+    """What an interceptor type needs of the track it is launched on (each None: no such limit).
+
+    Whatever is set here, C2 also checks the seeker basket: the track's error predicted to the
+    moment the seeker acquires must leave the target inside the seeker's view and within the heading
+    error the interceptor can correct (``c2/fire_control.py``)."""
+
+    max_pos_sigma_m: Pos | None = Field(None, description="Largest 1-sigma position error of the track at launch (m, root of the covariance trace / 3).")
+    max_vel_sigma_mps: Pos | None = Field(None, description="Largest 1-sigma velocity error of the track at launch (m/s).")
+    max_track_age_s: Pos | None = Field(None, description="Oldest last update of the track at launch (s); default: c2.max_track_age_s.")
+
+
+class FlightControl(Strict):
+    """The guidance system between the line-of-sight rate and the achieved acceleration: the seeker's
+    track loop, the autopilot and the airframe together, a binomial lag 1/(1 + sT/n)^n of total time
+    constant T (Zarchan, Tactical and Strategic Missile Guidance, 6th ed., ch. 5: n = 1 the single
+    time constant, n = 5 the fifth-order binomial). Defaults notional, of the order of a surface-to-air
+    missile's."""
+
+    time_constant_s: NonNeg = Field(0.5, le=10.0, description="Total time constant T of the guidance system (s); 0: ideal, no lag (for comparison only; seeker noise then enters undifferentiated).")
+    order: int = Field(5, ge=1, le=FLIGHT_CONTROL_MAX_ORDER, description="Order n of the binomial lag (1: single time constant; 5: Zarchan's fifth-order binomial).")
+
+
+class Seeker(Strict):
+    """The homing seeker: when it acquires, what it can see, how noisy its line of sight is.
+    Defaults notional, of the order of a surface-to-air missile's radar seeker."""
+
+    acquisition_range_m: Pos = Field(15_000.0, le=1_000_000.0, description="Range at which the seeker acquires the target (m), if inside the gimbal limit.")
+    gimbal_limit_deg: float = Field(60.0, gt=0.0, le=90.0, description="Largest look angle, off the interceptor's velocity, at which the seeker sees the target (deg, half-angle); beyond it the lock is lost.")
+    angle_noise_rad: NonNeg = Field(1.0e-3, le=0.1, description="Line-of-sight angle noise (rad, 1 sigma per axis, a new draw every guidance update).")
+    glint_m: NonNeg = Field(1.0, le=100.0, description="Glint: apparent displacement of the target's centre (m, 1 sigma per axis) against a 1 m^2 target; scales with the target's span, sqrt(RCS).")
+    update_rate_hz: Pos = Field(100.0, ge=1.0, le=10_000.0, description="Guidance updates per second (each takes a new noise draw).")
 
 
 class InterceptorType(Strict):
@@ -269,6 +462,11 @@ class InterceptorType(Strict):
     lethal_radius_m: Pos = Field(10.0, description="Miss distance at which Pk falls to 61 % of pk_max (Gaussian sigma, m).")
     pk_max: Prob = Field(0.9, description="Kill probability at zero miss distance.")
     reaction_time_s: NonNeg = Field(5.0, description="Time from engagement order to launch (s).")
+    guidance_law: Literal["pn", "apn"] = Field("pn", description="Homing guidance law: pn (true proportional navigation, N V_c times the line-of-sight rate) or apn (augmented: plus N/2 times the estimated target acceleration normal to the line of sight).")
+    flight_control: FlightControl = Field(default_factory=FlightControl, description="Guidance-system lag between the line-of-sight rate and the achieved acceleration.")
+    seeker: Seeker = Field(default_factory=Seeker, description="Homing seeker: acquisition range, gimbal limit, noise.")
+    midcourse: Literal["inertial", "command"] = Field("command", description="Midcourse guidance: inertial (flies to the intercept point predicted at launch) or command (updates uplinked from the battery: its own fire-control radar's track, or the force's fused track when the shooter engages on remote).")
+    launch_requirements: LaunchRequirements = Field(default_factory=LaunchRequirements, description="Track quality needed at launch.")
 
     @model_validator(mode="after")
     def _envelope(self):
@@ -292,6 +490,15 @@ class Doctrine(Strict):
     weapons_free: bool = Field(True, description="Weapons free (engage any hostile) or tight (ballistic/confirmed only).")
 
 
+class FireControl(Strict):
+    """A shooter's fire control: what its radar can engage at once, and whether it may use remote tracks."""
+
+    max_tracks: int | None = Field(None, ge=1, le=1000, description="Targets the fire-control radar can engage at once (tracks with interceptors in flight); default: no limit.")
+    max_missiles: int | None = Field(None, ge=1, le=1000, description="Interceptors the fire-control radar can guide in flight at once; default: no limit.")
+    launch_on_remote: bool = Field(True, description="May launch on a track its own fire-control radar does not hold (an ally's or another sensor's), handing the interceptor over to its own radar when that acquires.")
+    engage_on_remote: bool | None = Field(None, description="May guide interceptors on the force's fused (remote) track all the way; default: true for a shooter without a radar of its own, false otherwise.")
+
+
 class Battery(Strict):
     """A surface-to-air battery."""
 
@@ -306,6 +513,9 @@ class Battery(Strict):
     radar: RadarSpec | None = Field(None, description="Organic fire-control radar, if any.")
     mast_height_m: NonNeg = Field(10.0, le=500.0)
     route: Route | None = Field(None, description="Ship-borne batteries may move.")
+    reloads: int = Field(0, ge=0, le=10_000, description="Spare interceptors held for reloading empty launchers (rounds); 0: no reloads.")
+    reload_time_s: NonNeg = Field(900.0, le=86_400.0, description="Time to reload an empty launcher from the spare rounds (s); notional default.")
+    fire_control: FireControl = Field(default_factory=FireControl, description="Fire-control capacity and remote-engagement options.")
 
 
 class Fighters(Strict):
@@ -318,10 +528,22 @@ class Fighters(Strict):
     missiles: int = Field(4, ge=0, le=16, description="Air-to-air missiles per aircraft.")
     interceptor: Ident = Field(description="Air-to-air missile type id.")
     dash_speed_mps: Pos = Field(300.0, le=MAX_SPEED_MPS, description="Speed when vectored to intercept (m/s).")
-    endurance_s: Pos = Field(7200.0, description="Time on patrol before fuel runs out (s).")
+    endurance_s: Pos = Field(7200.0, description="Fuel endurance (s). With base: airborne time from each take-off (an aircraft returns when only the fuel for the flight home is left); without: time from the scenario start after which the flight no longer engages.")
     radar: RadarSpec = Field(default_factory=lambda: RadarSpec(ref_range_m=120_000.0, max_range_m=160_000.0,
                                                                az_width_deg=120.0, revisit_s=2.0))
     doctrine: Doctrine = Field(default_factory=Doctrine)
+    fire_control: FireControl = Field(default_factory=FireControl, description="Fire-control capacity and remote-engagement options of each aircraft.")
+    base: Ident | None = Field(None, description="Air base id the flight takes off from and returns to (winchester or bingo fuel), turns around at and flies its next sortie from; none: the flight starts on its orbit and stays.")
+    sorties: int = Field(1, ge=1, le=100, description="Sorties each aircraft flies from its base (with base).")
+    takeoff_s: NonNeg = Field(0.0, description="Take-off of the flight's first aircraft (s from the scenario start; with base).")
+    takeoff_interval_s: NonNeg = Field(30.0, le=3600.0, description="Time between the first take-offs of two aircraft of the flight (s; with base).")
+    climb_rate_mps: Pos = Field(75.0, le=500.0, description="Climb rate after take-off and descent rate before landing (m/s; with base); notional default.")
+
+    @model_validator(mode="after")
+    def _sortie_fields_need_a_base(self):
+        if self.base is None:
+            _refuse_without_base(self, ("sorties", "takeoff_s", "takeoff_interval_s", "climb_rate_mps"))
+        return self
 
 
 class Link(Strict):
@@ -330,6 +552,7 @@ class Link(Strict):
     latency_s: NonNeg = Field(2.0, le=600.0, description="Delay from a report to its reception (s).")
     update_s: Pos = Field(2.0, le=600.0, description="Interval between track reports (s).")
     drop_prob: Prob = Field(0.0, description="Probability that a report is lost.")
+    capacity_tracks: int | None = Field(None, ge=1, le=100_000, description="Most tracks one report carries (confirmed first, then the freshest, then the most accurate); default: no limit.")
 
 
 class Tracking(Strict):
@@ -357,6 +580,7 @@ class C2(Strict):
     kill_assessment_delay_s: NonNeg = Field(3.0, description="Delay before a shot's outcome is known (s).")
     kill_assessment_error: Prob = Field(0.05, description="Probability the kill assessment is wrong.")
     max_track_age_s: Pos = Field(12.0, le=600.0, description="Fire control: a track not updated for longer than this (s) is not engaged.")
+    check_track_quality: bool = Field(True, description="Take a shot only on a track good enough for it: the interceptor type's launch requirements, launch/engage-on-remote, the seeker basket and fire-control capacity (false: any confirmed fresh track, for comparison).")
 
 
 class Strike(Strict):
@@ -386,6 +610,151 @@ class Earth(Strict):
         return v
 
 
+class LinkPair(Strict):
+    """The data link between two forces, where it differs from the ``link:`` block (the default for
+    every pair not listed). Symmetric unless ``one_way``; each field left out takes ``link:``'s value."""
+
+    between: list[Ident] = Field(min_length=2, max_length=2, description="The two force ids; with one_way: from the first to the second.")
+    one_way: bool = Field(False, description="Applies only to reports and messages from between[0] to between[1].")
+    latency_s: NonNeg | None = Field(None, le=600.0, description="Delay from a report to its reception (s); default: link.latency_s.")
+    update_s: Pos | None = Field(None, le=600.0, description="Interval between track reports on this pair (s); default: link.update_s.")
+    drop_prob: Prob | None = Field(None, description="Probability that a report or message is lost; default: link.drop_prob.")
+    capacity_tracks: int | None = Field(None, ge=1, le=100_000, description="Most tracks one report carries; default: link.capacity_tracks.")
+
+    @model_validator(mode="after")
+    def _two_forces(self):
+        if self.between[0] == self.between[1]:
+            raise ValueError(f"between names force {self.between[0]!r} twice: expected two different forces")
+        return self
+
+
+def _field_of(model: type[BaseModel], name: str) -> Any:
+    """The declaration (type constraints, default, description) of ``model``'s field ``name``, for a
+    field that is the same parameter elsewhere: declared once, there."""
+    return copy.copy(model.model_fields[name])
+
+
+def _refuse_without_base(model: BaseModel, names: tuple[str, ...]) -> None:
+    """Sortie fields (take-off, sorties, climb) mean nothing for an aircraft without ``base:``."""
+    given = [n for n in names if n in model.model_fields_set]
+    if given:
+        raise ValueError(f"{', '.join(given)} {'needs' if len(given) == 1 else 'need'} a base: give base (an "
+                         "air_bases id) or leave them out: expected a base with them")
+
+
+class Defended(Strict):
+    """A platform that is also a defended asset (as an entry of ``assets:`` is): threat evaluation
+    weighs the threats to it and a threat impacting within ``radius_m`` of it damages it."""
+
+    value: float = _field_of(Asset, "value")
+    radius_m: float = _field_of(Asset, "radius_m")
+
+
+class PlatformRadar(Strict):
+    """A radar carried by a platform: its antenna is ``mast_height_m`` above the platform's position."""
+
+    id: Ident = Field(description="Identifier, unique within the platform; the sensor is named 'platform.id'.")
+    mast_height_m: float = _field_of(RadarSite, "mast_height_m")
+    radar: RadarSpec = Field(default_factory=RadarSpec)
+
+
+#: Battery fields a platform battery takes from its platform (and may not give).
+PLATFORM_GIVEN = ("force", "position", "route")
+
+
+def _drop_platform_given(schema: dict) -> None:
+    """JSON Schema of a platform battery: the fields its platform gives are not the user's to set."""
+    for name in PLATFORM_GIVEN:
+        schema.get("properties", {}).pop(name, None)
+    schema["required"] = [r for r in schema.get("required", []) if r not in PLATFORM_GIVEN]
+
+
+class PlatformBattery(Battery):
+    """A battery carried by a platform: every field of a battery except ``force``, ``position`` and
+    ``route``, which are the platform's (filled in from it); the shooter is named 'platform.id'. Its
+    fire-control radars are the platform's radars (and its own ``radar:``, if given)."""
+
+    model_config = ConfigDict(json_schema_extra=_drop_platform_given)
+
+
+class Platform(Strict):
+    """A ship or a ground site as one entity: one mover (its position and route) carrying radars and
+    batteries. With ``defended:`` it is also a defended asset (threats may aim at its id)."""
+
+    id: Ident
+    force: Ident
+    kind: Literal["ship", "ground"] = Field(description="ship (at sea, moves along its route) or ground (a fixed or road-mobile site).")
+    position: Position = Field(description="Position at the start (the route starts here).")
+    route: Route | None = Field(None, description="If given, the platform moves from position along it.")
+    defended: Defended | None = Field(None, description="If given, the platform is also a defended asset.")
+    radars: list[PlatformRadar] = Field(default_factory=list, description="Radars on the platform.")
+    batteries: list[PlatformBattery] = Field(default_factory=list, description="Surface-to-air batteries on the platform.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _batteries_take_the_platforms_place(cls, data: Any) -> Any:
+        """Fill each battery's force, position and route from the platform; refuse them if given."""
+        if not isinstance(data, dict) or not isinstance(data.get("batteries"), list):
+            return data
+        batteries = []
+        for i, b in enumerate(data["batteries"]):
+            if isinstance(b, dict):
+                given = [k for k in PLATFORM_GIVEN if k in b]
+                if given:
+                    raise ValueError(f"batteries[{i}].{given[0]}: a platform battery takes its {', '.join(given)} "
+                                     "from the platform: expected it left out")
+                b = {**b, "force": data.get("force"), "position": data.get("position"), "route": data.get("route")}
+            batteries.append(b)
+        return {**data, "batteries": batteries}
+
+    @model_validator(mode="after")
+    def _inner_ids_unique(self) -> Platform:
+        ids = ([("radars", i, r.id) for i, r in enumerate(self.radars)]
+               + [("batteries", i, b.id) for i, b in enumerate(self.batteries)])
+        seen: set[str] = set()
+        for group, i, inner in ids:
+            if inner in seen:
+                raise ValueError(f"{group}[{i}].id: {inner!r} is used twice on this platform: expected each "
+                                 "radar and battery id once")
+            seen.add(inner)
+        return self
+
+
+class PlatformAsset(Asset):
+    """The entry of ``Scenario.assets`` a platform's ``defended:`` adds (not written in YAML): every
+    consumer of the defended assets sees the platform (threats aim at it, impacts damage it); its
+    mover is the platform's own row."""
+
+    platform: Ident = Field(description="Id of the platform this asset is.")
+
+
+class AirBase(Strict):
+    """An air base: fighters and AEW aircraft with ``base:`` take off here, land here and turn around."""
+
+    id: Ident
+    force: Ident
+    position: Position
+    runway_heading_deg: float | None = Field(None, ge=0.0, lt=360.0, description="Runway heading (deg from north): aircraft climb out straight along it for the first seconds after take-off; none: they turn towards their station at once.")
+    turnaround_s: NonNeg = Field(1800.0, le=86_400.0, description="Time on the ground between landing and the next take-off: refuel, and missiles back to their full load (s); notional default.")
+
+
+class LaunchWarning(Strict):
+    """A notional space-based infrared launch-warning sensor (``sensors/launch_warning.py``): it reports
+    every ballistic launch to the receiving forces after a delay, with a noisy launch point and flight
+    azimuth (random stream ``launch_warning``); each report is a ``launch_warning`` event and cues the
+    force's radars: for ``cue_duration_s`` each searches the sector that covers the reported ground
+    track (as seen from the radar) every ``cued_revisit_s``, with ``cued_pulses`` pulses per dwell."""
+
+    delay_s: NonNeg = Field(40.0, le=600.0, description="Time from lift-off to the report reaching the forces (s): the plume's detection above the clouds, processing and dissemination.")
+    launch_point_sigma_m: NonNeg = Field(2_000.0, le=100_000.0, description="Error of the reported launch point, 1 sigma per horizontal axis (east, north) (m).")
+    azimuth_sigma_deg: NonNeg = Field(5.0, le=90.0, description="Error of the reported flight azimuth, 1 sigma (deg).")
+    forces: list[Ident] | None = Field(None, description="Forces that receive the reports; default: every blue force.")
+    cue_duration_s: Pos = Field(300.0, le=3600.0, description="How long a report keeps the receiving forces' radars cued (s).")
+    cue_length_m: Pos = Field(1_000_000.0, le=6_000_000.0, description="Length of the reported ground track, from the launch point along the reported azimuth, that the cued sector covers (m).")
+    cued_revisit_s: Pos = Field(1.0, le=60.0, description="Revisit interval of the cued sector (s); a radar whose own revisit is shorter keeps its own.")
+    cued_pulses: int = Field(4, ge=1, le=64, description="Pulses per cued dwell, integrated coherently: an SNR gain of that factor over the radar's search dwell (Skolnik, Introduction to Radar Systems, 3rd ed., sec. 2.6).")
+
+
 class Scenario(Strict):
     """A whole exercise: forces, defended assets, threats, blue platforms and the C2 setup."""
 
@@ -408,13 +777,29 @@ class Scenario(Strict):
     aew: list[Aew] = Field(default_factory=list)
     fighters: list[Fighters] = Field(default_factory=list)
     batteries: list[Battery] = Field(default_factory=list)
+    platforms: list[Platform] = Field(default_factory=list, description="Ships and ground sites, each one entity carrying its radars and batteries.")
+    air_bases: list[AirBase] = Field(default_factory=list, description="Air bases fighters and AEW aircraft fly from (their base:).")
     interceptor_types: list[InterceptorType] = Field(default_factory=list)
     link: Link = Field(default_factory=Link)
+    links: list[LinkPair] = Field(default_factory=list, description="Links per pair of forces that differ from link: (which serves every other pair).")
     tracking: Tracking = Field(default_factory=Tracking)
     c2: C2 = Field(default_factory=C2)
     strike: Strike = Field(default_factory=Strike)
+    launch_warning: LaunchWarning | None = Field(None, description="Space-based infrared launch warning of ballistic launches, cueing the radars; default: none.")
 
     @field_validator("start_utc")
     @classmethod
     def _utc(cls, v: datetime) -> datetime:
         return v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+
+    @model_validator(mode="after")
+    def _defended_platforms_are_assets(self):
+        """Each platform with ``defended:`` becomes an entry of ``assets`` (a :class:`PlatformAsset`), so
+        that threats aim at it and everything that reads the defended assets sees it. An id an asset
+        already has is left to the duplicate-id check (``scenario/references.py``)."""
+        ids = {a.id for a in self.assets}
+        for p in self.platforms:
+            if p.defended is not None and p.id not in ids:
+                self.assets.append(PlatformAsset(id=p.id, force=p.force, position=p.position, route=p.route,
+                                                 value=p.defended.value, radius_m=p.defended.radius_m, platform=p.id))
+        return self

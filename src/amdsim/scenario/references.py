@@ -10,7 +10,17 @@ import numpy as np
 from amdsim.core.errors import Problem
 from amdsim.core.geodesy import EARTH_MEAN_RADIUS, EARTH_MU, geodetic2ecef
 from amdsim.core.kepler import burnout_state
-from amdsim.scenario.models import MAX_SPEED_MPS, Battery, Fighters, Scenario, ThreatCommon
+from amdsim.scenario.models import (
+    MAX_SPEED_MPS,
+    Aew,
+    AirBase,
+    Battery,
+    Fighters,
+    Orbit,
+    PlatformAsset,
+    Scenario,
+    ThreatCommon,
+)
 
 #: Shortest and longest ground range of a ballistic flight (m): below, launch and aim coincide for
 #: the Kepler solution; above (near antipodal aim points) the plane of flight is undefined.
@@ -37,9 +47,11 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
     if len(forces) != len(sc.forces):
         bad("forces", "force ids must be unique")
     groups: dict[str, Sequence[_Owned]] = {
-        "assets": sc.assets, "launch_sites": sc.launch_sites, "cruise_missiles": sc.cruise_missiles,
-        "ballistic_missiles": sc.ballistic_missiles, "aircraft": sc.aircraft, "radars": sc.radars,
-        "aew": sc.aew, "fighters": sc.fighters, "batteries": sc.batteries,
+        # a defended platform's entry of assets is the platform itself: checked once, as a platform
+        "assets": [a for a in sc.assets if not isinstance(a, PlatformAsset)], "launch_sites": sc.launch_sites,
+        "cruise_missiles": sc.cruise_missiles, "ballistic_missiles": sc.ballistic_missiles, "aircraft": sc.aircraft,
+        "radars": sc.radars, "aew": sc.aew, "fighters": sc.fighters, "batteries": sc.batteries,
+        "platforms": sc.platforms, "air_bases": sc.air_bases,
     }
     seen: dict[str, str] = {}
     for group, items in groups.items():
@@ -80,8 +92,9 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
             if s.interceptor not in itypes:
                 bad(f"{group}[{i}].interceptor", f"unknown interceptor type {s.interceptor!r}; expected one of {sorted(itypes)}")
     n_launches = sum(len(t.launch_times()) for g in red_groups[1:] for t in threats[g])
-    n_rounds = sum(b.launchers * b.interceptors_per_launcher for b in sc.batteries) + sum(
-        f.count * f.missiles for f in sc.fighters)
+    n_rounds = sum(b.launchers * b.interceptors_per_launcher + b.reloads
+                   for b in [*sc.batteries, *(pb for p in sc.platforms for pb in p.batteries)]) + sum(
+        f.count * f.missiles * (f.sorties if f.base is not None else 1) for f in sc.fighters)
     if n_launches > 20_000:
         bad("cruise_missiles", f"{n_launches} threat launches in all; the limit is 20000")
     if n_rounds > 50_000:
@@ -95,7 +108,93 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
     for i, r in enumerate(sc.radars):
         if r.radar.el_min_deg >= r.radar.el_max_deg:
             bad(f"radars[{i}].radar.el_min_deg", "must be below el_max_deg")
+    problems.extend(check_link_pairs(sc, file))
+    problems.extend(check_platforms_and_bases(sc, file))
     problems.extend(check_ballistic_geometry(sc, file))
+    return problems
+
+
+def check_platforms_and_bases(sc: Scenario, file: str) -> list[Problem]:
+    """What platforms and air bases refer to: the interceptor types of a platform's batteries, the
+    elevation limits of its radars; each aircraft's ``base`` (an air base of a blue force; an ally's
+    will do) and, for fighters, fuel enough for the flight out to the orbit and back."""
+    problems: list[Problem] = []
+    itypes = {t.id for t in sc.interceptor_types}
+    top_ids = {x.id for g in (sc.assets, sc.launch_sites, sc.radars, sc.aew, sc.fighters, sc.batteries,
+                              sc.platforms, sc.air_bases) for x in g}
+    for i, p in enumerate(sc.platforms):
+        # the sensors and shooters of a platform are named "platform.id": no other entity may have that name
+        for group, ids in (("radars", [r.id for r in p.radars]), ("batteries", [x.id for x in p.batteries])):
+            for j, inner in enumerate(ids):
+                name = f"{p.id}.{inner}"
+                if name in top_ids:
+                    problems.append(Problem(file, f"platforms[{i}].{group}[{j}].id", f"its name {name!r} is already "
+                                            "the id of another entity: expected a name used once"))
+        for j, b in enumerate(p.batteries):
+            if b.interceptor not in itypes:
+                problems.append(Problem(file, f"platforms[{i}].batteries[{j}].interceptor", f"unknown interceptor type "
+                                        f"{b.interceptor!r}; expected one of {sorted(itypes)}"))
+            if b.radar is not None and b.radar.el_min_deg >= b.radar.el_max_deg:
+                problems.append(Problem(file, f"platforms[{i}].batteries[{j}].radar.el_min_deg", "must be below el_max_deg"))
+        for j, r in enumerate(p.radars):
+            if r.radar.el_min_deg >= r.radar.el_max_deg:
+                problems.append(Problem(file, f"platforms[{i}].radars[{j}].radar.el_min_deg", "must be below el_max_deg"))
+    bases = {b.id: b for b in sc.air_bases}
+    based: tuple[tuple[str, Sequence[Fighters | Aew]], ...] = (("fighters", sc.fighters), ("aew", sc.aew))
+    for group, items in based:
+        for i, a in enumerate(items):
+            if a.base is None:
+                continue
+            base = bases.get(a.base)
+            if base is None:
+                problems.append(Problem(file, f"{group}[{i}].base", f"unknown air base {a.base!r}; expected one of "
+                                        f"{sorted(bases)}"))
+            elif isinstance(a, Fighters):
+                out_and_back = 2.0 * _transit_s(base, a.orbit, a.climb_rate_mps)
+                if a.endurance_s <= out_and_back:
+                    problems.append(Problem(file, f"{group}[{i}].endurance_s", f"{a.endurance_s:g} s of fuel does not "
+                                            f"cover the flight from base {a.base!r} to the orbit and back "
+                                            f"({out_and_back:.0f} s): expected more endurance or a nearer orbit"))
+    return problems
+
+
+def _transit_s(base: AirBase, orbit: Orbit, climb_rate_mps: float) -> float:
+    """Shortest flight (s) from ``base`` to the nearest point of ``orbit`` at the orbit speed, or the
+    climb to its height if that takes longer (movers/sortie.py flies it)."""
+    deg = np.pi / 180.0
+    lat1, lon1 = base.position.lat_deg * deg, base.position.lon_deg * deg
+    lat2, lon2 = orbit.center.lat_deg * deg, orbit.center.lon_deg * deg
+    to_center = 2.0 * EARTH_MEAN_RADIUS * np.arcsin(np.sqrt(np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2)
+                                                            * np.sin((lon2 - lon1) / 2) ** 2))
+    climb = max(orbit.alt_m - base.position.alt_m, 0.0) / climb_rate_mps
+    return max(abs(float(to_center) - orbit.radius_m) / orbit.speed_mps, climb)
+
+
+def check_link_pairs(sc: Scenario, file: str) -> list[Problem]:
+    """Each ``links:`` entry names two known forces of one side, and no direction is given twice."""
+    forces = {f.id: f for f in sc.forces}
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, pair in enumerate(sc.links):
+        a, b = pair.between
+        known = True
+        for j, fid in enumerate((a, b)):
+            if fid not in forces:
+                problems.append(Problem(file, f"links[{i}].between[{j}]",
+                                        f"unknown force {fid!r}; expected one of {sorted(forces)}"))
+                known = False
+        if not known:
+            continue
+        if forces[a].side != forces[b].side:
+            problems.append(Problem(file, f"links[{i}].between", f"forces {a!r} ({forces[a].side}) and {b!r} "
+                                    f"({forces[b].side}) are on different sides: links join allies only"))
+            continue
+        for d in ([(a, b)] if pair.one_way else [(a, b), (b, a)]):
+            if d in seen:
+                problems.append(Problem(file, f"links[{i}].between", f"the link from {d[0]!r} to {d[1]!r} is "
+                                        f"already given by links[{seen[d]}]: expected each direction once"))
+                break
+            seen[d] = i
     return problems
 
 

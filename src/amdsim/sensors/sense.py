@@ -16,6 +16,7 @@ import numpy as np
 from amdsim.core.geodesy import enu_basis
 from amdsim.core.rng import Streams
 from amdsim.sensors.evaluate import RadarParams, evaluate_pairs
+from amdsim.sensors.launch_warning import CueState, cued_dwells, with_boost_rcs
 from amdsim.sensors.measurement import false_alarms_draw, pairs2rae, rae2ecef_with_cov
 from amdsim.world.messages import Detections
 from amdsim.world.state import World
@@ -34,6 +35,7 @@ class SensorState:
     next_scan: np.ndarray     # (S,) s
     params: RadarParams
     cache: dict = field(default_factory=dict)   # radar subsets by the set of radars scanning together
+    cue: CueState | None = None   # launch-warning cues of the radars (sensors/launch_warning.py), None: never cued
 
     def params_for(self, rows: np.ndarray) -> RadarParams:
         key = rows.tobytes()
@@ -69,7 +71,7 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
     t = w.t
     due = np.flatnonzero((st.next_scan <= t + 1e-9) & w.is_active[s.host])
     if due.size == 0:
-        return Detections.empty(t)
+        return _with_cued_dwells(w, cs, st, streams, Detections.empty(t), terrain)
     st.next_scan[due] += s.revisit[due] * np.maximum(np.ceil((t + 1e-9 - st.next_scan[due]) / s.revisit[due]), 1.0)
     params = st.params_for(due)
     targets = np.flatnonzero(w.is_active & cs.movers.is_threat)
@@ -82,7 +84,7 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
     det = Detections.empty(t)
     if targets.size:
         tpos = w.pos[targets]
-        rcs = aspect_rcs(cs, targets, spos, tpos, w.vel[targets])
+        rcs = with_boost_rcs(w, cs, targets, aspect_rcs(cs, targets, spos, tpos, w.vel[targets]))
         ev = evaluate_pairs(spos, tpos, rcs, params, cs.k_factor, az_offset=heading,
                             radar_geodetic=(lat, lon, salt), target_alt=w.alt[targets], with_angles=False)
         visible = ev.visible
@@ -98,7 +100,15 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
     fa = _false_alarms(t, due, basis, spos, heading, s, streams)
     out = _concat(det, fa) if fa.n else det
     out.scanned = due.astype(np.int32)
-    return out
+    return _with_cued_dwells(w, cs, st, streams, out, terrain)
+
+
+def _with_cued_dwells(w, cs, st, streams, out, terrain):
+    """Launch warning: the radars' dwells on their cued sectors added to ``out`` (sensors/launch_warning.py)."""
+    if st.cue is None:
+        return out
+    return cued_dwells(w, cs, st.cue, st.params, streams, out,
+                       lambda tg, sp, tp, tv: with_boost_rcs(w, cs, tg, aspect_rcs(cs, tg, sp, tp, tv)), terrain)
 
 
 def aspect_rcs(cs: CompiledScenario, targets: np.ndarray, radar_pos: np.ndarray, target_pos: np.ndarray,

@@ -25,6 +25,7 @@ from amdsim.sensors.visibility import points_in_view
 from amdsim.tracking.ballistic import impact_point_predict, launch_point_estimate
 from amdsim.tracking.classify import BALLISTIC, threat_classify
 from amdsim.tracking.perfect import PerfectTracker
+from amdsim.tracking.sightings import SightingLog
 from amdsim.tracking.tracker import Tracker, TrackerConfig
 from amdsim.world.messages import Detections
 from amdsim.world.picture import Picture
@@ -49,15 +50,22 @@ class PerfectTracking:
         # slowest revisit of any sensor (all forces) and without its MIN_COAST_S floor
         hold = float(COAST_REVISITS * cs.sensors.revisit.max()) if cs.sensors.n else NO_SENSOR_COAST_S
         self.tracker = PerfectTracker(len(cs.force_names), cs.movers.n, hold_s=hold)
+        self.sightings = SightingLog(cs)
 
     def ingest(self, w: World, det: Detections) -> None:
         if det.n:
             self.tracker.update(self.cs.sensors.force[det.sensor], det.target, w.t)
+            # an exact track's id is its mover row
+            for sensor in np.unique(det.sensor[self.sightings.is_fc[det.sensor]]).tolist():
+                self.sightings.note(int(self.cs.sensors.force[sensor]), sensor, det.target[det.sensor == sensor], w.t)
 
     def pictures(self, w: World) -> list[Picture]:
         # red forces run no C2 here: their picture stays empty
-        return [self.tracker.picture(f, w.t, w.pos, w.vel, w.is_active) if self.cs.force_side[f] == BLUE
-                else Picture.empty(f, w.t) for f in range(len(self.cs.force_names))]
+        out = [self.tracker.picture(f, w.t, w.pos, w.vel, w.is_active) if self.cs.force_side[f] == BLUE
+               else Picture.empty(f, w.t) for f in range(len(self.cs.force_names))]
+        for f, pic in enumerate(out):
+            pic.sightings = self.sightings.of(f)
+        return out
 
 
 class KalmanTracking:
@@ -92,21 +100,31 @@ class KalmanTracking:
             cfg = TrackerConfig.from_settings(cs.tracking, tentative_misses=TENTATIVE_MISSES,
                                               init_speed_sigma=INIT_SPEED_SIGMA_MPS, max_coast_s=coast)
             self.trackers[f] = Tracker(cfg)
+            self.trackers[f].rotating = cs.earth_rotation
         self._estimated: dict[int, set[int]] = {f: set() for f in self.trackers}
         self._next_check: dict[int, float] = {f: 0.0 for f in self.trackers}
         self.ballistic_estimates: list[dict] = []
+        self.sightings = SightingLog(cs)
 
     def ingest(self, w: World, det: Detections) -> None:
         s = self.cs.sensors
-        scanned = det.scanned
+        # radars that scanned, then those that only dwelt on a launch-warning cue (sensors/launch_warning.py:
+        # their view is the cued sector)
+        cued = getattr(det, "cued_scanned", np.zeros(0, np.int32))
+        scanned = np.concatenate([det.scanned, cued]).astype(np.int64)
         if scanned.size == 0:
             return
+        n_scan = det.scanned.size
         # every scanned sensor's antenna position, height, sector centre and local axes, at once
         host = s.host[scanned]
         up = w.pos[host] / np.linalg.norm(w.pos[host], axis=1, keepdims=True)
         spos = w.pos[host] + s.height_offset[scanned, None] * up
         salt = w.alt[host] + s.height_offset[scanned]
         az_center = s.az_center[scanned] + np.where(s.relative_az[scanned], w.heading[host], 0.0)
+        az_width = s.az_width[scanned].astype(float)
+        if cued.size:
+            az_center[n_scan:] = det.cued_center
+            az_width[n_scan:] = det.cued_width
         enu = enu_basis(w.lat[host], w.lon[host])
         for j, sensor in enumerate(scanned.tolist()):
             trk = self.trackers.get(int(s.force[sensor]))
@@ -116,9 +134,10 @@ class KalmanTracking:
             if sel.size == 0 and trk.size == 0:
                 continue
             view = (spos[j], float(salt[j]), float(s.min_range[sensor]), float(s.max_range[sensor]),
-                    float(az_center[j]), float(s.az_width[sensor]), enu[j])
-            trk.step(w.t, det.pos[sel], det.cov[sel], labels=det.target[sel],
-                     in_view=lambda pos, view=view: self._in_view(pos, *view))
+                    float(az_center[j]), float(az_width[j]), enu[j])
+            owner = trk.step(w.t, det.pos[sel], det.cov[sel], labels=det.target[sel],
+                             in_view=lambda pos, view=view: self._in_view(pos, *view))
+            self.sightings.note(int(s.force[sensor]), sensor, owner, w.t)
         for f in np.unique(s.force[scanned]).tolist():
             if f in self.trackers and w.t + 1e-9 >= self._next_check[f]:
                 self._next_check[f] = w.t + self.BALLISTIC_CHECK_S
@@ -142,8 +161,8 @@ class KalmanTracking:
             return
         rows, x, P = firm[b], x[b], P[b]
         try:
-            launch = launch_point_estimate(x, P, step_s=2.0, max_time_s=1500.0)
-            impact = impact_point_predict(x, P, step_s=2.0, max_time_s=1500.0)
+            launch = launch_point_estimate(x, P, step_s=2.0, max_time_s=1500.0, rotating=self.cs.earth_rotation)
+            impact = impact_point_predict(x, P, step_s=2.0, max_time_s=1500.0, rotating=self.cs.earth_rotation)
         except np.linalg.LinAlgError:      # a covariance not positive definite: try again next scan
             return
         for k, row in enumerate(rows.tolist()):
@@ -169,13 +188,14 @@ class KalmanTracking:
             trk = self.trackers.get(f)
             if trk is None or trk.size == 0:
                 out.append(Picture.empty(f, w.t))
+                out[-1].sightings = self.sightings.of(f)
                 continue
             x, P = trk.predicted(w.t)
             n = trk.size
             sigma = np.sqrt(np.maximum(np.trace(P[:, :3, :3], axis1=1, axis2=2), 0.0) / 3.0)
             out.append(Picture(f, w.t, trk.track_id.copy(), x[:, :3], x[:, 3:6], sigma, trk.confirmed.copy(),
                                trk.t_update.copy(), np.full(n, f, np.int16), trk.label.astype(np.int32),
-                               np.array(P[:, :3, :3]), np.array(P[:, 3:6, 3:6])))
+                               np.array(P[:, :3, :3]), np.array(P[:, 3:6, 3:6]), self.sightings.of(f)))
         return out
 
 

@@ -38,12 +38,18 @@ import numpy as np
 from scipy.stats import chi2
 
 from amdsim.core.constants import TENTATIVE_MISSES
-from amdsim.core.geodesy import EARTH_MU
 from amdsim.scenario.models import Tracking
 from amdsim.tracking.associate import gnn_assign
 from amdsim.tracking.gate import gate_pairs
 from amdsim.tracking.jpda import jpda_weights
-from amdsim.tracking.kalman import ca_model, cv_in_ca_model, cv_model, imm_combine, imm_mix
+from amdsim.tracking.kalman import (
+    ca_model,
+    cv_in_ca_model,
+    cv_model,
+    free_fall_increment,
+    imm_combine,
+    imm_mix,
+)
 from amdsim.tracking.lifecycle import lifecycle
 
 #: Motion models: (number of modes r, state length n).
@@ -173,6 +179,8 @@ class Tracker:
         self.confirmed = np.zeros(0, bool)
         self.label = np.zeros(0, np.int64)      # bookkeeping carried from the detections (e.g. truth)
         self._models: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        #: free fall on the rotating earth (J2, Coriolis, centrifugal) or point-mass gravity (core/gravity.py)
+        self.rotating = True
 
     # ---------------------------------------------------------------- views
     @property
@@ -241,10 +249,7 @@ class Tracker:
             # free fall: gravity at the mid-point of the step (its change over a scan is second order)
             dt = float(t - self.time)
             g = self.gravity_modes
-            mid = x0[:, g, :3] + 0.5 * dt * x0[:, g, 3:6]
-            acc = -EARTH_MU * mid / np.linalg.norm(mid, axis=-1, keepdims=True) ** 3
-            xm[:, g, :3] += 0.5 * dt * dt * acc
-            xm[:, g, 3:6] += dt * acc
+            xm[:, g, :6] += free_fall_increment(x0[:, g], dt, self.rotating)
         Pm = F @ Pm @ np.swapaxes(F, -1, -2) + Q
         return xm, 0.5 * (Pm + np.swapaxes(Pm, -1, -2)), mu
 

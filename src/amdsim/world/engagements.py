@@ -6,7 +6,9 @@ doctrine reads: a track with an interceptor in flight or an assessment awaited i
 ("look" before the next "shoot"; a dead threat's track coasts on for a while in a real picture).
 
 Shot lifecycle: ordered -> launched (``launch_time``) -> closest approach (``end_time``,
-``miss_m``, outcome kill/miss) or expired (time of flight exceeded / target lost).
+``miss_m``, outcome kill/miss) or expired (time of flight exceeded / target lost). Per shot the
+seeker's record: whether it acquired (``seeker_acquired``), when (``acquire_time``, s) and at what
+range to the true target (``acquire_range``, m), and how often it lost the lock (``locks_lost``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ class EngagementBook:
     miss: list[float] = field(default_factory=list)
     pk: list[float] = field(default_factory=list)
     outcome: list[str] = field(default_factory=list)
+    # the seeker (engage/flyout.py): first acquisition (time, range to the true target) and lock losses
+    seeker_acquired: list[bool] = field(default_factory=list)
+    acquire_time: list[float] = field(default_factory=list)
+    acquire_range: list[float] = field(default_factory=list)
+    locks_lost: list[int] = field(default_factory=list)
     # kill assessments not yet known to C2: (time known, force, track, shot)
     pending_assessments: list[tuple[float, int, int, int]] = field(default_factory=list)
 
@@ -70,6 +77,10 @@ class EngagementBook:
         self.miss.append(np.nan)
         self.pk.append(np.nan)
         self.outcome.append("in_flight")
+        self.seeker_acquired.append(False)
+        self.acquire_time.append(np.nan)
+        self.acquire_range.append(np.nan)
+        self.locks_lost.append(0)
         return len(self.shooter) - 1
 
     def status_inflight_any(self) -> bool:
@@ -99,4 +110,9 @@ class EngagementBook:
             "miss_m": np.array(self.miss, float),
             "pk": np.array(self.pk, float),
             "outcome": list(self.outcome),
+            "seeker_acquired": np.array(self.seeker_acquired, bool),
+            "acquire_time_s": np.array(self.acquire_time, float),
+            "acquire_range_m": np.array(self.acquire_range, float),
+            "locks_lost": np.array(self.locks_lost, np.int32),
         }
+

@@ -26,7 +26,7 @@ class EventLog:
         self.actor.append(int(actor))
         self.target.append(int(target))
         self.force.append(int(force))
-        self.pos.append(np.full(3, np.nan) if pos is None else np.asarray(pos, float))
+        self.pos.append(np.full(3, np.nan) if pos is None else np.array(pos, float))   # a copy: callers pass views
         self.value.append(float(value))
         self.detail.append(detail)
 

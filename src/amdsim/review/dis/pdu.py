@@ -14,7 +14,13 @@ Role: turn one entity or event into the bytes of one PDU. Encoded here with :mod
 
 Conventions used for amdsim runs (all notional):
 
-* entity id = (site 1, application 1, entity mover_id + 1); entity 0 is "no entity" in DIS.
+* entity id: the 6.2.28 Entity Identifier is three 16-bit numbers (site, application, entity), and
+  entity numbers 0 (NO_ENTITY), 65534 (RQST_ASSIGN_ID) and 65535 (ALL_ENTITIES) name no entity, so
+  an amdsim mover id (any size) is never truncated to 16 bits: :class:`EntityIds` maps the run's
+  movers through a table, the i-th mover id of the run to (site 1, application 1 + i // 65533,
+  entity i % 65533 + 1). Mover ids are rows 0..N-1, so a run of up to 65533 movers gets
+  (1, 1, mover_id + 1); none (mover id -1) is (1, 1, 0). Event numbers (6.2.34) count 1..65535
+  and then start again at 1, as the standard lets exhausted numbers be reused.
 * force id 1 friendly (side blue), 2 opposing (side red), 3 neutral.
 * entity type: kind 2 (munition) for missiles and interceptors, 1 (platform) otherwise; domain
   2 air, 1 land, 3 surface; country 0 ("other"); category/subcategory from the mover kind
@@ -49,6 +55,12 @@ FAMILY_ENTITY_INFORMATION = 1
 FAMILY_WARFARE = 2
 
 DRM_FPW = 2
+
+#: Largest entity number an application may give an entity (6.2.28: 0 NO_ENTITY, 65534
+#: RQST_ASSIGN_ID, 65535 ALL_ENTITIES are reserved); the same bound for application numbers.
+MAX_ENTITY_NUMBER = 65533
+#: Entity identifier of "no entity" (a mover id of -1: no target, no shooter).
+NO_ENTITY = (SITE_ID, APPLICATION_ID, 0)
 
 # Detonation results (SISO-REF-010 enumerations)
 DETONATION_ENTITY_IMPACT = 1
@@ -141,13 +153,61 @@ def _header(pdu_type: int, family: int, time_s: float, length: int) -> bytes:
     return _HEADER.pack(PROTOCOL_VERSION, EXERCISE_ID, pdu_type, family, dis_timestamp(time_s), length, 0, 0)
 
 
-def _entity_id(entity: int) -> bytes:
-    return _ENTITY_ID.pack(SITE_ID, APPLICATION_ID, entity & 0xFFFF)
+EntityId = tuple[int, int, int]
+
+
+class EntityIds:
+    """The DIS entity identifier (site, application, entity) of each mover of a run: a table.
+
+    ``mover_ids`` are the run's mover ids (the movers table's ``mover_id`` column, any order); the
+    i-th smallest gets (``SITE_ID``, ``APPLICATION_ID`` + i // 65533, i % 65533 + 1), so ids stay
+    unique and valid (6.2.28) however many movers a run has. A mover id not in the table is an error,
+    never a wrapped number.
+    """
+
+    def __init__(self, mover_ids) -> None:
+        self.ids = np.unique(np.asarray(mover_ids, np.int64))
+        if self.ids.size and self.ids.size > MAX_ENTITY_NUMBER * (MAX_ENTITY_NUMBER - APPLICATION_ID + 1):
+            raise ValueError(f"{self.ids.size} movers: more than DIS entity identifiers of one site can number")
+
+    def __call__(self, mover_id: int) -> EntityId:
+        m = int(mover_id)
+        if m < 0:
+            return NO_ENTITY
+        i = int(np.searchsorted(self.ids, m))
+        if i >= self.ids.size or int(self.ids[i]) != m:
+            raise KeyError(f"mover {m} is not in the run's movers table")
+        return SITE_ID, APPLICATION_ID + i // MAX_ENTITY_NUMBER, i % MAX_ENTITY_NUMBER + 1
+
+
+def _entity_id(entity: EntityId) -> bytes:
+    site, application, number = entity
+    return _ENTITY_ID.pack(site, application, number)
+
+
+def _resolve(mover_id: int, ids: EntityIds | None) -> EntityId:
+    """A mover's entity identifier: through the run's table, or (no table) (1, 1, mover_id + 1)."""
+    if ids is not None:
+        return ids(mover_id)
+    return SITE_ID, APPLICATION_ID, entity_number(mover_id)
 
 
 def entity_number(mover_id: int) -> int:
-    """DIS entity number of a mover (mover_id + 1; 0 for none, i.e. mover_id -1)."""
-    return 0 if mover_id < 0 else int(mover_id) + 1
+    """DIS entity number of a mover without a table: mover_id + 1 (0 for none, i.e. mover_id -1).
+
+    Raises ValueError beyond 65533 (a run that large is numbered through :class:`EntityIds`).
+    """
+    if mover_id < 0:
+        return 0
+    if mover_id >= MAX_ENTITY_NUMBER:
+        raise ValueError(f"mover {mover_id}: entity numbers stop at {MAX_ENTITY_NUMBER}; number the run's movers "
+                         "through an EntityIds table")
+    return int(mover_id) + 1
+
+
+def event_number(serial: int) -> int:
+    """The 16-bit event number (6.2.34) of the ``serial``-th event (1, 2, ...): 1..65535, then 1 again."""
+    return (int(serial) - 1) % 0xFFFF + 1
 
 
 def entity_type_record(kind: str) -> bytes:
@@ -163,7 +223,7 @@ def force_id(side: str) -> int:
 
 def encode_entity_state(time_s: float, mover_id: int, force: int, kind: str, pos_ecef, vel_ecef,
                         orientation, accel_ecef=(0.0, 0.0, 0.0), marking: str = "",
-                        alive: bool = True) -> bytes:
+                        alive: bool = True, ids: EntityIds | None = None) -> bytes:
     """One Entity State PDU (144 bytes, IEEE 1278.1-2012 7.2.2).
 
     Parameters
@@ -171,7 +231,7 @@ def encode_entity_state(time_s: float, mover_id: int, force: int, kind: str, pos
     time_s : float
         Simulation time (s).
     mover_id : int
-        amdsim mover id (entity number mover_id + 1).
+        amdsim mover id: its entity identifier from ``ids`` (the run's table), else (1, 1, mover_id + 1).
     force : int
         DIS force id.
     kind : str
@@ -186,41 +246,46 @@ def encode_entity_state(time_s: float, mover_id: int, force: int, kind: str, pos
         Up to 11 ASCII characters.
     alive : bool
         False sets the appearance damage bits to "destroyed" (bits 3-4 = 3).
+    ids : EntityIds, optional
+        The run's mover -> entity identifier table.
     """
     etype = entity_type_record(kind)
     appearance = 0 if alive else (3 << 3)
     mark = marking.encode("ascii", "replace")[:11].ljust(11, b"\0")
     return _ENTITY_STATE.pack(
         _header(PDU_ENTITY_STATE, FAMILY_ENTITY_INFORMATION, time_s, _ENTITY_STATE.size),
-        _entity_id(entity_number(mover_id)), force, 0, etype, etype,
+        _entity_id(_resolve(mover_id, ids)), force, 0, etype, etype,
         *map(float, vel_ecef), *map(float, pos_ecef), *map(float, orientation), appearance,
         DRM_FPW, b"\0" * 15, *map(float, accel_ecef), 0.0, 0.0, 0.0, 1, mark, 0)
 
 
-def encode_fire(time_s: float, shooter_id: int, target_id: int, munition_id: int, event_number: int,
-                pos_ecef, vel_ecef, munition_kind: str = "interceptor", range_m: float = 0.0) -> bytes:
+def encode_fire(time_s: float, shooter_id: int, target_id: int, munition_id: int, event_serial: int,
+                pos_ecef, vel_ecef, munition_kind: str = "interceptor", range_m: float = 0.0,
+                ids: EntityIds | None = None) -> bytes:
     """One Fire PDU (96 bytes, IEEE 1278.1-2012 7.3.2): shooter fires munition (an interceptor
     mover) at target.
 
-    ``pos_ecef`` is the launch point (m, float64), ``vel_ecef`` the munition's initial velocity (m/s).
+    ``pos_ecef`` is the launch point (m, float64), ``vel_ecef`` the munition's initial velocity (m/s);
+    ``event_serial`` counts the run's events from 1 (sent as :func:`event_number`); ``ids`` as for
+    :func:`encode_entity_state`.
     """
     return _FIRE.pack(
         _header(PDU_FIRE, FAMILY_WARFARE, time_s, _FIRE.size),
-        _entity_id(entity_number(shooter_id)), _entity_id(entity_number(target_id)),
-        _entity_id(entity_number(munition_id)), _ENTITY_ID.pack(SITE_ID, APPLICATION_ID, event_number & 0xFFFF),
+        _entity_id(_resolve(shooter_id, ids)), _entity_id(_resolve(target_id, ids)),
+        _entity_id(_resolve(munition_id, ids)), _ENTITY_ID.pack(SITE_ID, APPLICATION_ID, event_number(event_serial)),
         0, *map(float, pos_ecef), entity_type_record(munition_kind), 1000, 1000, 1, 0,
         *map(float, vel_ecef), float(range_m))
 
 
-def encode_detonation(time_s: float, shooter_id: int, target_id: int, munition_id: int, event_number: int,
+def encode_detonation(time_s: float, shooter_id: int, target_id: int, munition_id: int, event_serial: int,
                       pos_ecef, vel_ecef=(0.0, 0.0, 0.0), result: int = DETONATION_DETONATION,
-                      munition_kind: str = "interceptor") -> bytes:
+                      munition_kind: str = "interceptor", ids: EntityIds | None = None) -> bytes:
     """One Detonation PDU (104 bytes, no variable parameters, IEEE 1278.1-2012 7.3.3) at
-    ``pos_ecef`` (m, float64)."""
+    ``pos_ecef`` (m, float64); ``event_serial`` and ``ids`` as for :func:`encode_fire`."""
     return _DETONATION.pack(
         _header(PDU_DETONATION, FAMILY_WARFARE, time_s, _DETONATION.size),
-        _entity_id(entity_number(shooter_id)), _entity_id(entity_number(target_id)),
-        _entity_id(entity_number(munition_id)), _ENTITY_ID.pack(SITE_ID, APPLICATION_ID, event_number & 0xFFFF),
+        _entity_id(_resolve(shooter_id, ids)), _entity_id(_resolve(target_id, ids)),
+        _entity_id(_resolve(munition_id, ids)), _ENTITY_ID.pack(SITE_ID, APPLICATION_ID, event_number(event_serial)),
         *map(float, vel_ecef), *map(float, pos_ecef), entity_type_record(munition_kind), 1000, 1000, 1, 0,
         0.0, 0.0, 0.0, result, 0, 0)
 

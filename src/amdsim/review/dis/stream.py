@@ -26,6 +26,7 @@ from amdsim.review.dis.pdu import (
     DETONATION_ENTITY_IMPACT,
     DETONATION_ENTITY_PROXIMATE,
     DETONATION_GROUND_IMPACT,
+    EntityIds,
     TimedPdu,
     encode_detonation,
     encode_entity_state,
@@ -52,6 +53,8 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
     Fire: ``interceptor_launch`` events (shooter from the event detail or the interceptor's parent).
     Detonation: ``intercept`` (proximate detonation on a hit, plain detonation on a miss; same event
     number as the interceptor's Fire) and ``impact`` (entity impact on an asset, ground impact else).
+    Entity identifiers come from the run's movers table (:class:`~amdsim.review.dis.pdu.EntityIds`),
+    so no mover id is ever truncated to 16 bits.
     """
 
     run_dir = Path(run_dir)
@@ -63,6 +66,7 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
     parent = dict(zip(movers["mover_id"].tolist(), movers["parent_id"].tolist(), strict=False))
     mkind = dict(zip(movers["mover_id"].tolist(), movers["kind"], strict=False))
     by_name = {v: k for k, v in names.items()}
+    ids_table = EntityIds(movers["mover_id"])
 
     out: list[TimedPdu] = []
     t = np.asarray(states["time_s"], float)
@@ -87,7 +91,7 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
         mid = int(ids[i])
         out.append(TimedPdu(float(t[i]), encode_entity_state(
             t[i], mid, force_id(side.get(mid, "")), kinds[i], pos[i], vel[i], orient[i], acc[i],
-            names.get(mid, str(mid)), bool(alive[i]))))
+            names.get(mid, str(mid)), bool(alive[i]), ids=ids_table)))
 
     ev_pdus: list[TimedPdu] = []
     evt = np.asarray(events["time_s"], float)
@@ -106,7 +110,8 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
                 shooter = _detail_shooter(events["detail"][j], by_name)
             fire_number[actor] = (next_number, shooter)
             v0 = _last_velocity(actor, evt[j], t, ids, vel)
-            ev_pdus.append(TimedPdu(evt[j], encode_fire(evt[j], shooter, target, actor, next_number, p, v0)))
+            ev_pdus.append(TimedPdu(evt[j], encode_fire(evt[j], shooter, target, actor, next_number, p, v0,
+                                                                ids=ids_table)))
             next_number += 1
         elif kind == "intercept":
             number, shooter = fire_number.get(actor, (next_number, parent.get(actor, -1)))
@@ -115,13 +120,13 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
             hit = "hit" in str(events["detail"][j]) or "kill" in str(events["detail"][j])
             ev_pdus.append(TimedPdu(evt[j], encode_detonation(
                 evt[j], shooter, target, actor, number, p, _last_velocity(actor, evt[j], t, ids, vel),
-                DETONATION_ENTITY_PROXIMATE if hit else DETONATION_DETONATION)))
+                DETONATION_ENTITY_PROXIMATE if hit else DETONATION_DETONATION, ids=ids_table)))
         elif kind == "impact":
             ev_pdus.append(TimedPdu(evt[j], encode_detonation(
                 evt[j], parent.get(actor, -1), target, actor, next_number, p,
                 _last_velocity(actor, evt[j], t, ids, vel),
                 DETONATION_ENTITY_IMPACT if target >= 0 else DETONATION_GROUND_IMPACT,
-                munition_kind=mkind.get(actor, "ballistic_missile"))))
+                munition_kind=mkind.get(actor, "ballistic_missile"), ids=ids_table)))
             next_number += 1
     merged = out + ev_pdus
     merged.sort(key=lambda p: p.time_s)  # stable: entity states before events of the same instant

@@ -20,9 +20,12 @@ from amdsim.world.tables import MoverTable
 #: the start, no route, orbit or ballistic arc (a neutral value each), and the constants' defaults.
 ROW_DEFAULTS = dict(parent=-1, type_name="", behavior=Behavior.STATIC, t_launch=0.0, rcs=PLATFORM_RCS_M2,
                     vel0=(0.0, 0.0, 0.0), wp_offset=0, wp_count=0, speed=0.0, agl=0.0, loop=False,
-                    home_on=-1, term_kind=0, term_range=0.0, term_alt=0.0, orb_lat=0.0, orb_lon=0.0,
+                    home_on=-1, term_kind=0, term_range=0.0, term_alt=0.0, term_accel=0.0, term_period=0.0,
+                    term_climb=0.0, term_dive=0.0, term_side=1.0, jink_offset=0, jink_count=0,
+                    evade_accel=0.0, evade_reaction=0.0, evade_kind=0, orb_lat=0.0, orb_lon=0.0,
                     orb_radius=0.0, orb_alt=0.0, orb_dir=1.0, orb_phase0=0.0, impact_radius=0.0,
-                    ballistic_coeff=np.inf, aim_asset=-1)
+                    ballistic_coeff=np.inf, aim_asset=-1, base_row=-1, sorties=0, turnaround=0.0,
+                    fuel_time=np.inf, station_time=np.inf, climb_rate=0.0, runway_heading=np.nan)
 
 
 class Rows:
@@ -33,6 +36,7 @@ class Rows:
         self.wp_lat: list[float] = []
         self.wp_lon: list[float] = []
         self.wp_agl: list[float] = []
+        self.jink_sign: list[float] = []
 
     def add(self, **kw) -> int:
         """Append one mover row; returns its mover id."""
@@ -47,6 +51,12 @@ class Rows:
             self.wp_lon.append(lon)
             self.wp_agl.append(agl)
         return off, len(waypoints)
+
+    def add_jinks(self, signs: list[float]) -> tuple[int, int]:
+        """Append one mover's jink signs (+1 right, -1 left, 0 none) in flight order; returns (offset, count)."""
+        off = len(self.jink_sign)
+        self.jink_sign.extend(float(s) for s in signs)
+        return off, len(signs)
 
     def column(self, key: str, default) -> np.ndarray:
         """One column over every row, ``default`` where a row does not set it."""
@@ -75,10 +85,20 @@ class Rows:
             speed=col("speed", float), agl=col("agl", float), loop=col("loop", bool),
             home_on=col("home_on", np.int32), term_kind=col("term_kind", np.int8),
             term_range=col("term_range", float), term_alt=col("term_alt", float),
+            term_accel=col("term_accel", float), term_period=col("term_period", float),
+            term_climb=col("term_climb", float), term_dive=col("term_dive", float),
+            term_side=col("term_side", float), jink_offset=col("jink_offset", np.int32),
+            jink_count=col("jink_count", np.int32), jink_sign=np.array(self.jink_sign, float),
+            evade_accel=col("evade_accel", float), evade_reaction=col("evade_reaction", float),
+            evade_kind=col("evade_kind", np.int8),
             orb_lat=col("orb_lat", float), orb_lon=col("orb_lon", float), orb_radius=col("orb_radius", float),
             orb_alt=col("orb_alt", float), orb_dir=col("orb_dir", float), orb_phase0=col("orb_phase0", float),
             impact_radius=col("impact_radius", float), ballistic_coeff=col("ballistic_coeff", float),
             aim_asset=col("aim_asset", np.int32),
+            base_row=col("base_row", np.int32), sorties=col("sorties", np.int32),
+            turnaround=col("turnaround", float), fuel_time=col("fuel_time", float),
+            station_time=col("station_time", float), climb_rate=col("climb_rate", float),
+            runway_heading=col("runway_heading", float),
         )
 
 

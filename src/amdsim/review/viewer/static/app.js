@@ -57,8 +57,43 @@ function lastAtOrBefore(times, rows, t) {
   return best;
 }
 
-let RUN = null, STATES = null, EVENTS = null, TRACKS = null, ENG = null;
-let byMover = new Map(), byTrack = new Map(), moverInfo = new Map();
+let RUN = null, STATES = null, EVENTS = null, TRACKS = null, ENG = null, MAG = null;
+let byMover = new Map(), byTrack = new Map(), moverInfo = new Map(), byLauncher = new Map();
+
+// magazines.parquet rows of one host mover at time t: per shooter (a host may carry several), the
+// latest row of each launcher at or before t (rows are written at the output rate and on changes)
+function magazineAt(mid, t) {
+  const out = new Map();
+  if (!MAG || !MAG.time_s) return out;
+  for (const [key, rows] of byLauncher) {
+    const i0 = rows[0];
+    if (MAG.shooter_id[i0] !== mid) continue;
+    const k = lastAtOrBefore(MAG.time_s, rows, t); if (k < 0) continue;
+    const i = rows[k], name = MAG.shooter[i];
+    if (!out.has(name)) out.set(name, []);
+    out.get(name).push(i);
+  }
+  return out;
+}
+
+function magazineText(mid, t) {
+  let txt = "";
+  const sumAll = (RUN.summary && RUN.summary.magazines) || {};
+  for (const [name, rows] of magazineAt(mid, t)) {
+    rows.sort((a, b) => MAG.launcher[a] - MAG.launcher[b]);
+    const tot = (col) => rows.reduce((acc, i) => acc + (MAG[col][i] || 0), 0);
+    const i0 = rows[0], s = sumAll[name] || {};
+    txt += `\nmagazine ${name} (${MAG.nation[i0]}, ${MAG.interceptor_type[i0]}): ${tot("rounds_ready")} ready` +
+      `, ${tot("rounds_reserved")} booked, ${tot("rounds_in_reload")} in reload, ${MAG.reloads_left[i0]} spare` +
+      `; ballistic reserve ${MAG.ballistic_reserve[i0]}`;
+    if (s.magazine_size !== undefined) txt += `\n  size ${s.magazine_size} on ${s.launchers} launchers, ${s.reloads} reloads; at the end: fired ${s.fired}, left ${s.left}, reloads used ${s.reloads_used}`;
+    for (const i of rows) {
+      txt += `\n  launcher ${MAG.launcher[i]}: ${MAG.rounds_ready[i]} ready, ${MAG.rounds_reserved[i]} booked`;
+      if (MAG.rounds_in_reload[i] > 0) txt += `, ${MAG.rounds_in_reload[i]} loading until ${Number(MAG.reload_done_s[i]).toFixed(0)} s`;
+    }
+  }
+  return txt;
+}
 
 function moverPosition(mid, t) {
   const rows = byMover.get(mid); if (!rows) return null;
@@ -103,6 +138,7 @@ function showDetails(mid) {
     txt += `\nspeed ${(STATES.speed_mps[i] || 0).toFixed(0)} m/s  heading ${(STATES.heading_deg[i] || 0).toFixed(0)} deg`;
   }
   const shots = (ENG.target_id || []).map((t, k) => [t, k]).filter(([t, k]) => t === mid || ENG.interceptor_id[k] === mid || ENG.shooter_id[k] === mid);
+  txt += magazineText(mid, V.time);
   for (const [, k] of shots) txt += `\nshot ${ENG.shot_id[k]}: interceptor ${ENG.interceptor_id[k]} -> ${ENG.target_id[k]} ${ENG.outcome[k]}`;
   $("details").textContent = txt;
   V.selected = mid;
@@ -215,9 +251,14 @@ $("ringAlt").addEventListener("change", drawRings);
 
 async function loadRep(rep) {
   V.ready = false;
-  [STATES, EVENTS, TRACKS, ENG] = await Promise.all(["states", "events", "tracks", "engagements"]
+  [STATES, EVENTS, TRACKS, ENG, MAG] = await Promise.all(["states", "events", "tracks", "engagements", "magazines"]
     .map((n) => getJSON(`/api/${n}?rep=${rep}`)));
   byMover = indexBy(STATES, "mover_id");
+  byLauncher = new Map();
+  if (MAG.time_s) {
+    MAG.key = MAG.shooter.map((s, i) => `${s}/${MAG.launcher[i]}`);
+    byLauncher = indexBy(MAG, "key");
+  }
   byTrack = new Map();
   if (TRACKS.time_s) {
     TRACKS.key = TRACKS.force.map((f, i) => `${f}/${TRACKS.track_id[i]}`);

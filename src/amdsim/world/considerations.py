@@ -1,0 +1,105 @@
+"""What C2 made of every (shooter, threat) pair it considered: the evidence of the kill chain.
+
+Each decision cycle C2 evaluates every available shooter against every eligible track of its
+force and gives each pair a reason code (``c2/reasons.py``: feasible, out of range, track quality,
+seeker basket, reserve, ...). This log keeps, per shooter and per true mover behind the track
+(bookkeeping only: C2 never reads it back), how many cycles each reason applied, when the pair was
+first and last considered, when it was first feasible and the last reason. ``records`` turns it into
+the kill chain and the leak causes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Number of reason codes (``c2.reasons.Why`` has values 0 .. N_REASONS - 1).
+N_REASONS = 17
+
+
+@dataclass
+class Considerations:
+    """(K shooters, N movers) arrays; a false track (truth -1) is not logged."""
+
+    count: np.ndarray          # (K,N,N_REASONS) int32 cycles the pair had each reason
+    first_time: np.ndarray     # (K,N) s first considered, inf never
+    last_time: np.ndarray      # (K,N) s last considered, -inf never
+    first_feasible: np.ndarray  # (K,N) s first cycle without an envelope or fire-control refusal, inf never
+    last_why: np.ndarray       # (K,N) int8 reason at the last consideration, -1 never
+    # reason segments (records/killchain.py, records/leak.py): runs of consecutive cycles with one reason;
+    # a closed run is a row (shooter, mover, code, first s, last s, cycles) in ``_closed``, the open one per
+    # pair starts at ``seg_start`` and has ``seg_cycles`` cycles so far
+    seg_start: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))     # (K,N) s
+    seg_cycles: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))  # (K,N)
+    _closed: list[np.ndarray] = field(default_factory=list)   # (6, R) float rows of closed runs
+    _cycle_now: float = -np.inf
+    _cycle_prev: float = -np.inf
+
+    def __post_init__(self) -> None:
+        if self.seg_start.shape != self.first_time.shape:
+            self.seg_start = np.full(self.first_time.shape, np.inf)
+            self.seg_cycles = np.zeros(self.first_time.shape, np.int32)
+
+    @staticmethod
+    def empty(n_shooters: int, n_movers: int) -> Considerations:
+        return Considerations(np.zeros((n_shooters, n_movers, N_REASONS), np.int32),
+                              np.full((n_shooters, n_movers), np.inf), np.full((n_shooters, n_movers), -np.inf),
+                              np.full((n_shooters, n_movers), np.inf), np.full((n_shooters, n_movers), -1, np.int8))
+
+    def segments(self) -> dict[str, np.ndarray]:
+        """Every run of consecutive decision cycles in which a (shooter, mover) pair had one reason.
+
+        Returns arrays (R,): ``shooter``, ``mover``, ``code`` (int), ``t_first``/``t_last`` (s, the first
+        and last cycle of the run) and ``cycles``, sorted by shooter, mover and time. A run ends when the
+        reason changes or the pair was not considered in a cycle (e.g. its track was not confirmed).
+        """
+        open_k, open_n = np.nonzero(self.seg_cycles > 0)
+        rows = [*self._closed, np.stack([open_k, open_n, self.last_why[open_k, open_n], self.seg_start[open_k, open_n],
+                                         self.last_time[open_k, open_n], self.seg_cycles[open_k, open_n]]).astype(float)]
+        allr = np.concatenate(rows, axis=1)
+        order = np.lexsort((allr[3], allr[1], allr[0]))
+        allr = allr[:, order]
+        return {"shooter": allr[0].astype(np.int32), "mover": allr[1].astype(np.int32), "code": allr[2].astype(np.int8),
+                "t_first": allr[3], "t_last": allr[4], "cycles": allr[5].astype(np.int32)}
+
+    def note(self, t: float, shooters: np.ndarray, truth: np.ndarray, why: np.ndarray, feasible_codes: tuple[int, ...]
+             ) -> None:
+        """Log one cycle: ``why`` (K',M) for ``shooters`` (K',) against tracks whose truth is ``truth`` (M,)."""
+        real = truth >= 0
+        if not real.any() or shooters.size == 0:
+            return
+        why = why[:, real]
+        kk = np.repeat(shooters, why.shape[1])
+        nn = np.tile(truth[real], shooters.size)
+        code = why.ravel().astype(np.int64)
+        self._note_segments(t, kk, nn, code)
+        # two tracks on one threat in a cycle: each counts (duplicate (k, n) pairs accumulate)
+        np.add.at(self.count, (kk, nn, code), 1)
+        self.first_time[kk, nn] = np.minimum(self.first_time[kk, nn], t)
+        self.last_time[kk, nn] = t
+        self.last_why[kk, nn] = code
+        ok = np.isin(code, feasible_codes)
+        self.first_feasible[kk[ok], nn[ok]] = np.minimum(self.first_feasible[kk[ok], nn[ok]], t)
+
+    def _note_segments(self, t: float, kk: np.ndarray, nn: np.ndarray, code: np.ndarray) -> None:
+        """Extend or start each pair's run of one reason (before ``last_why``/``last_time`` move on)."""
+        if t != self._cycle_now:
+            self._cycle_prev, self._cycle_now = self._cycle_now, t
+        # two tracks on one threat in one call: the last one stands for the pair, as in last_why
+        flat = kk * self.first_time.shape[1] + nn
+        _, last = np.unique(flat[::-1], return_index=True)
+        pick = flat.size - 1 - last
+        k, n, c = kk[pick], nn[pick], code[pick]
+        prev_code = self.last_why[k, n].astype(np.int64)
+        prev_t = self.last_time[k, n]
+        again = prev_t >= t        # already noted in this cycle (held back, then eligible): same run
+        fresh = (prev_code != c) & ~again | (prev_t < self._cycle_prev) & ~again
+        close = fresh & (prev_code >= 0)
+        if close.any():
+            kc, nc = k[close], n[close]
+            self._closed.append(np.stack([kc, nc, prev_code[close], self.seg_start[kc, nc], prev_t[close],
+                                          self.seg_cycles[kc, nc]]).astype(float))
+        self.seg_start[k[fresh], n[fresh]] = t
+        self.seg_cycles[k[fresh], n[fresh]] = 0
+        self.seg_cycles[k[~again], n[~again]] += 1
