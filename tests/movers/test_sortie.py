@@ -268,7 +268,7 @@ def test_without_a_base_fighters_and_aew_behave_as_before():
     (lambda raw: raw["fighters"][0].update(base="nowhere"), r"fighters\[0\]\.base: unknown air base 'nowhere'"),
     (lambda raw: raw["fighters"][0].pop("base"), r"fighters\[0\].*sorties, takeoff_s need a base"),
     (lambda raw: raw["fighters"][0].update(endurance_s=500.0), r"fighters\[0\]\.endurance_s: 500 s of fuel"),
-    (lambda raw: raw["aew"][0].update(on_station_s=100.0), r"aew\[0\].*with base, give takeoff_s"),
+    (lambda raw: raw["aew"][0].update(on_station_s=100.0), r"aew\[0\].*with base, expected takeoff_s"),
     (lambda raw: raw["aew"][0].pop("base"), r"aew\[0\].*need a base"),
     (lambda raw: raw["air_bases"][0].update(runway_heading_deg=360.0), r"air_bases\[0\]\.runway_heading_deg"),
 ], ids=["unknown-base", "sortie-fields-without-base", "endurance-too-short", "aew-on-station-with-base",

@@ -122,9 +122,9 @@ class KalmanTracking:
         salt = w.alt[host] + s.height_offset[scanned]
         az_center = s.az_center[scanned] + np.where(s.relative_az[scanned], w.heading[host], 0.0)
         az_width = s.az_width[scanned].astype(float)
-        if cued.size:
-            az_center[n_scan:] = det.cued_center
-            az_width[n_scan:] = det.cued_width
+        if cued.size:          # a CuedDetections (sensors/launch_warning.py) carries the sectors
+            az_center[n_scan:] = getattr(det, "cued_center")  # noqa: B009
+            az_width[n_scan:] = getattr(det, "cued_width")  # noqa: B009
         enu = enu_basis(w.lat[host], w.lon[host])
         for j, sensor in enumerate(scanned.tolist()):
             trk = self.trackers.get(int(s.force[sensor]))
