@@ -75,7 +75,8 @@ class Considerations:
         code = why.ravel().astype(np.int64)
         self._note_segments(t, kk, nn, code)
         # two tracks on one threat in a cycle: each counts (duplicate (k, n) pairs accumulate)
-        np.add.at(self.count, (kk, nn, code), 1)
+        flat, hits = np.unique(np.ravel_multi_index((kk, nn, code), self.count.shape), return_counts=True)
+        self.count.reshape(-1)[flat] += hits.astype(self.count.dtype)
         self.first_time[kk, nn] = np.minimum(self.first_time[kk, nn], t)
         self.last_time[kk, nn] = t
         self.last_why[kk, nn] = code
