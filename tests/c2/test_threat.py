@@ -25,7 +25,7 @@ def test_impact_matches_spherical_range_equation_on_the_equator():
         g = np.radians(gam)
         pos = np.array([[WGS84_A + 1e-3, 0.0, 0.0]])
         vel = np.array([[v * np.sin(g), v * np.cos(g), 0.0]])
-        t, imp = ballistic_impact(pos, vel)
+        t, imp = ballistic_impact(pos, vel, rotating=False)   # the spherical, non-rotating textbook case
         nu = v * v * WGS84_A / EARTH_MU
         psi = 2 * np.arctan(nu * np.sin(g) * np.cos(g) / (1 - nu * np.cos(g) ** 2))
         assert np.arctan2(imp[0, 1], imp[0, 0]) * WGS84_A == pytest.approx(psi * WGS84_A, abs=20.0)
@@ -73,7 +73,7 @@ def test_ballistic_track_valued_by_predicted_impact():
     nu = v * v * WGS84_A / EARTH_MU
     psi = 2 * np.arctan(nu * np.sin(g) * np.cos(g) / (1 - nu * np.cos(g) ** 2))
     target = geodetic2ecef(np.zeros(1), np.array([psi]), np.zeros(1))
-    tl = threat_evaluate(pos, vel, np.vstack([target, asset]), [5.0, 5.0, 5.0], [2e3, 2e3, 2e3])
+    tl = threat_evaluate(pos, vel, np.vstack([target, asset]), [5.0, 5.0, 5.0], [2e3, 2e3, 2e3], rotating=False)
     assert tl.kind[0] == BALLISTIC
     assert tl.miss[0, 0] < 100.0 and tl.asset[0] == 0
     assert tl.likelihood[0, 1] < 1e-6
@@ -99,3 +99,32 @@ def test_compiled_threat_values_agree_with_threat_evaluate():
     best_ttg = tl.time_to_go[np.arange(n), tl.asset]
     finite = np.isfinite(best_ttg)
     np.testing.assert_allclose(ttg[finite], best_ttg[finite], rtol=1e-9)
+
+
+def test_rotating_impact_prediction_matches_the_engines_free_flight():
+    """C2's quick impact point flies the same model as the missiles (core/gravity.free_accel): checked
+    against an independent scipy integration of r'' = free_accel(r, r') to the ellipsoid."""
+    from scipy.integrate import solve_ivp
+
+    from amdsim.core.geodesy import ecef2geodetic
+    from amdsim.core.gravity import accel
+
+    lat, lon = np.radians(37.0), np.radians(127.0)
+    pos = geodetic2ecef(np.array([lat]), np.array([lon]), np.array([60e3]))
+    up = pos[0] / np.linalg.norm(pos[0])
+    east = np.array([-np.sin(lon), np.cos(lon), 0.0])
+    vel = (1500.0 * east + 300.0 * up)[None]
+    t, imp = ballistic_impact(pos, vel)
+
+    def rhs(_, y):
+        return np.r_[y[3:], accel(y[None, :3], y[None, 3:])[0]]
+
+    def ground(_, y):
+        return ecef2geodetic(y[None, :3])[2][0]
+    ground.terminal = True
+    sol = solve_ivp(rhs, (0, 2000), np.r_[pos[0], vel[0]], events=ground, rtol=1e-10, atol=1e-6)
+    ref = sol.y_events[0][0][:3]
+    assert np.linalg.norm(imp[0] - ref) < 30.0
+    assert t[0] == pytest.approx(sol.t_events[0][0], abs=0.2)
+    _, flat = ballistic_impact(pos, vel, rotating=False)
+    assert np.linalg.norm(flat[0] - ref) > 1000.0      # the non-rotating point-mass model lands elsewhere

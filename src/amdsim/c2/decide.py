@@ -151,7 +151,8 @@ def evaluate_threats(pic: Picture, w: World, cs: CompiledScenario):
     if cs.asset_rows.size == 0:
         kind, _, _ = threat_values(pic.pos, pic.vel, np.zeros((0, 3)), np.zeros(0), np.zeros(0))
         return kind, np.ones(pic.n)
-    kind, threat, ttg = threat_values(pic.pos, pic.vel, w.pos[cs.asset_rows], cs.asset_value, cs.asset_radius)
+    kind, threat, ttg = threat_values(pic.pos, pic.vel, w.pos[cs.asset_rows], cs.asset_value, cs.asset_radius,
+                                      rotating=cs.earth_rotation)
     urgency = 1.0 / (1.0 + np.nan_to_num(ttg, nan=1e9) / 600.0)
     value = np.maximum(threat, VALUE_FLOOR * cs.asset_value.max()) * (0.5 + 0.5 * urgency)
     return kind, value

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from amdsim.core.geodesy import EARTH_MU, G0, ecef2geodetic
+from amdsim.core.geodesy import G0, ecef2geodetic
 from amdsim.core.geodesy_compiled import ellipsoid_height
+from amdsim.core.gravity import free_accel
 from amdsim.core.kinds import MoverKind
 from amdsim.tracking.classify import threat_classify
 
@@ -78,8 +79,10 @@ class ThreatList:
 
 
 
-def ballistic_impact(pos, vel, max_time=3600.0, n_steps=400):
-    """Gravity-only impact prediction: free flight under point-mass gravity to the WGS84 surface.
+def ballistic_impact(pos, vel, max_time=3600.0, n_steps=400, rotating=True):
+    """Gravity-only impact prediction: free flight to the WGS84 surface under the engine's model of
+    free flight (``core/gravity.free_accel``: J2 gravitation and the rotating frame's terms when
+    ``rotating``, the scenario's ``earth.rotation``; point-mass gravity otherwise).
 
     RK4 on all tracks at once with a per-track step chosen from the flat-earth time of fall
     (``h + vz t - g t^2 / 2 = 0``, times 1.5), the surface crossing found by linear interpolation
@@ -116,7 +119,7 @@ def ballistic_impact(pos, vel, max_time=3600.0, n_steps=400):
     done = h <= 0.0
     t_imp[done] = 0.0
     imp[done] = x[done]
-    _impact_kernel(x, v, h, dt[:, 0], n_steps, done, t_imp, imp)
+    _impact_kernel(x, v, h, dt[:, 0], n_steps, done, t_imp, imp, bool(rotating))
     return t_imp, imp
 
 
@@ -130,7 +133,7 @@ def threat_likelihood(miss, radius):
     return np.where(np.isfinite(out), np.exp(-0.5 * out * out), 0.0)
 
 
-def threat_evaluate(pos, vel, asset_pos, asset_value, asset_radius, acc=None, kind=None):
+def threat_evaluate(pos, vel, asset_pos, asset_value, asset_radius, acc=None, kind=None, rotating=True):
     """Classify, predict the approach to each asset, value and rank the tracks.
 
     Parameters
@@ -167,7 +170,7 @@ def threat_evaluate(pos, vel, asset_pos, asset_value, asset_radius, acc=None, ki
     impact = np.full(pos.shape, np.nan)
     is_b = k == BALLISTIC
     if np.any(is_b):
-        t_imp, impact_b = ballistic_impact(pos[is_b], vel[is_b])
+        t_imp, impact_b = ballistic_impact(pos[is_b], vel[is_b], rotating=rotating)
         impact[is_b] = impact_b
         ttg = ttg.copy()
         ttg[is_b] = t_imp[:, None]
@@ -190,9 +193,8 @@ def threat_evaluate(pos, vel, asset_pos, asset_value, asset_radius, acc=None, ki
 
 
 @njit(cache=True)
-def _impact_kernel(x, v, h, dt, n_steps, done, t_imp, imp):  # pragma: no cover - compiled
-    """RK4 under point-mass gravity per track until the height changes sign (in place)."""
-    mu = EARTH_MU
+def _impact_kernel(x, v, h, dt, n_steps, done, t_imp, imp, rotating):  # pragma: no cover - compiled
+    """RK4 of free flight (``free_accel``) per track until the height changes sign (in place)."""
     for i in range(x.shape[0]):
         if done[i]:
             continue
@@ -201,21 +203,17 @@ def _impact_kernel(x, v, h, dt, n_steps, done, t_imp, imp):  # pragma: no cover 
         hh = h[i]
         s = dt[i]
         for k in range(n_steps):
-            # four stages of classical RK4 for r'' = -mu r / |r|^3
-            r = (px * px + py * py + pz * pz) ** 1.5
-            a1x, a1y, a1z = -mu * px / r, -mu * py / r, -mu * pz / r
+            # four stages of classical RK4 for r'' = free_accel(r, r')
+            a1x, a1y, a1z = free_accel(px, py, pz, vx, vy, vz, rotating)
             qx, qy, qz = px + 0.5 * s * vx, py + 0.5 * s * vy, pz + 0.5 * s * vz
             ux, uy, uz = vx + 0.5 * s * a1x, vy + 0.5 * s * a1y, vz + 0.5 * s * a1z
-            r = (qx * qx + qy * qy + qz * qz) ** 1.5
-            a2x, a2y, a2z = -mu * qx / r, -mu * qy / r, -mu * qz / r
+            a2x, a2y, a2z = free_accel(qx, qy, qz, ux, uy, uz, rotating)
             qx, qy, qz = px + 0.5 * s * ux, py + 0.5 * s * uy, pz + 0.5 * s * uz
             wx, wy, wz = vx + 0.5 * s * a2x, vy + 0.5 * s * a2y, vz + 0.5 * s * a2z
-            r = (qx * qx + qy * qy + qz * qz) ** 1.5
-            a3x, a3y, a3z = -mu * qx / r, -mu * qy / r, -mu * qz / r
+            a3x, a3y, a3z = free_accel(qx, qy, qz, wx, wy, wz, rotating)
             qx, qy, qz = px + s * wx, py + s * wy, pz + s * wz
             zx, zy, zz = vx + s * a3x, vy + s * a3y, vz + s * a3z
-            r = (qx * qx + qy * qy + qz * qz) ** 1.5
-            a4x, a4y, a4z = -mu * qx / r, -mu * qy / r, -mu * qz / r
+            a4x, a4y, a4z = free_accel(qx, qy, qz, zx, zy, zz, rotating)
             nx = px + s / 6.0 * (vx + 2 * ux + 2 * wx + zx)
             ny = py + s / 6.0 * (vy + 2 * uy + 2 * wy + zy)
             nz = pz + s / 6.0 * (vz + 2 * uz + 2 * wz + zz)
@@ -234,7 +232,7 @@ def _impact_kernel(x, v, h, dt, n_steps, done, t_imp, imp):  # pragma: no cover 
             px, py, pz, hh = nx, ny, nz, hn
 
 
-def threat_values(pos, vel, asset_pos, asset_value, asset_radius):
+def threat_values(pos, vel, asset_pos, asset_value, asset_radius, rotating=True):
     """The C2 stage's compiled path through :func:`threat_evaluate` (same rules, no acceleration input).
 
     Returns (kind (n,), threat value (n,), time to go to the most threatened asset (n,) s).
@@ -247,7 +245,7 @@ def threat_values(pos, vel, asset_pos, asset_value, asset_radius):
     impact = np.full((n, 3), np.nan)
     t_imp = np.full(n, np.nan)
     if np.any(is_b):
-        t_imp[is_b], impact[is_b] = ballistic_impact(pos[is_b], vel[is_b])
+        t_imp[is_b], impact[is_b] = ballistic_impact(pos[is_b], vel[is_b], rotating=rotating)
     threat = np.zeros(n)
     ttg = np.zeros(n)
     _value_kernel(pos, vel, is_b, impact, t_imp, np.ascontiguousarray(asset_pos, dtype=np.float64).reshape(-1, 3),
