@@ -18,7 +18,7 @@ GOLDEN = {
     "detections": "7f1cb6a64ebb1f7f988d46cd06994decf7ac57aba3928b1f61acf1fd598b14d3",
     "tracks": "34e59f7be22eb05db1472d96f7fe8b55988c25f7c56f93712775af343e9c3392",
     "engagements": "fd9e0c8f26f54c33ecad176836dd81a5a512245dd3cf08aff460adb5347345dd",
-    "killchain": "c1f64d73172e0f0f85fe032af42435a2bf41da57bc34f9673fee0ad5b25f4656",
+    "killchain": "66e391e519e5b220540993852ebb310d15c9c56ec95566c9cb37f4fbc98757f5",
     "magazines": "eaf67e46468ba9c4862799969d0f5c43692acd5676a52a6d2b5db09a2f0f2309",
     "summary": "9bcda7e3e17e647d3dceb6c27fe56e938400aaf71dafbd03ba9c36224b51e8da",
 }

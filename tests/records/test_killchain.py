@@ -132,3 +132,40 @@ def test_killchain_parquet_and_query_view(small_run):
 def test_kill_chain_columns_have_one_length(demo_replication):
     cols = kill_chain(demo_replication)
     assert len({len(v) for v in cols.values()}) == 1
+
+
+def test_ranked_stage_follows_confirmation_and_comes_from_c2s_rank_log(demo_replication, chain):
+    """C2 ranks only tracks it may engage, so a threat is ranked after its track is confirmed and before
+    (or in the cycle of) its first order; the row's numbers are the rank log's (world/considerations.py)."""
+    r = demo_replication
+    cons = r.considered
+    ranked = chain[chain.stage == "ranked"]
+    assert len(ranked) > 0
+    for row in ranked.itertuples():
+        f = r.cs.force_names.index(row.force)
+        assert row.time_s == cons.rank_first_time[f, row.threat_id]
+        assert row.cycles == cons.rank_cycles[f, row.threat_id] >= 1
+        assert 1 <= row.value <= int(row.reason.split(" of ")[1])
+        g = chain[(chain.threat_id == row.threat_id) & (chain.force == row.force)]
+        conf = g[g.stage == "track_confirmed"].time_s
+        assert len(conf) == 1 and conf.iloc[0] <= row.time_s
+        orders = g[g.stage == "ordered"].time_s
+        assert orders.empty or row.time_s <= orders.iloc[0]
+    # every ordered (threat, force) was ranked first
+    ordered = chain[chain.stage == "ordered"][["threat_id", "force"]].drop_duplicates()
+    pairs = set(map(tuple, ranked[["threat_id", "force"]].to_numpy().tolist()))
+    assert all((t, f) in pairs for t, f in ordered.to_numpy().tolist())
+
+
+def test_rank_log_competition_rank_and_best_of_two_tracks():
+    """note_rank: rank 1 = highest value, ties share a rank, a mover under two tracks keeps the better."""
+    from amdsim.world.considerations import Considerations
+
+    c = Considerations.empty(1, 5)
+    c.note_rank(10.0, 1, np.array([3, 0, -1, 3]), np.array([5.0, 9.0, 9.0, 1.0]))
+    assert c.rank_cycles.shape == (2, 5)
+    assert c.rank_first[1, 0] == 1 and c.rank_first[1, 3] == 3 and c.rank_first_of[1, 3] == 4
+    c.note_rank(11.0, 1, np.array([3, 0]), np.array([7.0, 2.0]))
+    assert c.rank_best[1, 3] == 1 and c.rank_last[1, 0] == 2 and c.rank_first[1, 0] == 1
+    assert c.rank_cycles[1].tolist() == [2, 0, 0, 2, 0] and c.rank_first_time[1, 3] == 10.0
+    assert c.rank_last_time[1, 3] == 11.0 and c.rank_cycles[0].sum() == 0

@@ -62,6 +62,8 @@ def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: Engage
             continue
         tp = pic.take(eligible)
         kind, values = evaluate_threats(tp, w, cs)
+        if considered is not None:
+            considered.note_rank(t, f, tp.truth, values)
         pk, pip, tau, why = engagement_pk(w, cs, present, tp)
         # the track must be good enough for the shot: requirements, own/remote track, seeker basket, capacity
         if cs.check_track_quality:

@@ -16,6 +16,10 @@ track_confirmed     first confirmed track on it: the earlier of the first record
 classified          first recorded confirmed track whose kinematic class (tracking/classify.py,
                     from the track's position and velocity) is the threat's true kind (reason:
                     the kind); never: ``misclassified_as_<kind>`` at the first confirmed track
+ranked              C2's threat evaluation ranked a track of it (``world/considerations.py``,
+                    :meth:`note_rank`): first and last cycle (``time_s``, ``end_time_s``), ``value``
+                    its rank at the first cycle (1 = most threatening), ``cycles`` the cycles ranked,
+                    ``reason`` ``rank R of M`` at the first cycle, ``detail`` the best and last ranks
 considered          one row per shooter of the force that C2 weighed against it: first and last
                     cycle (``time_s``, ``end_time_s``, both up to the threat's end), first feasible
                     cycle, the reason of most cycles (``reason``, ``cycles``) and every reason's
@@ -56,7 +60,7 @@ from amdsim.tracking.classify import threat_classify
 from amdsim.world.state import Fate
 
 #: Stage names in kill-chain order (the ``stage`` column; ties in time sort by this order).
-STAGES = ("launched", "first_detected", "track_confirmed", "classified", "considered", "ordered", "re_engaged",
+STAGES = ("launched", "first_detected", "track_confirmed", "classified", "ranked", "considered", "ordered", "re_engaged",
           "interceptor_launched", "cancelled", "not_launched", "intercept", "interceptor_expired",
           "kill_assessment", "killed", "impact", "in_flight_at_end", "neutralized")
 _STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
@@ -215,6 +219,7 @@ def kill_chain(r) -> dict[str, Any]:
             add(n, f, "classified", float(good[k][0]), reason=KIND_NAMES[int(good[k][1])])
         else:
             add(n, f, "classified", float(t0), reason=f"misclassified_as_{KIND_NAMES[int(kind0)]}")
+    rows += _ranked_rows(r, is_listed, blue)
     # considered: one row per (shooter, threat) pair C2 weighed, up to the threat's end
     rows += _considered_rows(r, is_listed)
     # orders (events), shots (engagement book) and kill assessments
@@ -262,6 +267,24 @@ def kill_chain(r) -> dict[str, Any]:
         elif out in ("expired", "target_lost"):
             add(n, f, "interceptor_expired", float(book.end_time[s]), shooter=name, shot_id=s, reason=out)
     return _columns(cs, rows)
+
+
+def _ranked_rows(r, is_listed: np.ndarray, blue: list[int]) -> list[dict]:
+    """One ``ranked`` row per (blue force, listed threat) that C2's threat evaluation ranked."""
+    cons = r.considered
+    if cons is None or cons.rank_cycles.size == 0:
+        return []
+    out = []
+    forces, movers = np.nonzero(cons.rank_cycles > 0)
+    for f, n in zip(forces.tolist(), movers.tolist(), strict=True):
+        if f not in blue or not is_listed[n]:
+            continue
+        out.append({"threat_id": n, "force": f, "stage": "ranked", "time_s": float(cons.rank_first_time[f, n]),
+                    "end_time_s": float(cons.rank_last_time[f, n]), "value": float(cons.rank_first[f, n]),
+                    "cycles": int(cons.rank_cycles[f, n]),
+                    "reason": f"rank {cons.rank_first[f, n]} of {cons.rank_first_of[f, n]}",
+                    "detail": f"best {cons.rank_best[f, n]}; last {cons.rank_last[f, n]} of {cons.rank_last_of[f, n]}"})
+    return out
 
 
 def _considered_rows(r, is_listed: np.ndarray) -> list[dict]:

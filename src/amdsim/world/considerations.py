@@ -35,6 +35,17 @@ class Considerations:
     _closed: list[np.ndarray] = field(default_factory=list)   # (6, R) float rows of closed runs
     _cycle_now: float = -np.inf
     _cycle_prev: float = -np.inf
+    # threat evaluation's rank per (force, mover) (:meth:`note_rank`): rows grow to the forces that ranked;
+    # columns: first cycle s, last cycle s, cycles ranked, rank at the first cycle and of how many tracks,
+    # best rank, rank at the last cycle and of how many (1 = most threatening; 0 never ranked)
+    rank_first_time: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    rank_last_time: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    rank_cycles: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))
+    rank_first: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))
+    rank_first_of: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))
+    rank_best: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))
+    rank_last: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))
+    rank_last_of: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))
 
     def __post_init__(self) -> None:
         if self.seg_start.shape != self.first_time.shape:
@@ -82,6 +93,47 @@ class Considerations:
         self.last_why[kk, nn] = code
         ok = np.isin(code, feasible_codes)
         self.first_feasible[kk[ok], nn[ok]] = np.minimum(self.first_feasible[kk[ok], nn[ok]], t)
+
+    def note_rank(self, t: float, force: int, truth: np.ndarray, value: np.ndarray) -> None:
+        """Log one cycle of force ``force``'s threat evaluation: ``value`` (M,) the threat value of each
+        track C2 weighed, ``truth`` (M,) the mover behind it (-1 false). Rank 1 is the highest value
+        (ties share a rank); a mover under two tracks keeps its better rank."""
+        if truth.size == 0:
+            return
+        if self.rank_cycles.shape[0] <= force:
+            self._grow_ranks(force + 1)
+        order = np.sort(-value)
+        rank = np.searchsorted(order, -value, side="left") + 1          # competition rank
+        real = truth >= 0
+        n, r = truth[real], rank[real]
+        pick = np.lexsort((r, n))
+        n, r = n[pick], r[pick]
+        first = np.ones(n.size, bool)
+        first[1:] = n[1:] != n[:-1]
+        n, r = n[first], r[first].astype(np.int32)
+        of = np.int32(truth.size)
+        new = self.rank_cycles[force, n] == 0
+        self.rank_first_time[force, n[new]] = t
+        self.rank_first[force, n[new]] = r[new]
+        self.rank_first_of[force, n[new]] = of
+        self.rank_best[force, n] = np.where(new, r, np.minimum(self.rank_best[force, n], r))
+        self.rank_last_time[force, n] = t
+        self.rank_last[force, n] = r
+        self.rank_last_of[force, n] = of
+        self.rank_cycles[force, n] += 1
+
+    def _grow_ranks(self, n_forces: int) -> None:
+        n_movers = self.first_time.shape[1]
+        pad = n_forces - self.rank_cycles.shape[0]
+
+        def grow(a: np.ndarray, fill) -> np.ndarray:
+            base = a if a.shape[1] == n_movers else np.zeros((0, n_movers), a.dtype)
+            return np.concatenate([base, np.full((pad, n_movers), fill, a.dtype)])
+
+        self.rank_first_time = grow(self.rank_first_time, np.inf)
+        self.rank_last_time = grow(self.rank_last_time, -np.inf)
+        for name in ("rank_cycles", "rank_first", "rank_first_of", "rank_best", "rank_last", "rank_last_of"):
+            setattr(self, name, grow(getattr(self, name), 0))
 
     def _note_segments(self, t: float, kk: np.ndarray, nn: np.ndarray, code: np.ndarray) -> None:
         """Extend or start each pair's run of one reason (before ``last_why``/``last_time`` move on)."""
