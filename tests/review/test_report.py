@@ -20,10 +20,10 @@ def test_run_report_self_contained(run_dir, tmp_path):
     text = out.read_text()
     assert _external_refs(text) == []  # images embedded, no CDN
     assert "<script" not in text
-    for section in ("Outcome", "Scenario overview", "Raid timeline per force", "First detection range",
-                    "Engagement outcomes", "Interceptor use"):
-        assert f"<h2>{section}" in text
-    assert text.count("data:image/png;base64,") >= 5
+    assert text.index("<h2>The answers") < text.index("<h2>Leakers, one by one") < text.index("<h2 id=\"details\"")
+    for section in ("Scenario map", "Raid timeline", "First detection range", "Engagements", "Interceptor use"):
+        assert f"<h3>{section}" in text
+    assert text.count("<figure data-figure=") >= 5 and text.count("<svg") >= 5
 
 
 def test_report_cli_default_path_and_bad_folder(run_dir, tmp_path):
@@ -40,7 +40,8 @@ def test_report_cli_default_path_and_bad_folder(run_dir, tmp_path):
 def test_batch_report_has_statistics(batch_dir, tmp_path):
     text = write_report(batch_dir, tmp_path / "b.html").read_text()
     assert "Batch statistics (2 replications" in text
-    assert "Replication rep_00000 in detail" in text
+    assert "The details (replication rep_00000)" in text
+    assert "No leaker in 2 of 2 replications" in text or "replications: probability of zero leakers" in text
 
 
 def test_land_arcs_decode_topojson():

@@ -17,24 +17,13 @@ Per ballistic threat and blue force, from the run's events (docs/architecture.md
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import numpy as np
 
+from amdsim.review.aar import table
 from amdsim.review.data import load_summary, load_table
-
-
-def _cell(v) -> str:
-    if isinstance(v, float):
-        return "" if not np.isfinite(v) else f"{v:,.1f}" if abs(v) < 1e4 else f"{v:,.0f}"
-    return html.escape(str(v))
-
-
-def _table(header: list[str], rows: list[list]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in r) + "</tr>" for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+from amdsim.review.format import number
 
 
 def _first(events: dict, kind: str) -> dict[tuple[int, str], tuple[float, float]]:
@@ -115,4 +104,5 @@ def ballistic_section(run_dir: str | Path, movers: dict | None = None, events: d
         return float(np.nanmean(v)) if np.isfinite(v).any() else float("nan")
 
     summary_row = ["mean", "", float("nan"), *[mean(c) for c in range(3, 10)]]
-    return "<h2>Ballistic threats: launch warning and first detection</h2>" + note + _table(header, [*rows, summary_row])
+    cells = [[c if isinstance(c, str) else number(c) for c in r] for r in [*rows, summary_row]]
+    return "<h3>Ballistic threats: launch warning and first detection</h3>" + note + table(header, cells)

@@ -1,57 +1,433 @@
-"""Self-contained HTML after-action report of a run or batch folder (``amdsim report``).
+"""Self-contained HTML after-action review of a run, batch or sweep folder (``amdsim report``).
 
-Figures are matplotlib PNGs embedded as base64; no script, no CDN, opens offline. Sections: run
-summary, scenario overview map (land outline from the viewer's world-atlas package when installed),
-raid timeline per force, the air picture's quality against the truth (tracking scores, position
-error over time, ballistic launch/impact estimates), first-detection range by threat type and
-altitude, engagement outcomes,
-interceptor use, magazines (rounds on the launchers over time per shooter, and the magazine table of
-summary.json) and, for a batch folder, the statistics table with confidence intervals
-(``amdsim.results.stats.batch_statistics`` when importable).
+No script, no CDN: figures are inline SVG (matplotlib), the page opens offline. The review reads
+top-down, answers first:
+
+1. **The answers** (``review/aar.py``): probability of no leaker and leakers per defended asset with
+   95 % intervals, the leak causes ranked, what would have saved them (``explain.json``).
+2. **Leakers, one by one**: a card per leaker of every replication: its kill chain on a time axis,
+   the cause in words, the evidence, the factors that saved it.
+3. **Every threat's kill chain**: the swimlane chart (``review/figures.py``).
+4. **Magazines over time**, then **the details**: batch statistics (one labelled scale per metric),
+   scenario map (labels placed so they do not collide), raid timeline, air picture quality, first
+   detection ranges, ballistic threats, engagements, interceptor use, magazine table, SSPK.
+
+Each section is a function of a :class:`ReportContext` in :data:`SECTIONS`; another module may add one
+with :func:`add_section`. Every number goes through ``review/format.py`` (units, no scientific
+notation), every nation has one colour (``review/palette.py``). A sweep folder (``sweep.json``) gets
+the sweep report (``review/sweep_report.py``).
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from amdsim.results.stats import batch_statistics
+from amdsim.review.aar import answers_section, completed, leaker_cards, table
 from amdsim.review.data import check_folder, is_batch, load_summary, load_table, replication_dirs
+from amdsim.review.figures import (
+    interval_figure,
+    magazine_figure,
+    place_labels,
+    svg,
+    swimlane_figure,
+)
+from amdsim.review.format import DASH, label, metres, number, quantity, seconds
+from amdsim.review.palette import force_colors, nation_colors
 
-SIDE_COLOR = {"blue": "#2a6cff", "red": "#e02828"}
 EVENT_ROWS = ("launch", "detection", "engagement_order", "interceptor_launch", "intercept", "impact")
 LAND_FILE = Path(__file__).resolve().parent / "viewer" / "node_modules" / "world-atlas" / "land-50m.json"
+MISSILES = ("ballistic_missile", "cruise_missile", "interceptor")
 
-_CSS = """body{font:14px system-ui,sans-serif;max-width:1100px;margin:20px auto;padding:0 12px;color:#222}
-h1{font-size:22px}h2{font-size:17px;border-bottom:1px solid #ccc;padding-bottom:3px;margin-top:28px}
-table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}img{max-width:100%}.note{color:#666}"""
+CSS = """body{font:14px system-ui,sans-serif;max-width:1150px;margin:20px auto;padding:0 12px;color:#222}
+h1{font-size:22px}h2{font-size:18px;border-bottom:2px solid #ccc;padding-bottom:3px;margin-top:30px}
+h3{font-size:15px;margin:14px 0 6px}h4{font-size:13px;margin:10px 0 4px}
+table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
+th{background:#f2f2f2}td.n{text-align:right;white-space:nowrap}figure{margin:8px 0}figure svg{max-width:100%;
+height:auto}.note{color:#666}.headline{font-size:16px}.good{color:#1a7a3a;font-weight:600}
+.cause{font-weight:600;color:#a02020}.leaker-card{border:1px solid #d8c0c0;border-left:5px solid #c0392b;
+padding:6px 14px;margin:12px 0;border-radius:4px;background:#fffafa}.factor{background:#e6f2e6;padding:1px 6px;
+border-radius:3px;margin-right:4px}.nations span{display:inline-block;margin-right:14px}
+.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;border-radius:2px}
+td.because{text-align:left;max-width:520px}details>summary{cursor:pointer;font-weight:600}"""
 
 
-def _png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    import matplotlib.pyplot as plt
+@dataclass
+class ReportContext:
+    """What the sections read: the folder, its completed replications and the detailed run's tables
+    (loaded on first use)."""
 
-    plt.close(fig)
-    return f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
+    folder: Path
+    runs: list[tuple[Path, dict]]
+    detail_dir: Path
+    extra: dict = field(default_factory=dict)
+
+    def table(self, name: str) -> dict:
+        if name not in self.extra:
+            self.extra[name] = load_table(self.detail_dir, name)
+        return self.extra[name]
+
+    @cached_property
+    def summary(self) -> dict:
+        return load_summary(self.detail_dir)
+
+    @cached_property
+    def movers(self) -> dict:
+        return self.table("movers")
+
+    @cached_property
+    def nation_color(self) -> dict[str, str]:
+        return nation_colors(self.movers.get("nation", []), self.movers.get("side", []))
+
+    @cached_property
+    def force_color(self) -> dict[str, str]:
+        return force_colors(self.movers)
+
+    @cached_property
+    def force_nation(self) -> dict[str, str]:
+        return dict(zip(self.movers.get("force", []), self.movers.get("nation", []), strict=True))
+
+    @cached_property
+    def mover_name(self) -> dict[int, str]:
+        return dict(zip(np.asarray(self.movers.get("mover_id", []), np.int64).tolist(),
+                        self.movers.get("name", []), strict=True))
+
+    @property
+    def is_batch(self) -> bool:
+        return is_batch(self.folder)
 
 
-def _table(header: list[str], rows: list[list]) -> str:
-    def cell(v):
-        if isinstance(v, float):
-            return "" if not np.isfinite(v) else f"{v:,.3g}" if abs(v) < 1e4 else f"{v:,.0f}"
-        return html.escape(str(v))
+Section = Callable[[ReportContext], str]
 
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>" for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+
+def _nations_legend(ctx: ReportContext) -> str:
+    spans = "".join(f'<span data-nation="{html.escape(n)}" data-color="{c}"><i class="swatch" '
+                    f'style="background:{c}"></i>{html.escape(n)}</span>' for n, c in ctx.nation_color.items())
+    return f'<p class="nations" id="nation-colors">Nations: {spans}</p>'
+
+
+def _answers(ctx: ReportContext) -> str:
+    return answers_section(ctx.folder, ctx.runs)
+
+
+def _leakers(ctx: ReportContext) -> str:
+    return leaker_cards(ctx.folder, ctx.runs, ctx.force_color, ctx.force_nation)
+
+
+def _swimlane(ctx: ReportContext) -> str:
+    chain = ctx.table("killchain")
+    threats = ctx.summary.get("threats") or []
+    head = '<section id="swimlane" data-section="swimlane"><h2>Every threat\'s kill chain</h2>'
+    if ctx.is_batch:
+        head += f'<p class="note">Replication {html.escape(ctx.detail_dir.name)}.</p>'
+    if not chain or not threats:
+        return head + '<p class="note">no kill chain recorded (killchain.parquet)</p></section>'
+    return head + swimlane_figure(chain, threats, ctx.force_color, ctx.force_nation) + "</section>"
+
+
+def _magazines(ctx: ReportContext) -> str:
+    """Rounds on the launchers over time per shooter, in its nation's colour, and the magazine table."""
+    mag = ctx.table("magazines")
+    table_ = ctx.summary.get("magazines") or {}
+    series = magazine_series(mag)
+    if not table_ and not series:
+        return ""
+    out = '<section id="magazines" data-section="magazines"><h2>Magazines over time</h2>'
+    if series:
+        nation = dict(zip(mag["shooter"], mag["nation"], strict=True))
+        out += magazine_figure(series, nation, ctx.nation_color)
+    if table_:
+        keys = ("launchers", "magazine_size", "reloads", "fired", "left", "reloads_used", "reserve")
+        out += ('<p>Per shooter at the end of the run: magazine size (rounds on the launchers at the start), '
+                "spare rounds for reloads, rounds fired and left (on launchers, in reload and spare), spare rounds "
+                "loaded, and the ballistic reserve (rounds the doctrine keeps for ballistic threats).</p>")
+        out += table(["shooter", "nation", "interceptor", *[label(k) for k in keys]],
+                     [[name, m.get("nation", ""), m.get("interceptor_type", ""), *[number(m.get(k)) for k in keys]]
+                      for name, m in table_.items()])
+    return out + "</section>"
+
+
+def _details_open(ctx: ReportContext) -> str:
+    where = f" (replication {html.escape(ctx.detail_dir.name)})" if ctx.is_batch else ""
+    return f'<h2 id="details">The details{where}</h2>'
+
+
+def _batch_statistics(ctx: ReportContext) -> str:
+    if not ctx.is_batch:
+        return ""
+    from amdsim.results.stats import batch_statistics
+
+    stats = batch_statistics(ctx.folder)
+    metrics = stats.get("metrics", {})
+    level = 100 * float(stats.get("level", 0.95))
+    rows, fig_rows = [], []
+    for name, m in metrics.items():
+        unit = _metric_unit(name)
+        rows.append([label(name), number(m.get("n")), number(m.get("mean")), number(m.get("lo")), number(m.get("hi")),
+                     unit])
+        mean = m.get("mean")
+        if isinstance(mean, (int, float)):
+            fig_rows.append((label(name), float(mean), float(m.get("lo") if m.get("lo") is not None else np.nan),
+                             float(m.get("hi") if m.get("hi") is not None else np.nan), unit))
+    n_fail = int(stats.get("n_failed") or 0)
+    head = (f'<section id="batch" data-section="batch"><h3>Batch statistics ({stats.get("n_replications")} '
+            f"replications{f', {n_fail} failed' if n_fail else ''}; {level:.0f} % intervals)</h3>")
+    return (head + table(["metric", "replications", "mean", "lower", "upper", "unit"], rows)
+            + interval_figure(fig_rows, f"means with {level:.0f} % intervals (each on its own labelled scale)",
+                              "batch-intervals") + "</section>")
+
+
+def _metric_unit(name: str) -> str:
+    if name == "zero_leakers":
+        return "probability"
+    if name.endswith("_m"):
+        return "m"
+    if "per_kill" in name:
+        return "interceptors per kill"
+    if name.startswith("leakers") or name == "double_engagements":
+        return "per replication"
+    return ""
+
+
+def _overview(ctx: ReportContext) -> str:
+    plt = _plt()
+    movers, states, events = ctx.movers, ctx.table("states"), ctx.table("events")
+    lat, lon = np.asarray(states.get("lat_deg", []), float), np.asarray(states.get("lon_deg", []), float)
+    if lat.size == 0:
+        return '<h3>Scenario map</h3><p class="note">no states recorded</p>'
+    pad = 0.5
+    b = (lon.min() - pad, lat.min() - pad, lon.max() + pad, lat.max() + pad)
+    fig, ax = plt.subplots(figsize=(9, 7))
+    arcs = land_arcs(b)
+    for a in arcs:
+        ax.plot(a[:, 0], a[:, 1], color="#8a8a7a", lw=0.7)
+    ids = np.asarray(movers["mover_id"]).tolist()
+    force = dict(zip(ids, movers["force"], strict=True))
+    kind = dict(zip(ids, movers["kind"], strict=True))
+    sid = np.asarray(states["mover_id"])
+    t = np.asarray(states["time_s"], float)
+    order = np.lexsort((t, sid))
+    sid, lat, lon = sid[order], lat[order], lon[order]
+    starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
+    ends = np.r_[starts[1:], sid.size]
+    lx, ly, lt, lc = [], [], [], []
+    used: dict[str, str] = {}
+    for i0, i1 in zip(starts.tolist(), ends.tolist(), strict=True):
+        m = int(sid[i0])
+        c = ctx.force_color.get(force.get(m, ""), "#666")
+        used[ctx.force_nation.get(force.get(m, ""), "")] = c
+        if kind.get(m) in MISSILES:
+            ax.plot(lon[i0:i1], lat[i0:i1], color=c, lw=0.7, alpha=0.7)
+        else:
+            if i1 - i0 > 1 and (np.ptp(lon[i0:i1]) > 1e-3 or np.ptp(lat[i0:i1]) > 1e-3):
+                ax.plot(lon[i0:i1], lat[i0:i1], color=c, lw=1.4, alpha=0.5)
+            ax.plot(lon[i0], lat[i0], "^" if kind.get(m) in ("asset", "ship") else "s", color=c, ms=6)
+            lx.append(lon[i0])
+            ly.append(lat[i0])
+            lt.append(ctx.mover_name.get(m, ""))
+            lc.append(c)
+    ek = events.get("kind", [])
+    for k, mk, c in (("intercept", "x", "#111111"), ("impact", "*", "#c0392b")):
+        sel = [i for i, x in enumerate(ek) if x == k]
+        if sel:
+            ax.plot(np.asarray(events["lon_deg"])[sel], np.asarray(events["lat_deg"])[sel], mk, color=c, ms=9,
+                    label=k, zorder=4)
+    for nation, c in used.items():
+        ax.plot([], [], "s", color=c, label=nation)
+    ax.set_xlim(b[0], b[2])
+    ax.set_ylim(b[1], b[3])
+    ax.set_aspect(1 / np.cos(np.radians(np.mean(lat))))
+    ax.set_xlabel("longitude (°)")
+    ax.set_ylabel("latitude (°)")
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.85)
+    if lx:
+        place_labels(ax, np.asarray(lx), np.asarray(ly), lt, lc, fontsize=7)
+    note = "" if LAND_FILE.exists() else " (coastline not drawn: the viewer's node_modules are not installed)"
+    ax.set_title("scenario map: tracks of every mover, intercepts and impacts" + note)
+    return "<h3>Scenario map</h3>" + svg(fig, "map", used, "scenario map")
+
+
+def _timeline(ctx: ReportContext) -> str:
+    plt = _plt()
+    events = ctx.table("events")
+    t = np.asarray(events.get("time_s", []), float)
+    if t.size == 0:
+        return '<h3>Raid timeline</h3><p class="note">no events</p>'
+    kinds = np.asarray(events["kind"], object)
+    forces = np.asarray(events["force"], object)
+    fs = list(dict.fromkeys(events["force"]))
+    fig, ax = plt.subplots(figsize=(10, 1.4 + 0.45 * len(EVENT_ROWS)))
+    used = {}
+    for fi, f in enumerate(fs):
+        c = ctx.force_color.get(f, "#666")
+        nation = ctx.force_nation.get(f, f)
+        used[nation] = c
+        first = True
+        for ri, k in enumerate(EVENT_ROWS):
+            sel = (kinds == k) & (forces == f)
+            if sel.any():
+                y = ri + (fi - (len(fs) - 1) / 2) * 0.15
+                ax.plot(t[sel], np.full(int(sel.sum()), y), "|", ms=12, mew=1.5, color=c,
+                        label=nation if first else None)
+                first = False
+    ax.set_yticks(range(len(EVENT_ROWS)), [label(k) for k in EVENT_ROWS])
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="nation", frameon=False)
+    ax.set_title("raid timeline: launches, detections, orders, interceptor launches, intercepts, impacts")
+    from amdsim.review.figures import _time_axis
+
+    _time_axis(ax, float(t.max()))
+    return "<h3>Raid timeline</h3>" + svg(fig, "timeline", used, "raid timeline")
+
+
+def _picture_quality(ctx: ReportContext) -> str:
+    """Each blue force's air picture against the truth: the summary's scores and the position error of
+    its own confirmed tracks over time (median and 90th percentile per output instant)."""
+    quality = ctx.summary.get("tracking") or {}
+    if not quality:
+        return ""
+    keys = ("confirmed_tracks", "false_tracks", "track_breaks", "threats_held", "median_error_m", "p95_error_m",
+            "tracks_per_threat")
+    out = "<h3>Air picture quality</h3>" + table(
+        ["force", *[label(k.replace("_m", "")) + (" (m)" if k.endswith("_m") else "") for k in keys]],
+        [[f"{f} ({ctx.force_nation.get(f, '')})", *[number(q.get(k)) for k in keys]] for f, q in quality.items()])
+    tracks = ctx.table("tracks")
+    err = np.asarray(tracks.get("error_m", []), float)
+    series = []
+    if err.size:
+        t = np.asarray(tracks["time_s"], float)
+        force = np.asarray(tracks["force"], object)
+        own = (np.asarray(tracks["source_force"], object) == force) & np.asarray(tracks["confirmed"], bool)
+        for f in quality:
+            sel = own & (force == f) & np.isfinite(err) & (err > 0)   # the perfect picture has no error
+            if not sel.any():
+                continue
+            tt, ee = t[sel], err[sel]
+            times, inv = np.unique(tt, return_inverse=True)
+            med = np.array([np.median(ee[inv == j]) for j in range(times.size)])
+            p90 = np.array([np.percentile(ee[inv == j], 90) for j in range(times.size)])
+            gap: np.ndarray | list[int] = (np.flatnonzero(np.diff(times) > 3 * np.median(np.diff(times))) + 1
+                                           if times.size > 2 else [])
+            series.append((f, *(np.insert(a.astype(float), gap, np.nan) for a in (times, med, p90))))
+    if series:
+        plt = _plt()
+        from matplotlib.ticker import FuncFormatter
+
+        from amdsim.review.figures import _time_axis
+
+        fig, ax = plt.subplots(figsize=(8, 3.2))
+        used = {}
+        for f, times, med, p90 in series:
+            c = ctx.force_color.get(f, "#666")
+            nation = ctx.force_nation.get(f, f)
+            used[nation] = c
+            ax.plot(times, med, color=c, label=f"{nation} median")
+            ax.plot(times, p90, ls=":", color=c, label=f"{nation} 90th percentile")
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: metres(v)))
+        ax.set_ylabel("track position error")
+        _time_axis(ax, float(np.nanmax([np.nanmax(s[1]) for s in series])))
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        out += svg(fig, "picture-error", used, "track position error")
+    return out
+
+
+def _detection_ranges(ctx: ReportContext) -> str:
+    plt = _plt()
+    events = ctx.table("events")
+    ek = events.get("kind", [])
+    sel = [i for i, k in enumerate(ek) if k == "detection" and np.isfinite(events["value"][i])]
+    if not sel:
+        return '<h3>First detection range</h3><p class="note">no detections</p>'
+    mtype = dict(zip(np.asarray(ctx.movers["mover_id"]).tolist(), ctx.movers["type"], strict=True))
+    targets = np.asarray(events["target_id"])[sel]
+    rng_km = np.asarray(events["value"], float)[sel] / 1000.0
+    alt = np.asarray(events["alt_m"], float)[sel]
+    types = [mtype.get(int(x), "?") for x in targets]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    rows = []
+    cmap = plt.get_cmap("Dark2")
+    for k, ty in enumerate(sorted(set(types))):
+        s = [i for i, x in enumerate(types) if x == ty]
+        ax.scatter(alt[s], rng_km[s], label=ty, s=26, color=cmap(k % 8))
+        rows.append([ty, number(len(s)), quantity(float(np.min(rng_km[s])), "km"),
+                     quantity(float(np.median(rng_km[s])), "km"), quantity(float(np.max(rng_km[s])), "km"),
+                     metres(float(np.median(alt[s])))])
+    ax.set_xscale("log")
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: metres(v)))
+    ax.set_xlabel("threat altitude at first detection")
+    ax.set_ylabel("first-detection range (km)")
+    ax.legend(fontsize=8, title="threat type")
+    ax.grid(alpha=0.3)
+    return ("<h3>First detection range</h3>" + svg(fig, "detection-range", {}, "first detection range")
+            + table(["threat type", "detections", "min", "median", "max", "median altitude"], rows))
+
+
+def _ballistic(ctx: ReportContext) -> str:
+    from amdsim.review.ballistic import ballistic_section
+
+    return ballistic_section(ctx.detail_dir, ctx.movers, ctx.table("events"), ctx.summary)
+
+
+def _engagements(ctx: ReportContext) -> str:
+    eng = ctx.table("engagements")
+    outcomes = list(eng.get("outcome", []))
+    if not outcomes:
+        return '<h3>Engagements</h3><p class="note">no engagements</p>'
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o] = counts.get(o, 0) + 1
+    shooter = eng.get("shooter") or [str(x) for x in np.asarray(eng.get("shooter_id", []))]
+    force = list(eng["force"])
+    rows = [[shooter[i], ctx.force_nation.get(force[i], force[i]),
+             ctx.mover_name.get(int(eng["target_id"][i]), DASH), seconds(float(eng["launch_time_s"][i])),
+             seconds(float(eng["end_time_s"][i])), metres(float(eng["miss_m"][i])), number(float(eng["pk"][i])),
+             label(outcomes[i])] for i in range(len(outcomes))]
+    summary = ", ".join(f"{number(n)} {label(o)}" for o, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return (f"<h3>Engagements</h3><p>{len(outcomes)} interceptors: {summary}.</p>"
+            "<details><summary>every shot</summary>"
+            + table(["shooter", "nation", "target", "launched", "ended", "miss distance", "Pk", "outcome"], rows)
+            + "</details>")
+
+
+def _interceptor_use(ctx: ReportContext) -> str:
+    by_shooter = ctx.summary.get("interceptors_by_shooter") or {}
+    if not by_shooter:
+        return ""
+    vals = [v if isinstance(v, (int, float)) else len(v) if hasattr(v, "__len__") else 0 for v in by_shooter.values()]
+    return "<h3>Interceptor use</h3>" + table(["shooter", "interceptors fired"],
+                                              [[k, number(v)] for k, v in zip(by_shooter, vals, strict=True)])
+
+
+def _sspk(ctx: ReportContext) -> str:
+    from amdsim.review.sspk import sspk_section
+
+    return sspk_section(ctx.folder).replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+
+
+#: The report's sections, in reading order.
+SECTIONS: list[Section] = [_nations_legend, _answers, _leakers, _swimlane, _magazines, _details_open,
+                           _batch_statistics, _overview, _timeline, _picture_quality, _detection_ranges, _ballistic,
+                           _engagements, _interceptor_use, _sspk]
+
+
+def add_section(section: Section, after: Section | None = None) -> None:
+    """Add a section (a function of the :class:`ReportContext` returning HTML) to every report, after
+    ``after`` (default: at the end of the details)."""
+    SECTIONS.insert(SECTIONS.index(after) + 1 if after in SECTIONS else len(SECTIONS), section)
+
+
+def _plt():
+    from amdsim.review.figures import _mpl
+
+    return _mpl()
 
 
 def land_arcs(bounds: tuple[float, float, float, float] | None = None) -> list[np.ndarray]:
@@ -75,171 +451,6 @@ def land_arcs(bounds: tuple[float, float, float, float] | None = None) -> list[n
             if not inside.any():
                 continue
         out.append(pts)
-    return out
-
-
-def _overview(movers: dict, states: dict, events: dict, sensors: dict) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    lat, lon = np.asarray(states["lat_deg"], float), np.asarray(states["lon_deg"], float)
-    if lat.size == 0:
-        return '<p class="note">no states recorded</p>'
-    pad = 0.5
-    b = (lon.min() - pad, lat.min() - pad, lon.max() + pad, lat.max() + pad)
-    fig, ax = plt.subplots(figsize=(9, 6.5))
-    arcs = land_arcs(b)
-    for a in arcs:
-        ax.plot(a[:, 0], a[:, 1], color="#777", lw=0.7)
-    side = dict(zip(np.asarray(movers["mover_id"]).tolist(), movers["side"], strict=False))
-    kind = dict(zip(np.asarray(movers["mover_id"]).tolist(), movers["kind"], strict=False))
-    name = dict(zip(np.asarray(movers["mover_id"]).tolist(), movers["name"], strict=False))
-    ids = np.asarray(states["mover_id"])
-    t = np.asarray(states["time_s"], float)
-    for m in np.unique(ids):
-        rows = np.flatnonzero(ids == m)
-        rows = rows[np.argsort(t[rows])]
-        c = SIDE_COLOR.get(side.get(int(m), ""), "#666")   # "" (no side recorded): not a key
-        if kind.get(int(m)) in ("ballistic_missile", "cruise_missile", "interceptor"):
-            ax.plot(lon[rows], lat[rows], color=c, lw=0.8, alpha=0.8)
-        else:
-            ax.plot(lon[rows], lat[rows], color=c, lw=1.5, alpha=0.5)
-            ax.plot(lon[rows[0]], lat[rows[0]], "s", color=c, ms=7)
-            ax.annotate(name.get(int(m), ""), (lon[rows[0]], lat[rows[0]]), fontsize=8, xytext=(4, 4),
-                        textcoords="offset points")
-    ek = events.get("kind", [])
-    for k, mk, c in (("intercept", "x", "green"), ("impact", "*", "orange")):
-        sel = [i for i, x in enumerate(ek) if x == k]
-        if sel:
-            ax.plot(np.asarray(events["lon_deg"])[sel], np.asarray(events["lat_deg"])[sel], mk, color=c, ms=9, label=k)
-    ax.set_xlim(b[0], b[2])
-    ax.set_ylim(b[1], b[3])
-    ax.set_aspect(1 / np.cos(np.radians(np.mean(lat))))
-    ax.set_xlabel("longitude (deg)")
-    ax.set_ylabel("latitude (deg)")
-    if ek:
-        ax.legend(loc="best", fontsize=8)
-    ax.set_title("scenario overview" + ("" if arcs else " (no land outline: viewer node_modules not installed)"))
-    return _png(fig)
-
-
-def _timeline(events: dict) -> str:
-    import matplotlib.pyplot as plt
-
-    t = np.asarray(events.get("time_s", []), float)
-    if t.size == 0:
-        return '<p class="note">no events</p>'
-    forces = sorted(set(events["force"]))
-    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(EVENT_ROWS) * max(1, len(forces)) ** 0.5))
-    cmap = plt.get_cmap("tab10")
-    for fi, f in enumerate(forces):
-        for ri, k in enumerate(EVENT_ROWS):
-            sel = [i for i in range(t.size) if events["kind"][i] == k and events["force"][i] == f]
-            if sel:
-                y = ri + (fi - (len(forces) - 1) / 2) * 0.15
-                ax.plot(t[sel], np.full(len(sel), y), "|", ms=14, mew=2, color=cmap(fi % 10),
-                        label=f if ri == next(r for r, kk in enumerate(EVENT_ROWS) if any(
-                            events["kind"][i] == kk and events["force"][i] == f for i in range(t.size))) else None)
-    ax.set_yticks(range(len(EVENT_ROWS)), EVENT_ROWS)
-    ax.set_xlabel("time (s)")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="force")
-    ax.set_title("raid timeline: launches, detections, shots, intercepts, impacts (leaks)")
-    ax.grid(axis="x", alpha=0.3)
-    return _png(fig)
-
-
-def _detection_ranges(movers: dict, events: dict) -> tuple[str, list[list]]:
-    import matplotlib.pyplot as plt
-
-    ek = events.get("kind", [])
-    sel = [i for i, k in enumerate(ek) if k == "detection" and np.isfinite(events["value"][i])]
-    if not sel:
-        return '<p class="note">no detections</p>', []
-    mtype = dict(zip(np.asarray(movers["mover_id"]).tolist(), movers["type"], strict=False))
-    targets = np.asarray(events["target_id"])[sel]
-    rng_km = np.asarray(events["value"], float)[sel] / 1000.0
-    alt = np.asarray(events["alt_m"], float)[sel]
-    types = [mtype.get(int(x), "?") for x in targets]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    rows = []
-    for k, ty in enumerate(sorted(set(types))):
-        s = [i for i, x in enumerate(types) if x == ty]
-        ax.scatter(alt[s], rng_km[s], label=ty, s=30, color=plt.get_cmap("tab10")(k % 10))
-        rows.append([ty, len(s), float(np.min(rng_km[s])), float(np.median(rng_km[s])), float(np.max(rng_km[s])),
-                     float(np.median(alt[s]))])
-    ax.set_xlabel("threat altitude at first detection (m)")
-    ax.set_ylabel("first-detection range (km)")
-    ax.set_title("first detection range by threat type and altitude")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    return _png(fig), rows
-
-
-def _bar(labels: list[str], values: Sequence[float], title: str, ylabel: str) -> str:
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.2))
-    ax.bar(range(len(labels)), values, color="#4a7fc0")
-    ax.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    return _png(fig)
-
-
-def _picture_quality(summary: dict, tracks: dict) -> str:
-    """Each blue force's air picture against the truth: the summary's scores, the position error of
-    its own confirmed tracks over time (median and 90th percentile per output instant), and the
-    ballistic launch/impact estimates."""
-    quality = summary.get("tracking") or {}
-    if not quality:
-        return ""
-    keys = ("confirmed_tracks", "false_tracks", "track_breaks", "threats_held", "median_error_m", "p95_error_m",
-            "tracks_per_threat")
-    out = _table(["force", *[k.replace("_", " ") for k in keys]],
-                 [[f, *[q.get(k) if q.get(k) is not None else float("nan") for k in keys]] for f, q in quality.items()])
-    err = np.asarray(tracks.get("error_m", []), float)
-    series = []
-    if err.size:
-        t = np.asarray(tracks["time_s"], float)
-        force = np.asarray(tracks["force"], object)
-        own = (np.asarray(tracks["source_force"], object) == force) & np.asarray(tracks["confirmed"], bool)
-        for f in quality:
-            sel = own & (force == f) & np.isfinite(err) & (err > 0)   # the perfect picture has no error
-            if not sel.any():
-                continue
-            times = np.unique(t[sel])
-            med = np.array([np.median(err[sel & (t == x)]) for x in times])
-            p90 = np.array([np.percentile(err[sel & (t == x)], 90) for x in times])
-            # no line across the spans where the force held no track
-            gap: np.ndarray | list[int] = (np.flatnonzero(np.diff(times) > 3 * np.median(np.diff(times))) + 1
-                                           if times.size > 2 else [])
-            series.append((f, *(np.insert(a.astype(float), gap, np.nan) for a in (times, med, p90))))
-    if series:
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(7, 3.2))
-        for f, times, med, p90 in series:
-            line = ax.plot(times, med, label=f"{f} median")[0]
-            ax.plot(times, p90, ls=":", color=line.get_color(), label=f"{f} 90th percentile")
-        ax.set_yscale("log")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("track position error (m)")
-        ax.legend(fontsize=8)
-        out += _png(fig)
-    est = [e for e in summary.get("ballistic_estimates") or [] if e.get("launch") or e.get("impact")]
-    if est:
-        def col(e, key, field):
-            v = (e.get(key) or {}).get(field)
-            return float(v) if v is not None else float("nan")
-
-        out += "<p>Ballistic tracks: launch and impact points estimated once the track was firm (95 % ellipse " \
-               "semi-axes; error against the launch site and the true gravity-only impact).</p>" + _table(
-            ["time s", "force", "threat", "launch error m", "launch ellipse m", "impact error m", "impact ellipse m"],
-            [[float(e["time_s"]), e["force"], e.get("truth") or "-", col(e, "launch", "error_m"),
-              col(e, "launch", "ellipse95_semi_major_m"), col(e, "impact", "error_m"),
-              col(e, "impact", "ellipse95_semi_major_m")] for e in est])
     return out
 
 
@@ -274,155 +485,50 @@ def magazine_series(mag: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def _magazines(summary: dict, mag: dict) -> str:
-    """The "Magazines" section: rounds on the launchers over time, one line per shooter (named by
-    shooter and nation), and the per-shooter magazine table of summary.json."""
-    table = summary.get("magazines") or {}
-    series = magazine_series(mag)
-    if not table and not series:
-        return ""
-    out = ""
-    if series:
-        import matplotlib.pyplot as plt
-
-        nation = dict(zip(mag["shooter"], mag["nation"], strict=True))
-        fig, ax = plt.subplots(figsize=(8, 3.6))
-        for name, (times, rounds) in series.items():
-            ax.step(times, rounds, where="post", label=f"{name} ({nation.get(name, '')})")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("rounds on launchers")
-        ax.set_title("rounds left on the launchers (ready + booked) per shooter")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        out += _png(fig)
-    if table:
-        keys = ("launchers", "magazine_size", "reloads", "fired", "left", "reloads_used", "reserve")
-        out += ('<p>Per shooter at the end of the run: magazine size (rounds on the launchers at the start), '
-                "spare rounds for reloads, rounds fired and left (on launchers, in reload and spare), spare rounds "
-                "loaded, and the ballistic reserve (rounds the doctrine keeps for ballistic threats).</p>")
-        out += _table(["shooter", "nation", "interceptor", *[k.replace("_", " ") for k in keys]],
-                      [[name, m.get("nation", ""), m.get("interceptor_type", ""), *[m.get(k, "") for k in keys]]
-                       for name, m in table.items()])
-    return out
+def html_page(title: str, body: str) -> str:
+    """A complete, self-contained HTML document."""
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{CSS}</style></head><body>{body}</body></html>")
 
 
-def _run_sections(run_dir: Path) -> list[str]:
-    movers = load_table(run_dir, "movers")
-    states = load_table(run_dir, "states")
-    events = load_table(run_dir, "events")
-    sensors = load_table(run_dir, "sensors")
-    eng = load_table(run_dir, "engagements")
-    summary = load_summary(run_dir)
-    parts = []
-    counts = summary.get("counts", {})
-    rows = [[k.replace("_", " "), v] for k, v in counts.items() if isinstance(v, (int, float))]
-    for key in ("leakers", "interceptors_expended", "interceptors_per_kill", "double_engagements",
-                "mean_detect_to_first_shot_s"):
-        if isinstance(summary.get(key), (int, float)):
-            rows.append([key.replace("_", " "), float(summary[key]) if isinstance(summary[key], float) else summary[key]])
-    parts.append("<h2>Outcome</h2>" + (_table(["measure", "value"], rows) if rows else '<p class="note">no summary.json</p>'))
-    per_asset = summary.get("leakers_per_asset") or {}
-    if per_asset:
-        parts.append(_table(["asset", "leakers"], [[a, n] for a, n in per_asset.items()]))
-    parts.append("<h2>Scenario overview</h2>" + _overview(movers, states, events, sensors))
-    parts.append("<h2>Raid timeline per force</h2>" + _timeline(events))
-    picture = _picture_quality(summary, load_table(run_dir, "tracks"))
-    if picture:
-        parts.append("<h2>Air picture quality</h2>" + picture)
-    img, det_rows = _detection_ranges(movers, events)
-    parts.append("<h2>First detection range</h2>" + img + (_table(
-        ["threat type", "detections", "min km", "median km", "max km", "median alt m"], det_rows) if det_rows else ""))
-    from amdsim.review.ballistic import ballistic_section
-
-    parts.append(ballistic_section(run_dir, movers, events, summary))     # launch warning, first detections
-    outcomes = list(eng.get("outcome", []))
-    if outcomes:
-        labels = sorted(set(outcomes))
-        counts_o = [outcomes.count(x) for x in labels]
-        shooter_col = eng.get("shooter") or [str(x) for x in np.asarray(eng.get("shooter_id", []))]
-        parts.append("<h2>Engagement outcomes</h2>" + _bar(labels, counts_o, "engagements by outcome", "shots")
-                     + _table(["shot", "shooter", "target", "force", "launch s", "end s", "miss m", "pk", "outcome"],
-                              [[int(eng["shot_id"][i]), shooter_col[i], int(eng["target_id"][i]), eng["force"][i],
-                                float(eng["launch_time_s"][i]), float(eng["end_time_s"][i]), float(eng["miss_m"][i]),
-                                float(eng["pk"][i]), outcomes[i]] for i in range(len(outcomes))]))
-    else:
-        parts.append('<h2>Engagement outcomes</h2><p class="note">no engagements</p>')
-    by_shooter = summary.get("interceptors_by_shooter") or {}
-    if by_shooter:
-        labels = list(by_shooter)
-        vals = [float(v) if isinstance(v, (int, float)) else float(len(v)) if hasattr(v, "__len__") else 0.0
-                for v in by_shooter.values()]
-        parts.append("<h2>Interceptor use</h2>" + _bar(labels, vals, "interceptors expended by shooter", "rounds")
-                     + _table(["shooter", "rounds"], [[k, v] for k, v in zip(labels, vals, strict=True)]))
-    magazines = _magazines(summary, load_table(run_dir, "magazines"))
-    if magazines:
-        parts.append("<h2>Magazines</h2>" + magazines)
-    return parts
-
-
-def _batch_section(folder: Path) -> list[str]:
-    import matplotlib.pyplot as plt
-
-    stats = batch_statistics(folder)
-    metrics = stats.get("metrics", {})
-    rows = []
-    for name, m in metrics.items():
-        rows.append([name, m.get("n", ""), m.get("mean", float("nan")), m.get("lo", float("nan")),
-                     m.get("hi", float("nan"))])
-    level = stats.get("level", 0.95)
-    parts = [f"<h2>Batch statistics ({stats.get('n_replications', len(replication_dirs(folder)))} replications, "
-             f"{100 * float(level):.0f}% intervals)</h2>",
-             _table(["metric", "n", "mean", "lower", "upper"], rows)]
-    finite = [r for r in rows if all(isinstance(v, float) and np.isfinite(v) for v in r[2:5])]
-    if finite:
-        fig, axes = plt.subplots(len(finite), 1, figsize=(7, 0.7 * len(finite) + 0.6), squeeze=False)
-        for ax, r in zip(axes[:, 0], finite, strict=True):
-            ax.errorbar([r[2]], [0], xerr=[[r[2] - r[3]], [r[4] - r[2]]], fmt="o", capsize=4)
-            ax.set_yticks([0], [r[0]])
-            ax.grid(axis="x", alpha=0.3)
-        fig.suptitle("means with confidence intervals")
-        parts.append(_png(fig))
-    return parts
-
-
-def write_report(path: str | Path, out: str | Path | None = None) -> Path:
-    """Write ``report.html`` for a run or batch folder and return its path.
-
-    Parameters
-    ----------
-    path : path
-        Run folder, or batch folder (statistics plus the first replication's figures).
-    out : path, optional
-        HTML file (default ``path/report.html``).
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    folder = check_folder(path)
-    reps = replication_dirs(folder)
-    first = reps[0]
-    summary = load_summary(first)
-    run = summary.get("run", {})
-    title = f"amdsim after-action report: {run.get('scenario', folder.name)}"
-    meta = _table(["field", "value"], [[k, run.get(k, "")] for k in
-                                       ("scenario", "seed", "replication", "start_utc", "duration_s", "complete",
-                                        "amdsim_version", "scenario_sha256") if k in run])
-    parts = [f"<h1>{html.escape(title)}</h1>", f'<p class="note">folder: {html.escape(str(folder))}</p>', meta]
-    from amdsim.review.leaks import leaks_section
-
-    parts += leaks_section(folder)   # the answers first: leakers, causes, what would have saved them
-    if is_batch(folder):
-        parts += _batch_section(folder)
-        parts.append(f"<h2>Replication {html.escape(first.name)} in detail</h2>")
-    parts += _run_sections(first)
-    # the engagement Monte Carlo: SSPK over every run of the folder
-    from amdsim.review.sspk import sspk_section
-
-    parts.append(sspk_section(folder))
-    doc = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-           f"<style>{_CSS}</style></head><body>{''.join(parts)}</body></html>")
-    out = Path(out) if out is not None else folder / "report.html"
+def write_html(doc: str, out: Path) -> Path:
+    """Write ``doc`` to ``out`` atomically."""
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(doc, encoding="utf-8")
     tmp.replace(out)
     return out
+
+
+def write_report(path: str | Path, out: str | Path | None = None) -> Path:
+    """Write ``report.html`` for a run, batch or sweep folder and return its path.
+
+    Parameters
+    ----------
+    path : path
+        Run folder, batch folder (the answers over every replication, details of the first), or sweep
+        folder (``sweep.json``: :func:`amdsim.review.sweep_report.write_sweep_report`).
+    out : path, optional
+        HTML file (default ``path/report.html``).
+    """
+    if (Path(path) / "sweep.json").is_file():
+        from amdsim.review.sweep_report import write_sweep_report
+
+        return write_sweep_report(path, out)
+    folder = check_folder(path)
+    runs = completed(folder)
+    detail = runs[0][0] if runs else replication_dirs(folder)[0]
+    ctx = ReportContext(folder, runs, detail)
+    run = ctx.summary.get("run", {})
+    title = f"After-action review: {run.get('scenario', folder.name)}"
+    n_reps = len(replication_dirs(folder))
+    meta = (f'<p class="note">{html.escape(str(folder))} · seed {html.escape(str(run.get("seed", DASH)))} · '
+            f"{'run' if n_reps == 1 else f'{n_reps} replications'} · {seconds(run.get('duration_s'))} simulated from "
+            f"{html.escape(str(run.get('start_utc', '')))} · amdsim {html.escape(str(run.get('amdsim_version', '')))}"
+            "</p>")
+    body = [f"<h1>{html.escape(title)}</h1>", meta, *(s(ctx) for s in SECTIONS)]
+    out = Path(out) if out is not None else folder / "report.html"
+    return write_html(html_page(title, "".join(body)), out)
+
+
+__all__ = ["SECTIONS", "ReportContext", "add_section", "html_page", "land_arcs", "magazine_series", "write_html",
+           "write_report"]

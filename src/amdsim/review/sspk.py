@@ -4,16 +4,17 @@ intervals, and the miss distances behind it (:func:`amdsim.results.sspk.sspk_tab
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import numpy as np
 
 from amdsim.results.sspk import sspk_table
+from amdsim.review.aar import table
+from amdsim.review.format import DASH, number
 
 
 def _f(v: float, digits: int = 2) -> str:
-    return "" if not np.isfinite(v) else f"{v:.{digits}f}"
+    return number(v, digits) if np.isfinite(v) else DASH
 
 
 def sspk_section(folder: str | Path, level: float = 0.95) -> str:
@@ -28,14 +29,13 @@ def sspk_section(folder: str | Path, level: float = 0.95) -> str:
     body = []
     for r in rows:
         cells = [r["interceptor_type"], f"{r['threat_type']} ({r['threat_kind'].replace('_', ' ')})", r["shots"],
-                 r["kills"], _f(r["sspk"]), f"{_f(r['sspk_lo'])} - {_f(r['sspk_hi'])}", _f(r["sspk_from_miss"]),
-                 f"{_f(r['sspk_from_miss_lo'])} - {_f(r['sspk_from_miss_hi'])}", _f(r["miss_median_m"]),
+                 r["kills"], _f(r["sspk"]), f"{_f(r['sspk_lo'])} {DASH} {_f(r['sspk_hi'])}", _f(r["sspk_from_miss"]),
+                 f"{_f(r['sspk_from_miss_lo'])} {DASH} {_f(r['sspk_from_miss_hi'])}", _f(r["miss_median_m"]),
                  _f(r["miss_p90_m"]), r["expired"]]
-        body.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
-    table = ("<table><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cols) + "</tr>" + "".join(body)
-             + "</table>")
+        body.append([c if isinstance(c, str) else number(c) for c in cells])
+    out = table(cols, body)
     note = ('<p class="note">Each shot that reached its closest approach or ran out of time of flight is one '
             "trial. SSPK = kills / shots; mean Pk(miss) = the kill probability at each shot's miss distance "
             "(warhead lethality times the target's vulnerability; 0 when expired) averaged over the shots, the "
             "same probability without the kill draw's noise.</p>")
-    return head + table + note
+    return head + out + note

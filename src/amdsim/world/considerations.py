@@ -126,7 +126,7 @@ class Considerations:
         n_movers = self.first_time.shape[1]
         pad = n_forces - self.rank_cycles.shape[0]
 
-        def grow(a: np.ndarray, fill) -> np.ndarray:
+        def grow(a: np.ndarray, fill: float) -> np.ndarray:
             base = a if a.shape[1] == n_movers else np.zeros((0, n_movers), a.dtype)
             return np.concatenate([base, np.full((pad, n_movers), fill, a.dtype)])
 

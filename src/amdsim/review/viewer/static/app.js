@@ -3,7 +3,25 @@
 "use strict";
 
 const K_EARTH = 4 / 3, R_EARTH = 6371000.0;
-const SIDE_COLOR = { blue: "#2a6cff", red: "#e02828" };
+// One colour per nation, as in the report (review/palette.py; tests/review/test_palette.py checks they agree):
+// nations in the movers' order, blue-side ones from .blue, red-side ones from .red, others .other.
+const NATION_PALETTE = {
+  blue: ["#1f5fbf", "#1a9e77", "#7b4fc9", "#0b8fd9", "#5b7d2a", "#8c6d1f", "#3d3d9e", "#2aa1a1"],
+  red: ["#d62728", "#e67e00", "#b8327d", "#8c2d19"],
+  other: "#777777",
+};
+const NATION_COLOR = new Map();
+function assignNationColors(mv) {
+  const used = { blue: 0, red: 0 };
+  for (let i = 0; i < mv.nation.length; i++) {
+    const n = mv.nation[i], side = mv.side[i];
+    if (NATION_COLOR.has(n)) continue;
+    const pool = NATION_PALETTE[side];
+    NATION_COLOR.set(n, side in used ? pool[used[side]++ % pool.length] : NATION_PALETTE.other);
+  }
+  V.nationColors = Object.fromEntries(NATION_COLOR);
+}
+const colorOf = (info) => NATION_COLOR.get(info.nation) || "#666";
 const EVENT_COLOR = { launch: "#a00", detection: "#d9b300", interceptor_launch: "#2a6cff",
   intercept: "#0a0", impact: "#f70", engagement_order: "#888" };
 const TRAIL_S = 120;
@@ -112,7 +130,7 @@ function moverPosition(mid, t) {
 }
 
 function moverStyle(info) {
-  const color = SIDE_COLOR[info.side] || "#666";
+  const color = colorOf(info);
   const r = { ballistic_missile: 5, cruise_missile: 4, interceptor: 3 }[info.kind] || 7;
   return { radius: r, color, weight: info.isMissile ? 1 : 2, fillColor: color, fillOpacity: info.isMissile ? 1 : 0.35 };
 }
@@ -157,7 +175,7 @@ function drawRings() {
     const h1 = p[2] + (sens.height_offset_m ? sens.height_offset_m[k] || 0 : 0);
     const r = Math.min(horizonRange(h1, h2), sens.max_range_m[k]);
     const info = moverInfo.get(sens.host_id[k]) || {};
-    L.circle([p[0], p[1]], { radius: r, color: SIDE_COLOR[info.side] || "#666", weight: 1, fill: false, dashArray: "4 4", interactive: false })
+    L.circle([p[0], p[1]], { radius: r, color: colorOf(info), weight: 1, fill: false, dashArray: "4 4", interactive: false })
       .bindTooltip(`${sens.name[k]}: ${(r / 1000).toFixed(0)} km vs ${h2} m`).addTo(ringLayer);
   }
 }
@@ -193,7 +211,7 @@ function setTime(t) {
       const rows = byMover.get(id); const pts = [];
       for (const i of rows) { const ti = STATES.time_s[i]; if (ti <= t && ti >= t - TRAIL_S) pts.push([STATES.lat_deg[i], STATES.lon_deg[i]]); }
       pts.push([p[0], p[1]]);
-      if (pts.length > 1) L.polyline(pts, { color: SIDE_COLOR[info.side] || "#666", weight: 1, opacity: 0.7, interactive: false }).addTo(trailLayer);
+      if (pts.length > 1) L.polyline(pts, { color: colorOf(info), weight: 1, opacity: 0.7, interactive: false }).addTo(trailLayer);
     }
   }
   drawTracks(); drawRings();
@@ -281,6 +299,7 @@ async function loadRep(rep) {
 async function main() {
   RUN = await getJSON("/api/run");
   const mv = RUN.movers;
+  assignNationColors(mv);
   for (let i = 0; i < mv.mover_id.length; i++) {
     const kind = mv.kind[i];
     moverInfo.set(mv.mover_id[i], { name: mv.name[i], kind, force: mv.force[i], side: mv.side[i], nation: mv.nation[i],
