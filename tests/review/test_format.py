@@ -33,3 +33,33 @@ def test_units_for_distances_durations_and_probabilities():
     assert interval(-0.4, 2.2, floor=0.0) == f"0.00 {DASH} 2.20"
     for v in (1e-9, 3e-5, 2.5e7, 1e12):
         assert not SCI.search(number(v) + metres(v) + seconds(v))
+
+
+def test_map_labels_do_not_collide_around_a_crowded_point():
+    """Twelve sites within 2 km of a capital (as in three_nations.yaml): the placed labels' boxes
+    (in display pixels) do not overlap each other."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from amdsim.review.figures import place_labels
+
+    rng = np.random.default_rng(3)
+    xs = 127.0 + rng.uniform(-0.02, 0.02, 12)
+    ys = 37.5 + rng.uniform(-0.02, 0.02, 12)
+    fig, ax = plt.subplots(figsize=(8, 6))
+    ax.plot(xs, ys, "s")
+    ax.set_xlim(125.5, 128.5)
+    ax.set_ylim(36.5, 38.5)
+    texts = [f"site_{k}_battery" for k in range(12)]
+    anns = place_labels(ax, xs, ys, texts, ["#1f5fbf"] * 12)
+    fig.canvas.draw()
+    from matplotlib.text import Text
+
+    boxes = [Text.get_window_extent(a) for a in anns]     # the label's text, without its leader line
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[j]), (texts[i], texts[j])
+    plt.close(fig)

@@ -26,10 +26,17 @@ def export_czml(
 
 @app.command()
 def report(
-    folder: Path = typer.Argument(..., help="Run or batch folder (from amdsim run)."),
+    folder: Path = typer.Argument(..., help="Run or batch folder (from amdsim run), or sweep folder (amdsim sweep)."),
     out: Path = typer.Option(None, "--out", "-o", help="HTML file to write (default FOLDER/report.html)."),
 ) -> None:
-    """Write a self-contained HTML after-action report (figures embedded, no network needed)."""
+    """Write a self-contained HTML after-action review (figures embedded, no network needed).
+
+    It opens with the answers (probability of no leaker, leakers per asset with 95 % intervals, the
+    causes ranked), then one card per leaker (its kill chain, why it leaked, the evidence, and what would
+    have saved it once `amdsim explain FOLDER` has run), every threat's kill chain, magazines over time
+    and the details. For a sweep folder: the variants, named by their settings, compared with the
+    baseline by paired differences (same seeds per replication) with 95 % intervals.
+    """
     from amdsim.review.report import write_report
 
     typer.echo(f"wrote {write_report(folder, out)}")

@@ -240,7 +240,8 @@ def interval_figure(rows: Sequence[tuple[str, float, float, float, str]], title:
                     zero_line: bool = False) -> str:
     """Estimates with intervals: one panel per row (label, estimate, lower, upper, unit), each with its
     own labelled scale starting at zero for non-negative values (so the interval's width reads against
-    the estimate) and the numbers written beside it."""
+    the estimate; the interval of a non-negative quantity is cut at zero) and the numbers written
+    beside it."""
     plt = _mpl()
     from amdsim.review.format import number
 
@@ -251,11 +252,13 @@ def interval_figure(rows: Sequence[tuple[str, float, float, float, str]], title:
     for ax, (lab, est, lo, hi, unit) in zip(axes[:, 0], rows, strict=True):
         lo_f = lo if np.isfinite(lo) else est
         hi_f = hi if np.isfinite(hi) else est
+        if est >= 0 and not zero_line:        # counts, probabilities, ranges: never below zero
+            lo_f = max(lo_f, 0.0)
         ax.errorbar([est], [0], xerr=[[est - lo_f], [hi_f - est]], fmt="o", color="#1f5fbf", capsize=5, lw=2)
-        left = min(0.0, lo_f) if (lo_f >= 0 or zero_line) else lo_f
-        right = max(hi_f, est, 0.0 if zero_line else hi_f)
+        left = min(0.0, lo_f)
+        right = max(hi_f, est, 0.0)
         span = right - left or max(abs(est), 1.0)
-        ax.set_xlim(left - 0.05 * span if left < 0 else left, right + 0.35 * span)
+        ax.set_xlim(left - 0.05 * span if left < 0 else left, right + 0.08 * span)
         if zero_line:
             ax.axvline(0, color="#444", lw=0.8)
         ax.set_yticks([])
@@ -264,9 +267,10 @@ def interval_figure(rows: Sequence[tuple[str, float, float, float, str]], title:
         ax.tick_params(axis="x", labelsize=7)
         ax.set_xlabel(unit, fontsize=7, labelpad=1)
         ax.grid(axis="x", alpha=0.3)
-        text = f"{number(est)}  [{number(lo)} \u2013 {number(hi)}]"
-        ax.annotate(text, (1.0, 0.5), xycoords="axes fraction", xytext=(-4, 0), textcoords="offset points",
-                    ha="right", va="center", fontsize=8)
+        digits = None if abs(est) >= 100 else 2
+        text = f"{number(est, digits)}  [{number(lo_f, digits)} \u2013 {number(hi_f, digits)}]"
+        ax.annotate(text, (1.0, 0.5), xycoords="axes fraction", xytext=(8, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return svg(fig, name, {}, title)
@@ -281,41 +285,44 @@ def _decimal():
 def place_labels(ax, xs: np.ndarray, ys: np.ndarray, texts: list[str], colors: list[str], fontsize: float = 8
                  ) -> list:
     """Annotate points so that labels do not overlap each other or the points: each label tries
-    offsets around its point (nearest first, then farther out with a leader line) and takes the first
-    whose box is free. Returns the annotations. Call after the axes limits and aspect are set."""
+    offsets around its point (nearest first, then farther out with a leader line) and keeps the first
+    whose measured box (the renderer's own extent) is free. Returns the annotations. Call after the
+    axes limits and aspect are set."""
+    from matplotlib.text import Text
+
     fig = ax.figure
     fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
     pts = ax.transData.transform(np.column_stack([xs, ys]))
     px = fig.dpi / 72.0
-    placed: list[tuple[float, float, float, float]] = [(x - 4 * px, y - 4 * px, x + 4 * px, y + 4 * px)
-                                                       for x, y in pts]
+    placed = [(x - 3 * px, y - 3 * px, x + 3 * px, y + 3 * px) for x, y in pts]
+    dirs = [(1, 1), (1, -1), (-1, 1), (-1, -1), (0, 1.3), (0, -1.3), (1.3, 0), (-1.3, 0)]
     out = []
-    dirs = [(1, 1), (1, -1), (-1, 1), (-1, -1), (0, 1.4), (0, -1.4), (1.4, 0), (-1.4, 0)]
+
+    def free(b) -> bool:
+        return not any(b.x0 < q[2] and q[0] < b.x1 and b.y0 < q[3] and q[1] < b.y1 for q in placed)
+
     for i in np.argsort(-pts[:, 1], kind="stable").tolist():
-        w = (0.6 * fontsize * len(texts[i]) + 2) * px
-        h = 1.25 * fontsize * px
-        x0, y0 = pts[i]
-        chosen = None
-        for radius in (5, 14, 26, 40, 56):
+        ann = None
+        for radius in (4, 12, 22, 34, 48, 64, 82):
             for dx, dy in dirs:
-                ox, oy = dx * radius * px, dy * radius * px
-                left = x0 + ox if dx > 0 else x0 + ox - w if dx < 0 else x0 + ox - w / 2
-                bottom = y0 + oy if dy > 0 else y0 + oy - h if dy < 0 else y0 + oy - h / 2
-                box = (left, bottom, left + w, bottom + h)
-                if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-                    chosen = (box, dx, dy, radius)
+                ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+                va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+                if ann is not None:
+                    ann.remove()
+                ann = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx * radius, dy * radius),
+                                  textcoords="offset points", ha=ha, va=va, fontsize=fontsize, color=colors[i],
+                                  arrowprops={"arrowstyle": "-", "color": colors[i], "lw": 0.6} if radius > 4
+                                  else None)
+                box = Text.get_window_extent(ann, renderer)      # the text alone, not the leader line
+                if free(box):
                     break
-            if chosen:
-                break
-        if chosen is None:
-            chosen = ((x0, y0, x0 + w, y0 + h), 1, 1, 5)
-        box, dx, dy, radius = chosen
-        placed.append(box)
-        ha = "left" if dx > 0 else "right" if dx < 0 else "center"
-        va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
-        out.append(ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx * radius, dy * radius),
-                               textcoords="offset points", ha=ha, va=va, fontsize=fontsize, color=colors[i],
-                               arrowprops={"arrowstyle": "-", "color": colors[i], "lw": 0.6} if radius > 5 else None))
+            else:
+                continue
+            break
+        box = Text.get_window_extent(ann, renderer)
+        placed.append((box.x0 - px, box.y0 - px, box.x1 + px, box.y1 + px))
+        out.append(ann)
     return out
 
 

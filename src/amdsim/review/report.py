@@ -166,15 +166,18 @@ def _batch_statistics(ctx: ReportContext) -> str:
     stats = batch_statistics(ctx.folder)
     metrics = stats.get("metrics", {})
     level = 100 * float(stats.get("level", 0.95))
-    rows, fig_rows = [], []
+    rows: list[list] = []
+    fig_rows: list[tuple[str, float, float, float, str]] = []
     for name, m in metrics.items():
         unit = _metric_unit(name)
-        rows.append([label(name), number(m.get("n")), number(m.get("mean")), number(m.get("lo")), number(m.get("hi")),
+        scale = 1e-3 if unit == "m" else 1.0          # ranges in km
+        unit = "km" if unit == "m" else unit
+        lab = label(name[:-2] if name.endswith("_m") else name)
+        vals = [m.get(k) if isinstance(m.get(k), (int, float)) else float("nan") for k in ("mean", "lo", "hi")]
+        mean, lo, hi = (float(v) * scale for v in vals)
+        rows.append([lab, number(m.get("n")), *(number(v, None if abs(v) >= 100 else 2) for v in (mean, lo, hi)),
                      unit])
-        mean = m.get("mean")
-        if isinstance(mean, (int, float)):
-            fig_rows.append((label(name), float(mean), float(m.get("lo") if m.get("lo") is not None else np.nan),
-                             float(m.get("hi") if m.get("hi") is not None else np.nan), unit))
+        fig_rows.append((lab, mean, lo, hi, unit))
     n_fail = int(stats.get("n_failed") or 0)
     head = (f'<section id="batch" data-section="batch"><h3>Batch statistics ({stats.get("n_replications")} '
             f"replications{f', {n_fail} failed' if n_fail else ''}; {level:.0f} % intervals)</h3>")
@@ -203,7 +206,7 @@ def _overview(ctx: ReportContext) -> str:
         return '<h3>Scenario map</h3><p class="note">no states recorded</p>'
     pad = 0.5
     b = (lon.min() - pad, lat.min() - pad, lon.max() + pad, lat.max() + pad)
-    fig, ax = plt.subplots(figsize=(9, 7))
+    fig, ax = plt.subplots(figsize=(11, 9))
     arcs = land_arcs(b)
     for a in arcs:
         ax.plot(a[:, 0], a[:, 1], color="#8a8a7a", lw=0.7)
