@@ -56,9 +56,16 @@ def test_map_labels_do_not_collide_around_a_crowded_point():
     texts = [f"site_{k}_battery" for k in range(12)]
     anns = place_labels(ax, xs, ys, texts, ["#1f5fbf"] * 12)
     fig.canvas.draw()
-    from matplotlib.text import Text
-
-    boxes = [Text.get_window_extent(a) for a in anns]     # the label's text, without its leader line
+    # each label's text box, measured again without its leader line
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for a in anns:
+        probe = ax.annotate(a.get_text(), a.xy, xytext=a.xyann, textcoords="offset points", ha=a.get_ha(),
+                            va=a.get_va(), fontsize=a.get_fontsize())
+        boxes.append(probe.get_window_extent(renderer))
+        probe.remove()
+    frame = ax.get_window_extent(renderer)
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in boxes)
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
             assert not boxes[i].overlaps(boxes[j]), (texts[i], texts[j])

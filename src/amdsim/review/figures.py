@@ -282,46 +282,57 @@ def _decimal():
     return FuncFormatter(lambda v, _p: f"{v:.2f}")
 
 
-def place_labels(ax, xs: np.ndarray, ys: np.ndarray, texts: list[str], colors: list[str], fontsize: float = 8
-                 ) -> list:
+def place_labels(ax, xs: np.ndarray, ys: np.ndarray, texts: list[str], colors: list[str], fontsize: float = 8,
+                 obstacles: np.ndarray | None = None) -> list:
     """Annotate points so that labels do not overlap each other or the points: each label tries
     offsets around its point (nearest first, then farther out with a leader line) and keeps the first
-    whose measured box (the renderer's own extent) is free. Returns the annotations. Call after the
+    whose measured box (the renderer's own extent) is inside the axes and free of the other labels, the
+    points and ``obstacles`` ((M, 2) data coordinates, e.g. intercept markers). Returns the annotations. Call after the
     axes limits and aspect are set."""
-    from matplotlib.text import Text
-
     fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     pts = ax.transData.transform(np.column_stack([xs, ys]))
     px = fig.dpi / 72.0
-    placed = [(x - 3 * px, y - 3 * px, x + 3 * px, y + 3 * px) for x, y in pts]
+    marks = pts if obstacles is None or len(obstacles) == 0 else np.vstack([pts, ax.transData.transform(obstacles)])
+    placed = [(x - 4 * px, y - 4 * px, x + 4 * px, y + 4 * px) for x, y in marks]
     dirs = [(1, 1), (1, -1), (-1, 1), (-1, -1), (0, 1.3), (0, -1.3), (1.3, 0), (-1.3, 0)]
     out = []
 
+    frame = ax.get_window_extent(renderer)
+
     def free(b) -> bool:
+        if b.x0 < frame.x0 or b.x1 > frame.x1 or b.y0 < frame.y0 or b.y1 > frame.y1:
+            return False                                   # inside the map
         return not any(b.x0 < q[2] and q[0] < b.x1 and b.y0 < q[3] and q[1] < b.y1 for q in placed)
 
     for i in np.argsort(-pts[:, 1], kind="stable").tolist():
         ann = None
         for radius in (4, 12, 22, 34, 48, 64, 82):
             for dx, dy in dirs:
-                ha = "left" if dx > 0 else "right" if dx < 0 else "center"
-                va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
                 if ann is not None:
                     ann.remove()
+                # measured without its leader line (an annotation's extent includes the arrow)
                 ann = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx * radius, dy * radius),
-                                  textcoords="offset points", ha=ha, va=va, fontsize=fontsize, color=colors[i],
-                                  arrowprops={"arrowstyle": "-", "color": colors[i], "lw": 0.6} if radius > 4
-                                  else None)
-                box = Text.get_window_extent(ann, renderer)      # the text alone, not the leader line
+                                  textcoords="offset points", ha="left" if dx > 0 else "right" if dx < 0 else "center",
+                                  va="bottom" if dy > 0 else "top" if dy < 0 else "center", fontsize=fontsize,
+                                  color=colors[i])
+                box = ann.get_window_extent(renderer)
                 if free(box):
                     break
             else:
                 continue
             break
-        box = Text.get_window_extent(ann, renderer)
+        assert ann is not None
+        box = ann.get_window_extent(renderer)
         placed.append((box.x0 - px, box.y0 - px, box.x1 + px, box.y1 + px))
+        if np.hypot(*ann.xyann) > 5:
+            ann.arrow_patch = None
+            ann.remove()
+            ann = ax.annotate(texts[i], (xs[i], ys[i]), xytext=ann.xyann, textcoords="offset points",
+                              ha=ann.get_ha(), va=ann.get_va(), fontsize=fontsize, color=colors[i],
+                              arrowprops={"arrowstyle": "-", "color": colors[i], "lw": 0.6, "shrinkA": 1,
+                                          "shrinkB": 2})
         out.append(ann)
     return out
 

@@ -236,6 +236,9 @@ def _overview(ctx: ReportContext) -> str:
             lt.append(ctx.mover_name.get(m, ""))
             lc.append(c)
     ek = events.get("kind", [])
+    hits = [i for i, x in enumerate(ek) if x in ("intercept", "impact")]
+    marks = np.column_stack([np.asarray(events["lon_deg"], float)[hits], np.asarray(events["lat_deg"], float)[hits]]) \
+        if hits else np.zeros((0, 2))
     for k, mk, c in (("intercept", "x", "#111111"), ("impact", "*", "#c0392b")):
         sel = [i for i, x in enumerate(ek) if x == k]
         if sel:
@@ -250,7 +253,7 @@ def _overview(ctx: ReportContext) -> str:
     ax.set_ylabel("latitude (°)")
     ax.legend(loc="lower left", fontsize=8, framealpha=0.85)
     if lx:
-        place_labels(ax, np.asarray(lx), np.asarray(ly), lt, lc, fontsize=7)
+        place_labels(ax, np.asarray(lx), np.asarray(ly), lt, lc, fontsize=7, obstacles=marks[np.isfinite(marks).all(1)])
     note = "" if LAND_FILE.exists() else " (coastline not drawn: the viewer's node_modules are not installed)"
     ax.set_title("scenario map: tracks of every mover, intercepts and impacts" + note)
     return "<h3>Scenario map</h3>" + svg(fig, "map", used, "scenario map")
