@@ -146,8 +146,8 @@ def _answers(labels: list[str], data: list[dict], base: dict) -> str:
             p = paired({k: r["leakers"] for k, r in d.items()}, {k: r["leakers"] for k, r in base.items()})
             q = paired({k: r["zero"] for k, r in d.items()}, {k: r["zero"] for k, r in base.items()})
             dl = f"{_signed(p['diff'])} [{interval(p['lo'], p['hi'], _signed)}] {_verdict(p)}"
-            dz = (f"{_signed(100 * q['diff'])} points "
-                  f"[{interval(_pct(q['lo']), _pct(q['hi']), _signed, floor=-100.0, ceiling=100.0)}]")
+            dz = (f"{_signed(100 * q['diff'], 0)} points "
+                  f"[{interval(_pct(q['lo']), _pct(q['hi']), _points, floor=-100.0, ceiling=100.0)}]")
         rows.append([lab, number(n), f"{percent(zero / n)} [{interval(zlo, zhi, percent)}]",
                      f"{number(lk['mean'], 2)} [{interval(lk['lo'], lk['hi'], _two, floor=0.0)}]", dl, dz,
                      f"{number(fired['mean'], 1)} [{interval(fired['lo'], fired['hi'], _one, floor=0.0)}]"])
@@ -155,12 +155,13 @@ def _answers(labels: list[str], data: list[dict], base: dict) -> str:
     head = '<section id="answers" data-section="answers"><h2>The answers</h2>'
     if best:
         head += f'<p class="headline">{best}</p>'
-    return (head + table(["variant", "replications", "no leaker: probability [95 %]",
-                          "leakers per replication [95 %]", "leakers vs baseline, paired [95 %]",
-                          "no-leaker probability vs baseline [95 %]", "interceptors fired [95 %]"], rows,
+    return (head + table(["variant", "reps", "P(no leaker) [95 %]", "leakers per rep. [95 %]",
+                          "leakers vs baseline, paired [95 %]", "P(no leaker) vs baseline [95 %]",
+                          "interceptors fired [95 %]"], rows,
                          "sweep-answers")
-            + '<p class="note">Intervals: Wilson for the probability of no leaker, Student t for means and for the '
-            "paired differences (a difference whose interval excludes zero is marked better or worse).</p></section>")
+            + '<p class="note">Per replication (rep.); intervals: Wilson for the probability of no leaker, Student t '
+            "for means and for the paired differences (a difference whose interval excludes zero is marked better or "
+            "worse).</p></section>")
 
 
 def _two(v) -> str:
@@ -171,15 +172,19 @@ def _one(v) -> str:
     return number(v, 1)
 
 
+def _points(v) -> str:
+    return _signed(v, 0)
+
+
 def _pct(v):
     return None if v is None else 100 * v
 
 
-def _signed(v) -> str:
+def _signed(v, digits: int = 2) -> str:
     if v is None or not np.isfinite(v):
         return DASH
-    text = number(abs(v), 2)
-    return "0" if text in ("0.00", "< 0.01") else ("+" if v > 0 else "\u2212") + text
+    text = number(abs(v), digits)
+    return "0" if text in ("0", "0.00", "< 0.01", "< 1") else ("+" if v > 0 else "\u2212") + text
 
 
 def _best(labels: list[str], data: list[dict]) -> str:
@@ -188,8 +193,8 @@ def _best(labels: list[str], data: list[dict]) -> str:
     if len(means) < 2:
         return ""
     lo = min(means)
-    return (f"Fewest leakers: <b>{html.escape(lo[1])}</b>, {number(lo[0])} per replication "
-            f"(baseline {number(means[0][0])}).")
+    return (f"Fewest leakers: <b>{html.escape(lo[1])}</b>, {number(lo[0], 2)} per replication "
+            f"(baseline {number(means[0][0], 2)}).")
 
 
 def _difference_figure(labels: list[str], data: list[dict], base: dict) -> str:
@@ -197,7 +202,7 @@ def _difference_figure(labels: list[str], data: list[dict], base: dict) -> str:
         return ""
     plt = _mpl()
     metrics = (("leakers", "leakers per replication"), ("fired", "interceptors fired per replication"))
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.8 + 0.45 * (len(labels) - 1)), squeeze=False)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 1.5 + 0.45 * (len(labels) - 1)), squeeze=False)
     for ax, (key, unit) in zip(axes[0], metrics, strict=True):
         ys = list(range(len(labels) - 1, 0, -1))
         for y, d in zip(ys, data[1:], strict=True):
@@ -211,7 +216,8 @@ def _difference_figure(labels: list[str], data: list[dict], base: dict) -> str:
         ax.axvline(0, color="#444", lw=0.9)
         ax.set_yticks(ys, labels[1:] if key == "leakers" else [""] * len(ys))
         ax.set_ylim(0.4, len(labels) - 0.6)
-        ax.set_xlabel(f"difference from the baseline in {unit}")
+        ax.set_title(unit, fontsize=9)
+        ax.set_xlabel("variant minus baseline")
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"paired differences from the baseline ({labels[0]}), 95 % intervals", fontsize=10)
     fig.tight_layout()
