@@ -176,8 +176,10 @@ def _savers(folder: Path) -> str:
 
 
 def leaker_cards(folder: Path, runs: list[tuple[Path, dict]], force_color: dict[str, str],
-                 force_nation: dict[str, str], max_figures: int = 60) -> str:
-    """One ``<article class="leaker-card">`` per leaker of every completed replication."""
+                 force_nation: dict[str, str], max_figures: int = 60, open_cards: int = 12) -> str:
+    """One ``<article class="leaker-card">`` per leaker of every completed replication: the first
+    ``open_cards`` shown, the rest behind one "more leakers" fold; kill-chain figures on the first
+    ``max_figures`` cards (a large batch stays a page a browser opens quickly)."""
     doc = explain_doc(folder)
     saved: dict[tuple[int, str], list[str]] | None = None
     if doc is not None:
@@ -205,7 +207,10 @@ def leaker_cards(folder: Path, runs: list[tuple[Path, dict]], force_color: dict[
         return head + '<p class="good">No leaker.</p></section>'
     if n_fig >= max_figures:
         head += f'<p class="note">Kill-chain figures for the first {max_figures} cards.</p>'
-    return head + "".join(cards) + "</section>"
+    shown, rest = cards[:open_cards], cards[open_cards:]
+    fold = (f'<details class="more-leakers"><summary>{len(rest)} more leakers</summary>{"".join(rest)}</details>'
+            if rest else "")
+    return head + "".join(shown) + fold + "</section>"
 
 
 def _card(rep: int | None, t: dict, chain: dict, force_color: dict[str, str], force_nation: dict[str, str],
