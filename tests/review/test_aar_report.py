@@ -107,7 +107,7 @@ def _check_common(pg, folder: Path) -> None:
     names = set(movers["name"])
     # the engagements' targets are names
     targets = pg.eval_on_selector_all(
-        "details table tr td:nth-child(3)", "els => els.map(e => e.textContent)")
+        "table.engagements td:nth-child(3)", "els => els.map(e => e.textContent)")
     assert targets and set(targets) <= names
     # one colour per nation: the legend, then every figure that draws a nation
     legend = dict(pg.eval_on_selector_all(

@@ -168,9 +168,13 @@ def _savers(folder: Path) -> str:
                      number(f.get("saved")) if f.get("saved") is not None else DASH,
                      number(f.get("new_leakers")) if f.get("new_leakers") is not None else DASH,
                      f.get("note") or ""])
+    negative = any((f.get("prevented_mean") or 0.0) < 0 for f in factors.values())
+    note = ('<p class="note">A negative number: the rerun let more threats through than it saved. With the same '
+            "seeds the runs still part after the change (other shots, other draws), so a factor can save one "
+            "leaker and lose another; more replications narrow the interval.</p>" if negative else "")
     return ("<h3>What would have saved them (amdsim explain)</h3>"
             "<p>Each factor reruns the same replications with the same seeds and one idealisation; "
-            "leakers prevented per replication, paired 95 % interval.</p>"
+            "leakers prevented per replication, paired 95 % interval.</p>" + note
             + table(["factor", "leakers prevented per replication", "95 % interval", "leakers saved",
                      "new leakers", "note"], rows, "answers-savers"))
 

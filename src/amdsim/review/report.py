@@ -399,7 +399,8 @@ def _engagements(ctx: ReportContext) -> str:
     summary = ", ".join(f"{number(n)} {label(o)}" for o, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     return (f"<h3>Engagements</h3><p>{len(outcomes)} interceptors: {summary}.</p>"
             "<details><summary>every shot</summary>"
-            + table(["shooter", "nation", "target", "launched", "ended", "miss distance", "Pk", "outcome"], rows)
+            + table(["shooter", "nation", "target", "launched", "ended", "miss distance", "Pk", "outcome"], rows,
+                    "engagements")
             + "</details>")
 
 
