@@ -113,7 +113,8 @@ def chain_figure(chain: dict, threat: str, evidence: dict, force_color: dict[str
         c = force_color.get(f, "#555")
         t = float(chain["time_s"][i])
         if st in ("first_detected", "track_confirmed", "ranked"):
-            mark(t, y[("force", f)], st, c)
+            # stacked a little so that a track confirmed and ranked in one cycle shows both marks
+            mark(t, y[("force", f)] + {"first_detected": 0.0, "track_confirmed": 0.16, "ranked": -0.16}[st], st, c)
             used[force_nation.get(f, f)] = c
         elif st in ("ordered", "re_engaged", "interceptor_launched", "intercept", "considered"):
             key = ("shooter", chain["shooter"][i])
