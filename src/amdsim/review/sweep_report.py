@@ -114,6 +114,9 @@ def sweep_report(folder: str | Path) -> tuple[str, str]:
     data = [_per_replication(folder / variant_folder(e, i)) for i, e in enumerate(entries)]
     base = data[0] if data else {}
     scenario = Path(str(doc.get("scenario", folder.name))).name
+    first = next((rep for i, e in enumerate(entries) if (folder / variant_folder(e, i)).is_dir()
+                  for rep in replication_dirs(folder / variant_folder(e, i))), None)
+    scenario = (load_summary(first).get("run", {}).get("scenario") if first else None) or scenario
     title = f"Sweep review: {scenario}"
     parts = [f"<h1>{html.escape(title)}</h1>",
              f'<p class="note">{html.escape(str(folder))} · root seed {html.escape(str(doc.get("root_seed", DASH)))} · '
