@@ -139,6 +139,8 @@ def test_run_review_opens_with_answers_and_a_card_per_leaker_with_savers(aar_run
     saved = {d["threat"]: d["saved_by"] for d in explain["leakers"]}
     for threat, _cause, because, has_fig, saved_text, n_tables in cards:
         assert because and has_fig and n_tables >= 2
+        facts = pg.locator(f'article.leaker-card[data-threat="{threat}"] table.facts').text_content()
+        assert "launched" in facts and "first ranked by threat evaluation" in facts
         if saved[threat]:
             assert saved_text.startswith("Saved by:") and "unlimited interceptors" in saved_text
         else:

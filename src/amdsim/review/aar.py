@@ -234,7 +234,7 @@ def _card(rep: int | None, t: dict, chain: dict, force_color: dict[str, str], fo
         parts.append(f'<p class="because">{html.escape(str(ev["because"]))}</p>')
     if chain:
         parts.append(chain_figure(chain, name, ev, force_color, force_nation))
-    parts.append(_evidence(t, ev, force_nation))
+    parts.append(_evidence(t, ev, force_nation, _ranks(chain, name)))
     if saved_by is None:
         parts.append('<p class="saved note">What would have saved it: not yet asked (<code>amdsim explain</code>).</p>')
     elif saved_by:
@@ -246,7 +246,17 @@ def _card(rep: int | None, t: dict, chain: dict, force_color: dict[str, str], fo
     return "".join(parts)
 
 
-def _evidence(t: dict, ev: dict, force_nation: dict[str, str]) -> str:
+def _ranks(chain: dict, threat: str) -> dict[str, str]:
+    """{force: "832 s (14 min), rank 3 of 12 (best 1)"} from the kill chain's ``ranked`` rows."""
+    out = {}
+    for i, st in enumerate(chain.get("stage", [])):
+        if st == "ranked" and chain["threat"][i] == threat:
+            best = str(chain["detail"][i]).split(";")[0].replace("best ", "")
+            out[chain["force"][i]] = f"{seconds(float(chain['time_s'][i]))}, {chain['reason'][i]} (best {best})"
+    return out
+
+
+def _evidence(t: dict, ev: dict, force_nation: dict[str, str], ranks: dict[str, str] | None = None) -> str:
     det = ev.get("first_detection_s") or {}
     by = ev.get("first_detected_by") or {}
     trk = ev.get("first_track_s") or {}
@@ -258,6 +268,8 @@ def _evidence(t: dict, ev: dict, force_nation: dict[str, str]) -> str:
         facts.append([f"{nation}: first detected", f"{seconds(d)} by {by[f]}" if d is not None and by.get(f)
                       else seconds(d) if d is not None else "never"])
         facts.append([f"{nation}: first track C2 weighed", seconds(trk.get(f)) if trk.get(f) is not None else "never"])
+        if ranks and f in ranks:
+            facts.append([f"{nation}: first ranked by threat evaluation", ranks[f]])
     facts.append(["hit " + str(ev.get("impact_asset") or t.get("impact_asset") or ""),
                   seconds(ev.get("impact_s", t.get("end_time_s")))])
     out = '<div class="evidence"><h4>Evidence</h4>' + table(["fact", "time"], facts, "facts")
