@@ -194,8 +194,9 @@ def swimlane_figure(chain: dict, threats: list[dict], force_color: dict[str, str
     ax.tick_params(axis="y", labelsize=7)
     ax.set_ylim(-0.8, n - 0.2)
     _time_axis(ax, t_end)
-    for mk, ms, lab in STAGE_MARK.values():
-        ax.plot([], [], mk, color="#444", ms=ms * 0.8, label=lab)
+    for st, (mk, ms, lab) in STAGE_MARK.items():
+        text = "intercept (black: kill; nation's colour: miss)" if st == "intercept" else lab
+        ax.plot([], [], mk, color="#444", ms=ms * 0.8, label=text)
     ax.plot([], [], color=LEAK, lw=2.5, label="leaked (impact: star)")
     ax.plot([], [], color=KILLED, lw=1.5, label="killed / fell short")
     for nation, c in used.items():
