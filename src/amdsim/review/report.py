@@ -39,24 +39,12 @@ from amdsim.review.figures import (
     swimlane_figure,
 )
 from amdsim.review.format import DASH, label, metres, number, quantity, seconds
+from amdsim.review.page import html_page, write_html
 from amdsim.review.palette import force_colors, nation_colors
 
 EVENT_ROWS = ("launch", "detection", "engagement_order", "interceptor_launch", "intercept", "impact")
 LAND_FILE = Path(__file__).resolve().parent / "viewer" / "node_modules" / "world-atlas" / "land-50m.json"
 MISSILES = ("ballistic_missile", "cruise_missile", "interceptor")
-
-CSS = """body{font:14px system-ui,sans-serif;max-width:1150px;margin:20px auto;padding:0 12px;color:#222}
-h1{font-size:22px}h2{font-size:18px;border-bottom:2px solid #ccc;padding-bottom:3px;margin-top:30px}
-h3{font-size:15px;margin:14px 0 6px}h4{font-size:13px;margin:10px 0 4px}
-table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
-th{background:#f2f2f2}td.n{text-align:right;white-space:nowrap}figure{margin:8px 0}figure svg{max-width:100%;
-height:auto}.note{color:#666}.headline{font-size:16px}.good{color:#1a7a3a;font-weight:600}
-.cause{font-weight:600;color:#a02020}.leaker-card{border:1px solid #d8c0c0;border-left:5px solid #c0392b;
-padding:6px 14px;margin:12px 0;border-radius:4px;background:#fffafa}.factor{background:#e6f2e6;padding:1px 6px;
-border-radius:3px;margin-right:4px}.nations span{display:inline-block;margin-right:14px}
-.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;border-radius:2px}
-td.because{text-align:left;max-width:520px}details>summary{cursor:pointer;font-weight:600}"""
-
 
 @dataclass
 class ReportContext:
@@ -492,20 +480,6 @@ def magazine_series(mag: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def html_page(title: str, body: str) -> str:
-    """A complete, self-contained HTML document."""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{CSS}</style></head><body>{body}</body></html>")
-
-
-def write_html(doc: str, out: Path) -> Path:
-    """Write ``doc`` to ``out`` atomically."""
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(doc, encoding="utf-8")
-    tmp.replace(out)
-    return out
-
-
 def write_report(path: str | Path, out: str | Path | None = None) -> Path:
     """Write ``report.html`` for a run, batch or sweep folder and return its path.
 
@@ -537,5 +511,4 @@ def write_report(path: str | Path, out: str | Path | None = None) -> Path:
     return write_html(html_page(title, "".join(body)), out)
 
 
-__all__ = ["SECTIONS", "ReportContext", "add_section", "html_page", "land_arcs", "magazine_series", "write_html",
-           "write_report"]
+__all__ = ["SECTIONS", "ReportContext", "add_section", "land_arcs", "magazine_series", "write_report"]

@@ -28,6 +28,7 @@ from amdsim.review.aar import CAUSE_TEXT, Html, leakers_of, table
 from amdsim.review.data import load_summary, replication_dirs
 from amdsim.review.figures import _mpl, svg
 from amdsim.review.format import DASH, interval, label, number, percent
+from amdsim.review.page import html_page, write_html
 
 _FOLDER_NAME = re.compile(r"variant_\d+")
 
@@ -290,8 +291,6 @@ def _leaker_lists(folder: Path, entries: list[dict], labels: list[str]) -> str:
 
 def write_sweep_report(path: str | Path, out: str | Path | None = None) -> Path:
     """Write the sweep report of the sweep folder ``path`` (default ``path/report.html``)."""
-    from amdsim.review.report import html_page, write_html
-
     folder = Path(path)
     title, body = sweep_report(folder)
     return write_html(html_page(title, body), Path(out) if out is not None else folder / "report.html")
