@@ -13,6 +13,7 @@ from amdsim.c2.coordination import CoordinationChannel
 from amdsim.c2.doctrine import DOCTRINES
 from amdsim.c2.fighters import shooter_available
 from amdsim.c2.fire_control import fire_control_check
+from amdsim.c2.identify import apply_roe
 from amdsim.c2.reach import engagement_pk
 from amdsim.c2.reasons import Why
 from amdsim.c2.threat import threat_values
@@ -32,7 +33,7 @@ BALLISTIC_KIND = int(MoverKind.BALLISTIC_MISSILE)
 
 
 #: Reason codes of a pair that C2 could have engaged (reserve and weapons control are choices, not limits).
-FEASIBLE_CODES = (int(Why.FEASIBLE), int(Why.ENGAGED), int(Why.RESERVE), int(Why.WEAPONS_TIGHT))
+FEASIBLE_CODES = (int(Why.FEASIBLE), int(Why.ENGAGED), int(Why.RESERVE), int(Why.WEAPONS_TIGHT), int(Why.IDENTITY))
 
 
 def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: EngagementBook,
@@ -82,6 +83,7 @@ def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: Engage
         tight = ~sh.weapons_free[present][:, None] & ~(tp.confirmed & ballistic)[None, :]
         why[(why == Why.FEASIBLE) & short] = Why.RESERVE
         why[(why == Why.FEASIBLE) & tight] = Why.WEAPONS_TIGHT
+        apply_roe(why, tp, present)          # identity and autonomy (c2/identify.py; no-op without them)
         pk = np.where(why == Why.FEASIBLE, pk, 0.0)
         ready = np.flatnonzero(~(empty | busy)[:, 0] & np.any(pk > 0, axis=1))
         if ready.size:

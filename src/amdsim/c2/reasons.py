@@ -4,7 +4,7 @@ C2 evaluates every (shooter, confirmed track) pair each decision cycle. A track-
 (``ALLY_ENGAGED``, ``ENGAGING``, ``TRACK_STALE``, ``BELIEVED_DEAD``) applies to every shooter; otherwise
 the first rule the pair fails names the reason, in this order: the envelope (time of flight, range,
 altitude), the track's quality (requirements, own radar, seeker basket, fire-control capacity), the
-shooter's state (no rounds, launcher busy), then the doctrine (reserve, weapons tight). ``ENGAGED``
+shooter's state (no rounds, launcher busy), then the doctrine (reserve, weapons tight, the rules of engagement on the track's identity). ``ENGAGED``
 marks the pairs ordered; ``FEASIBLE`` the pairs C2 could have ordered but the assignment did not.
 The kill chain (issue 16) reads these codes; their names are the ones the records write.
 """
@@ -32,6 +32,7 @@ class Why(IntEnum):
     ENGAGING = 14           # the force already has interceptors on it or awaits their kill assessment ("look")
     TRACK_STALE = 15        # the track was not updated within c2.max_track_age_s
     BELIEVED_DEAD = 16      # the kill assessment said killed; the track has not shown it flying since
+    IDENTITY = 17           # rules of engagement: the track's identity may not be engaged at the weapon control status
 
 
 REASON_NAMES = {w.value: w.name.lower() for w in Why}

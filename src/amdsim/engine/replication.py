@@ -26,6 +26,7 @@ from amdsim.tracking.stage import TrackingStage, make_tracking
 from amdsim.world.considerations import Considerations
 from amdsim.world.engagements import EngagementBook
 from amdsim.world.events import EventLog
+from amdsim.world.identity import ContestedState, initial_contested
 from amdsim.world.picture import Picture
 from amdsim.world.state import World, initial_world
 from amdsim.world.tables import CompiledScenario
@@ -71,6 +72,7 @@ class Replication:
     fighter_state: dict[int, int] = field(default_factory=dict)
     launch_warning: LaunchWarningState = field(default_factory=LaunchWarningState)  # reports on their way (sensors/launch_warning.py)
     considered: Considerations | None = None  # C2's reason codes per (shooter, threat): the kill chain's evidence
+    contested: ContestedState | None = None   # IFF, outages and identities (issue 20); None: nothing contested
 
 
 def new_replication(cs: CompiledScenario, seed_seq: np.random.SeedSequence, tracking: TrackingStage | None = None,
@@ -92,4 +94,5 @@ def new_replication(cs: CompiledScenario, seed_seq: np.random.SeedSequence, trac
         book=EngagementBook(n_forces), launches=LaunchQueue(), log=EventLog(), recorder=recorder,
         solver=wta_assigner(cs.wta_solver), terrain=Terrain.of(cs), schedule=Schedule(cs.c2_interval),
         strikes=plan_strikes(cs, streams), pictures=[Picture.empty(f, 0.0) for f in range(n_forces)],
-        considered=Considerations.empty(cs.shooters.n, cs.movers.n))
+        considered=Considerations.empty(cs.shooters.n, cs.movers.n),
+        contested=initial_contested(cs, streams.iff, streams.outage))

@@ -7,6 +7,7 @@ import numpy as np
 from amdsim import __version__
 from amdsim.core.kinds import KIND_NAMES
 from amdsim.core.units import json_number
+from amdsim.records.fratricide import contested_summary
 from amdsim.records.leak import leak_causes
 from amdsim.records.recorder import concat_chunks
 from amdsim.tracking.metrics import picture_quality, score_ballistic_estimates
@@ -113,6 +114,7 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
         "ballistic_estimates": ballistic_estimates(r),
         "threats": threats,
         "assets": assets,
+        **contested_summary(r),       # fratricide, identification, outages (issue 20; absent when uncontested)
     }
 
 

@@ -408,7 +408,14 @@ def _sspk(ctx: ReportContext) -> str:
 
 
 #: The report's sections, in reading order.
-SECTIONS: list[Section] = [_nations_legend, _answers, _leakers, _swimlane, _magazines, _details_open,
+def _contested(ctx: ReportContext) -> str:
+    """Fratricide, identification, jamming and radar load (issue 20; review/contested.py; empty if uncontested)."""
+    from amdsim.review.contested import contested_section
+
+    return "".join(contested_section(ctx.folder))
+
+
+SECTIONS: list[Section] = [_nations_legend, _answers, _leakers, _contested, _swimlane, _magazines, _details_open,
                            _batch_statistics, _overview, _timeline, _picture_quality, _detection_ranges, _ballistic,
                            _engagements, _interceptor_use, _sspk]
 

@@ -755,6 +755,94 @@ class LaunchWarning(Strict):
     cued_pulses: int = Field(4, ge=1, le=64, description="Pulses per cued dwell, integrated coherently: an SNR gain of that factor over the radar's search dwell (Skolnik, Introduction to Radar Systems, 3rd ed., sec. 2.6).")
 
 
+# --- a contested sky (issue 20): friendly and neutral traffic, identification, degraded C2 -------------
+
+
+class Iff(Strict):
+    """An aircraft's IFF transponder (Mark XII-style modes, notional): it answers a blue radar's
+    interrogation with ``reply_prob`` while it works."""
+
+    reply_prob: Prob = Field(0.95, description="Probability a working transponder answers one interrogation (dimensionless).")
+    fail_at_s: NonNeg | None = Field(None, description="Time the transponder fails (s from the scenario start); none: no failure at a set time.")
+    fail_prob: Prob = Field(0.0, description="Probability, drawn once per replication, that the transponder has failed from the start (a chance failure).")
+
+
+class AirTraffic(Aircraft):
+    """A friendly or neutral aircraft flying a route: sensed and tracked like a threat, never a threat.
+
+    ``force`` is the (blue) force that owns or controls it; ``identity`` is its true allegiance."""
+
+    identity: Literal["friend", "neutral"] = Field("friend", description="True allegiance: friend (an allied aircraft) or neutral (a civil aircraft).")
+    iff: Iff | None = Field(default_factory=Iff, description="Its IFF transponder (military modes); null: none (a civil aircraft answers no military mode).")
+
+    @model_validator(mode="after")
+    def _no_site(self):
+        if self.site is not None:
+            raise ValueError("air traffic takes off from a launch_position, not a (red) launch site: expected launch_position")
+        return self
+
+
+class Airliners(Strict):
+    """Civil airliners flying a corridor's centreline end to end, one after another (notional)."""
+
+    force: Ident = Field(description="Blue force that controls the airspace they fly in (bookkeeping).")
+    count: int = Field(1, ge=1, le=1000, description="Airliners flown.")
+    start_s: NonNeg = Field(0.0, description="Time the first enters the corridor (s).")
+    interval_s: Pos = Field(600.0, description="Time between two entries (s).")
+    speed_mps: Pos = Field(230.0, le=400.0, description="Ground speed (m/s); about 450 kt.")
+    alt_m: Pos = Field(10_000.0, le=15_000.0, description="Cruise height above the surface (m).")
+    rcs_m2: Pos = Field(50.0, description="Mean radar cross-section (m^2).")
+    reverse: bool = Field(False, description="Fly the waypoints in reverse order.")
+
+
+class Corridor(Strict):
+    """A corridor of the airspace control order: a civil air route or a safe return corridor for
+    friendly aircraft, as a centreline, a half-width and a height band (procedural identification)."""
+
+    id: Ident
+    kind: Literal["civil", "return"] = Field(description="civil: a published-style air route; return: a safe return corridor.")
+    waypoints: list[Waypoint] = Field(min_length=2, description="Centreline, in flight order.")
+    half_width_m: Pos = Field(10_000.0, le=200_000.0, description="Half-width of the corridor (m).")
+    min_alt_m: NonNeg = Field(0.0, le=30_000.0, description="Lowest height of the safe passage band (m above the ellipsoid).")
+    max_alt_m: Pos = Field(15_000.0, le=30_000.0, description="Highest height of the band (m above the ellipsoid).")
+    max_speed_mps: Pos = Field(300.0, le=1_500.0, description="Fastest ground speed that adheres to the procedure (m/s).")
+    airliners: Airliners | None = Field(None, description="Civil airliners flying the corridor (civil corridors).")
+
+
+class Identification(Strict):
+    """Combat identification by rules of engagement (``c2/identify.py``): each track gets an identity
+    (pending, unknown, assumed friend, friend, neutral, suspect, hostile) from the evidence the force has.
+    Absent: identification is off and every track is engageable as before."""
+
+    iff_range_m: Pos = Field(250_000.0, le=1_000_000.0, description="Range within which a blue radar's detection triggers an IFF interrogation (m).")
+    iff_memory_s: Pos = Field(60.0, le=3600.0, description="How long a valid IFF reply counts as current (s).")
+    silent_interrogations: int = Field(2, ge=1, le=100, description="Unanswered interrogations (without a reply since) after which a track stops being pending.")
+    hostile_speed_mps: Pos = Field(600.0, le=10_000.0, description="A track faster than this has a hostile (missile) profile (m/s).")
+    hostile_descent_mps: Pos = Field(80.0, le=10_000.0, description="A track descending faster than this has a hostile (attack or anti-radiation missile) profile (m/s).")
+    friendly_origin: list[Waypoint] | None = Field(None, description="Polygon (lat, lon; 3 points or more) of friendly territory: a track first seen inside it has a friendly point of origin (assumed friend); outside it, an unanswered track is suspect.")
+    use_corridors: bool = Field(True, description="Procedural identification: a track inside a return corridor at its heights and speed is an assumed friend, in a civil corridor a neutral.")
+    profile_before_procedure: bool = Field(False, description="Stricter or looser order of the rules: true lets a hostile flight profile override corridor adherence and a friendly origin (looser, the risk of fratricide); false (default): the procedure first.")
+
+
+class C2Outage(Strict):
+    """A data link or command node lost: the shooters it names fight autonomous (own radar, own
+    identification) from ``start_s`` and rejoin the network at ``end_s`` (``links/degrade.py``)."""
+
+    force: Ident | None = Field(None, description="Force whose link is lost (every one of its shooters autonomous, its reports neither sent nor received).")
+    battery: Ident | None = Field(None, description="Battery (or fighter flight) cut off from its command node.")
+    start_s: NonNeg = Field(0.0, description="Time the link is lost (s).")
+    end_s: Pos | None = Field(None, description="Time it returns (s); none: not in this run.")
+    prob: Prob = Field(1.0, description="Probability, drawn once per replication, that the outage happens.")
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        if (self.force is None) == (self.battery is None):
+            raise ValueError("give exactly one of 'force' or 'battery'")
+        if self.end_s is not None and self.end_s <= self.start_s:
+            raise ValueError(f"end_s ({self.end_s}) must be after start_s ({self.start_s})")
+        return self
+
+
 class Scenario(Strict):
     """A whole exercise: forces, defended assets, threats, blue platforms and the C2 setup."""
 
@@ -786,6 +874,11 @@ class Scenario(Strict):
     c2: C2 = Field(default_factory=C2)
     strike: Strike = Field(default_factory=Strike)
     launch_warning: LaunchWarning | None = Field(None, description="Space-based infrared launch warning of ballistic launches, cueing the radars; default: none.")
+    # a contested sky (issue 20); each absent: as before
+    air_traffic: list[AirTraffic] = Field(default_factory=list, description="Friendly and neutral aircraft on routes (sensed and tracked, not threats).")
+    corridors: list[Corridor] = Field(default_factory=list, description="Civil air routes and safe return corridors of the airspace control order.")
+    identification: Identification | None = Field(None, description="Combat identification rules; default: off (every track engageable).")
+    c2_outages: list[C2Outage] = Field(default_factory=list, description="Links or command nodes lost at a time or by chance.")
 
     @field_validator("start_utc")
     @classmethod

@@ -51,7 +51,7 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
         "assets": [a for a in sc.assets if not isinstance(a, PlatformAsset)], "launch_sites": sc.launch_sites,
         "cruise_missiles": sc.cruise_missiles, "ballistic_missiles": sc.ballistic_missiles, "aircraft": sc.aircraft,
         "radars": sc.radars, "aew": sc.aew, "fighters": sc.fighters, "batteries": sc.batteries,
-        "platforms": sc.platforms, "air_bases": sc.air_bases,
+        "platforms": sc.platforms, "air_bases": sc.air_bases, "air_traffic": sc.air_traffic,
     }
     seen: dict[str, str] = {}
     for group, items in groups.items():
@@ -108,6 +108,7 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
     for i, r in enumerate(sc.radars):
         if r.radar.el_min_deg >= r.radar.el_max_deg:
             bad(f"radars[{i}].radar.el_min_deg", "must be below el_max_deg")
+    problems.extend(check_contested(sc, file, forces))
     problems.extend(check_link_pairs(sc, file))
     problems.extend(check_platforms_and_bases(sc, file))
     problems.extend(check_ballistic_geometry(sc, file))
@@ -233,3 +234,24 @@ def check_ballistic_geometry(sc: Scenario, file: str) -> list[Problem]:
                                                 f"with a burnout speed below {MAX_SPEED_MPS:.0f} m/s (expected a "
                                                 "reachable aim point: check aim altitude and burnout_alt_m)"))
     return problems
+
+
+def check_contested(sc: Scenario, file: str, forces: dict) -> list[Problem]:
+    """Issue 20's references: each corridor's airliners fly for a blue force; each outage names a known
+    blue force or a battery / fighter flight."""
+    out: list[Problem] = []
+    for i, c in enumerate(sc.corridors):
+        f = forces.get(c.airliners.force) if c.airliners is not None else None
+        if c.airliners is not None and (f is None or f.side != "blue"):
+            out.append(Problem(file, f"corridors[{i}].airliners.force",
+                               f"{c.airliners.force!r} is not a blue force; expected one of "
+                               f"{sorted(k for k, v in forces.items() if v.side == 'blue')}"))
+    shooters = {b.id for b in sc.batteries} | {f.id for f in sc.fighters} | {
+        f"{p.id}.{b.id}" for p in sc.platforms for b in p.batteries}
+    for i, o in enumerate(sc.c2_outages):
+        if o.force is not None and o.force not in forces:
+            out.append(Problem(file, f"c2_outages[{i}].force", f"unknown force {o.force!r}; expected one of {sorted(forces)}"))
+        if o.battery is not None and o.battery not in shooters:
+            out.append(Problem(file, f"c2_outages[{i}].battery",
+                               f"unknown battery or fighter flight {o.battery!r}; expected one of {sorted(shooters)}"))
+    return out

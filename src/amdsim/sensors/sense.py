@@ -74,7 +74,7 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
         return _with_cued_dwells(w, cs, st, streams, Detections.empty(t), terrain)
     st.next_scan[due] += s.revisit[due] * np.maximum(np.ceil((t + 1e-9 - st.next_scan[due]) / s.revisit[due]), 1.0)
     params = st.params_for(due)
-    targets = np.flatnonzero(w.is_active & cs.movers.is_threat)
+    targets = np.flatnonzero(w.is_active & cs.movers.is_air_target)
     host = s.host[due]
     lat, lon = w.lat[host], w.lon[host]
     basis = enu_basis(lat, lon)                                        # (S,3,3)

@@ -90,6 +90,10 @@ class Picture:
     vel_cov: np.ndarray | None = None  # (M,3,3) ECEF (m/s)^2 velocity covariance
     sightings: Sightings | None = None  # the force's own fire-control sightings (keyed on track id)
     aliases: tuple[np.ndarray, np.ndarray] | None = None  # (allied id, id it was last fused into), see links
+    # combat identification (c2/identify.py; None: identification off): the network's identity of each
+    # track (world/identity.py Identity) and what each shooter acts on
+    identity: np.ndarray | None = None  # (M,) int8
+    roe: Any = None                     # world.identity.Roe over (K shooters, M tracks)
 
     def related_ids(self) -> dict[int, list[int]]:
         """Per track id of the picture, the other ids the same threat was known by (``aliases`` both ways)."""
@@ -130,7 +134,9 @@ class Picture:
         pos_cov, vel_cov = self.covariances()
         return Picture(self.force, self.time, self.track_id[idx], self.pos[idx], self.vel[idx],
                        self.pos_sigma[idx], self.confirmed[idx], self.t_update[idx], self.source_force[idx],
-                       self.truth[idx], pos_cov[idx], vel_cov[idx], self.sightings, self.aliases)
+                       self.truth[idx], pos_cov[idx], vel_cov[idx], self.sightings, self.aliases,
+                       None if self.identity is None else self.identity[idx],
+                       None if self.roe is None else self.roe.take(idx))
 
 
 def concat_pictures(force: int, time: float, parts: list[Picture]) -> Picture:

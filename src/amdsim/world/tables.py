@@ -86,6 +86,13 @@ class MoverTable:
     station_time: np.ndarray  # (N,) s on station per sortie (inf: until winchester or bingo)
     climb_rate: np.ndarray    # (N,) m/s climb after take-off, descent before landing
     runway_heading: np.ndarray  # (N,) rad of the base's runway (climb-out direction), NaN: none
+    # true allegiance (world/identity.py Allegiance): hostile for threats; friend / neutral for the
+    # air traffic of issue 20, sensed and tracked like threats but never a threat
+    allegiance: np.ndarray = None  # type: ignore[assignment]  # (N,) int8, 0 hostile
+
+    def __post_init__(self) -> None:
+        if self.allegiance is None:
+            self.allegiance = np.zeros(len(self.name), np.int8)
 
     @property
     def n(self) -> int:
@@ -109,7 +116,17 @@ class MoverTable:
         """(N,) bool: rows that are threats (cruise, ballistic, hostile aircraft)."""
         cached = self.__dict__.get("_is_threat")
         if cached is None:
-            cached = self.__dict__["_is_threat"] = np.isin(self.kind, THREAT_KINDS)
+            cached = self.__dict__["_is_threat"] = self.is_air_target & (self.allegiance == 0)
+        out: np.ndarray = cached
+        return out
+
+    @property
+    def is_air_target(self) -> np.ndarray:
+        """(N,) bool: rows the radars sense and the trackers track: the threats and the friendly and
+        neutral air traffic (``allegiance`` says which)."""
+        cached = self.__dict__.get("_is_air_target")
+        if cached is None:
+            cached = self.__dict__["_is_air_target"] = np.isin(self.kind, THREAT_KINDS)
         return cached
 
 

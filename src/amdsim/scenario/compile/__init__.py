@@ -21,6 +21,7 @@ from amdsim.scenario.compile.interceptors import add_interceptor_pool, intercept
 from amdsim.scenario.compile.platforms import add_platforms, sensor_table, shooter_table
 from amdsim.scenario.compile.rows import Rows
 from amdsim.scenario.compile.threats import add_threats
+from amdsim.scenario.compile.traffic import add_traffic, contested_table
 from amdsim.scenario.models import Scenario
 from amdsim.world.tables import CompiledScenario, LinkTable, ShooterTable
 
@@ -43,8 +44,10 @@ def _compile(sc: Scenario, base_dir: Path | None, scenario_hash: str) -> Compile
     rows = Rows()
     plat = add_platforms(sc, rows, forces)
     add_threats(sc, rows, forces, plat)
+    iff = add_traffic(sc, rows, forces)
     add_interceptor_pool(sc, rows, plat.shooters)
     movers = rows.freeze()
+    shooters = _with_reloads(shooter_table(plat.shooters), plat.shooters)
     olat, olon = _origin(sc)
     return CompiledScenario(
         name=sc.name, start_utc=sc.start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"), duration=sc.duration_s, dt=sc.step_s,
@@ -54,7 +57,7 @@ def _compile(sc: Scenario, base_dir: Path | None, scenario_hash: str) -> Compile
         force_names=[f.id for f in sc.forces],
         force_side=np.array([Side.BLUE if f.side == "blue" else Side.RED for f in sc.forces], np.int8),
         force_nation=[f.nation for f in sc.forces],
-        movers=movers, sensors=sensor_table(plat.sensors), shooters=_with_reloads(shooter_table(plat.shooters), plat.shooters),
+        movers=movers, sensors=sensor_table(plat.sensors), shooters=shooters,
         itypes=interceptor_type_table(sc),
         asset_rows=np.array([a[0] for a in plat.asset_meta], np.int32),
         asset_value=np.array([a[1] for a in plat.asset_meta], float),
@@ -70,7 +73,8 @@ def _compile(sc: Scenario, base_dir: Path | None, scenario_hash: str) -> Compile
         strike_enabled=sc.strike.enabled, strike_response=sc.strike.response_time_s,
         strike_search=sc.strike.search_time_s, strike_pk=sc.strike.pk,
         origin_lat=olat, origin_lon=olon,
-        extras={"dash_speed": rows.column("speed_dash", 0.0)},
+        extras={"dash_speed": rows.column("speed_dash", 0.0),
+                "contested": contested_table(sc, movers, shooters, forces, iff)},
         ballistic=ballistic_table(rows), launch_warning=launch_warning_table(sc, forces),
     )
 

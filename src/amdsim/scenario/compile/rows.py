@@ -25,7 +25,8 @@ ROW_DEFAULTS = dict(parent=-1, type_name="", behavior=Behavior.STATIC, t_launch=
                     evade_accel=0.0, evade_reaction=0.0, evade_kind=0, orb_lat=0.0, orb_lon=0.0,
                     orb_radius=0.0, orb_alt=0.0, orb_dir=1.0, orb_phase0=0.0, impact_radius=0.0,
                     ballistic_coeff=np.inf, aim_asset=-1, base_row=-1, sorties=0, turnaround=0.0,
-                    fuel_time=np.inf, station_time=np.inf, climb_rate=0.0, runway_heading=np.nan)
+                    fuel_time=np.inf, station_time=np.inf, climb_rate=0.0, runway_heading=np.nan,
+                    allegiance=0)
 
 
 class Rows:
@@ -98,7 +99,7 @@ class Rows:
             base_row=col("base_row", np.int32), sorties=col("sorties", np.int32),
             turnaround=col("turnaround", float), fuel_time=col("fuel_time", float),
             station_time=col("station_time", float), climb_rate=col("climb_rate", float),
-            runway_heading=col("runway_heading", float),
+            runway_heading=col("runway_heading", float), allegiance=col("allegiance", np.int8),
         )
 
 

@@ -1,0 +1,98 @@
+"""Friendly and neutral air traffic, corridors, identification rules and C2 outages (issue 20).
+
+Air traffic rows follow the threats' (each entry's launches in time order, then each civil
+corridor's airliners in entry order); they are aircraft rows (``MoverKind.AIRCRAFT``) with a friend
+or neutral ``allegiance``, so the radars and trackers handle them as they do threats. The rest
+compiles into a :class:`~amdsim.world.identity.ContestedTable` (``cs.extras["contested"]``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from amdsim.core.constants import DEFAULT_VULNERABILITY
+from amdsim.core.kinds import Behavior, MoverKind
+from amdsim.core.units import DEG
+from amdsim.scenario.compile.rows import Rows, ecef, route_fields, waypoint_rows
+from amdsim.scenario.models import Position, Scenario
+from amdsim.world.identity import Allegiance, ContestedTable
+from amdsim.world.tables import MoverTable, ShooterTable
+
+ALLEGIANCE_CODES = {"friend": int(Allegiance.FRIEND), "neutral": int(Allegiance.NEUTRAL)}
+
+
+def add_traffic(sc: Scenario, rows: Rows, forces: dict[str, int]) -> dict[int, tuple]:
+    """Mover rows of the air traffic; returns each row's transponder (reply prob, fail at s, fail prob)."""
+    iff: dict[int, tuple] = {}
+    for ac in sc.air_traffic:
+        assert ac.launch_position is not None  # AirTraffic's validator refuses a site
+        for i, t_l in enumerate(ac.launch_times()):
+            row = rows.add(name=f"{ac.id}.{i + 1}", kind=MoverKind.AIRCRAFT, force=forces[ac.force], type_name=ac.id,
+                           t_launch=t_l, vulnerability=DEFAULT_VULNERABILITY, rcs=ac.rcs_m2, rcs_side=ac.rcs_side_m2,
+                           rcs_tail=ac.rcs_tail_m2, pos0=ecef(ac.launch_position),
+                           allegiance=ALLEGIANCE_CODES[ac.identity], **route_fields(rows, ac.route))
+            if ac.iff is not None:
+                iff[row] = (ac.iff.reply_prob, np.inf if ac.iff.fail_at_s is None else ac.iff.fail_at_s,
+                            ac.iff.fail_prob)
+    for c in sc.corridors:
+        al = c.airliners
+        if al is None:
+            continue
+        pts = list(reversed(c.waypoints)) if al.reverse else list(c.waypoints)
+        start = Position(lat_deg=pts[0].lat_deg, lon_deg=pts[0].lon_deg, alt_m=al.alt_m)
+        for i in range(al.count):
+            off, cnt = rows.add_route(waypoint_rows(pts[1:]))
+            rows.add(name=f"{c.id}.airliner{i + 1}", kind=MoverKind.AIRCRAFT, force=forces[al.force],
+                     type_name=f"{c.id}.airliner", t_launch=al.start_s + i * al.interval_s,
+                     vulnerability=DEFAULT_VULNERABILITY, rcs=al.rcs_m2, pos0=ecef(start),
+                     allegiance=int(Allegiance.NEUTRAL), behavior=Behavior.ROUTE, wp_offset=off, wp_count=cnt,
+                     speed=al.speed_mps, agl=al.alt_m, loop=False)
+    return iff
+
+
+def contested_table(sc: Scenario, movers: MoverTable, shooters: ShooterTable, forces: dict[str, int],
+                    iff: dict[int, tuple]) -> ContestedTable:
+    """The compiled corridors, transponders, identification rules and outages."""
+    n = movers.n
+    has = np.zeros(n, bool)
+    reply, fail_at, fail_p = np.zeros(n), np.full(n, np.inf), np.zeros(n)
+    for row, (p, t_f, p_f) in iff.items():
+        has[row], reply[row], fail_at[row], fail_p[row] = True, p, t_f, p_f
+    lat: list[float] = []
+    lon: list[float] = []
+    offset, count = [], []
+    for c in sc.corridors:
+        offset.append(len(lat))
+        count.append(len(c.waypoints))
+        lat.extend(w.lat_deg * DEG for w in c.waypoints)
+        lon.extend(w.lon_deg * DEG for w in c.waypoints)
+    ident = None
+    if sc.identification is not None:
+        ident = sc.identification.model_dump()
+        poly = sc.identification.friendly_origin
+        ident["origin_lat"] = None if poly is None else np.array([w.lat_deg * DEG for w in poly])
+        ident["origin_lon"] = None if poly is None else np.array([w.lon_deg * DEG for w in poly])
+        del ident["friendly_origin"]
+    group = np.array(shooters.group, dtype=object)
+    o_force, o_shooters = [], []
+    for o in sc.c2_outages:
+        if o.force is not None:
+            o_force.append(forces[o.force])
+            o_shooters.append(np.flatnonzero(shooters.force == forces[o.force]).astype(np.int32))
+        else:
+            o_force.append(-1)
+            o_shooters.append(np.flatnonzero(group == o.battery).astype(np.int32))
+    return ContestedTable(
+        has_iff=has, iff_reply_prob=reply, iff_fail_at=fail_at, iff_fail_prob=fail_p,
+        corridor_name=[c.id for c in sc.corridors], corridor_civil=np.array([c.kind == "civil" for c in sc.corridors], bool),
+        corridor_offset=np.array(offset, np.int32), corridor_count=np.array(count, np.int32),
+        corridor_half_width=np.array([c.half_width_m for c in sc.corridors], float),
+        corridor_min_alt=np.array([c.min_alt_m for c in sc.corridors], float),
+        corridor_max_alt=np.array([c.max_alt_m for c in sc.corridors], float),
+        corridor_max_speed=np.array([c.max_speed_mps for c in sc.corridors], float),
+        pt_lat=np.array(lat, float), pt_lon=np.array(lon, float), identification=ident,
+        outage_force=np.array(o_force, np.int16), outage_shooters=o_shooters,
+        outage_start=np.array([o.start_s for o in sc.c2_outages], float),
+        outage_end=np.array([np.inf if o.end_s is None else o.end_s for o in sc.c2_outages], float),
+        outage_prob=np.array([o.prob for o in sc.c2_outages], float),
+    )
