@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from amdsim.c2.identify import corridor_distance, identity_rules, in_polygon
+from amdsim.c2.airspace import in_polygon
+from amdsim.c2.identify import corridor_distance, identity_rules
 from amdsim.core.units import DEG
 from amdsim.world.identity import (
     WCS_FREE,

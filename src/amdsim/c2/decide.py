@@ -33,7 +33,8 @@ BALLISTIC_KIND = int(MoverKind.BALLISTIC_MISSILE)
 
 
 #: Reason codes of a pair that C2 could have engaged (reserve and weapons control are choices, not limits).
-FEASIBLE_CODES = (int(Why.FEASIBLE), int(Why.ENGAGED), int(Why.RESERVE), int(Why.WEAPONS_TIGHT), int(Why.IDENTITY))
+FEASIBLE_CODES = (int(Why.FEASIBLE), int(Why.ENGAGED), int(Why.RESERVE), int(Why.WEAPONS_TIGHT), int(Why.IDENTITY),
+                  int(Why.AIRSPACE))
 
 
 def decide(w: World, cs: CompiledScenario, pictures: list[Picture], book: EngagementBook,

@@ -55,6 +55,7 @@ from typing import Any
 
 import numpy as np
 
+from amdsim.c2.airspace import airspace_rules, in_polygon
 from amdsim.c2.reasons import Why
 from amdsim.core.geodesy import ecef2geodetic
 from amdsim.core.kinds import BLUE
@@ -120,19 +121,6 @@ def identity_rules(prev: np.ndarray, iff_reply: np.ndarray, silent: np.ndarray, 
     return ident, rule
 
 
-def in_polygon(lat: np.ndarray, lon: np.ndarray, poly_lat: np.ndarray, poly_lon: np.ndarray) -> np.ndarray:
-    """(M,) bool: points (rad) inside the polygon (rad, V vertices), by the even-odd ray-casting rule in
-    the (lon, lat) plane (fine for polygons of a few hundred km away from the poles and the date line)."""
-    x, y = lon[:, None], lat[:, None]
-    x1, y1 = poly_lon[None, :], poly_lat[None, :]
-    x2, y2 = np.roll(poly_lon, -1)[None, :], np.roll(poly_lat, -1)[None, :]
-    crosses = (y1 > y) != (y2 > y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xi = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-    inside: np.ndarray = (np.count_nonzero(crosses & (x < xi), axis=1) % 2) == 1
-    return inside
-
-
 def corridor_distance(lat: np.ndarray, lon: np.ndarray, tab: ContestedTable) -> np.ndarray:
     """(M,C) m: each point's distance to each corridor's centreline (segments projected on the plane
     tangent at their first point, an equirectangular approximation good to well under 1 % over legs
@@ -149,20 +137,20 @@ def corridor_distance(lat: np.ndarray, lon: np.ndarray, tab: ContestedTable) -> 
     return out
 
 
-def _adhering(pos: np.ndarray, vel: np.ndarray, tab: ContestedTable) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                                               np.ndarray, np.ndarray]:
-    """(lat, lon, in_return, in_civil, descent) of tracks at ``pos`` / ``vel`` (ECEF)."""
+def _adhering(pos: np.ndarray, vel: np.ndarray, tab: ContestedTable) -> tuple[np.ndarray, ...]:
+    """(lat, lon, in_return, in_civil, descent, alt) of tracks at ``pos`` / ``vel`` (ECEF); rad, m/s, m."""
     lat, lon, alt = ecef2geodetic(pos)
     up = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
     descent = -np.einsum("ij,ij->i", vel, up)
     speed = np.linalg.norm(vel, axis=1)
     if tab.corridor_offset.size == 0:
         no = np.zeros(lat.size, bool)
-        return lat, lon, no, no, descent
+        return lat, lon, no, no, descent, alt
     ok = ((corridor_distance(lat, lon, tab) <= tab.corridor_half_width[None, :])
           & (alt[:, None] >= tab.corridor_min_alt[None, :]) & (alt[:, None] <= tab.corridor_max_alt[None, :])
           & (speed[:, None] <= tab.corridor_max_speed[None, :]))
-    return lat, lon, (ok & ~tab.corridor_civil[None, :]).any(axis=1), (ok & tab.corridor_civil[None, :]).any(axis=1), descent
+    return (lat, lon, (ok & ~tab.corridor_civil[None, :]).any(axis=1), (ok & tab.corridor_civil[None, :]).any(axis=1),
+            descent, alt)
 
 
 def _evidence(st: ContestedState, sensors: np.ndarray, truth: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
@@ -183,7 +171,7 @@ def _decide(st: ContestedState, key: tuple, pic: Picture, rows: np.ndarray, sens
     """Identity and rule of the tracks ``rows`` of ``pic`` by the node ``key``; its memory updated."""
     p = st.table.identification
     assert p is not None
-    lat, lon, in_ret, in_civ, descent = (a[rows] for a in kin)
+    lat, lon, in_ret, in_civ, descent = (a[rows] for a in kin[:5])
     ids = pic.track_id[rows]
     mem = st.memory.get(key, IdentityMemory.empty())
     j = np.clip(np.searchsorted(mem.track_id, ids), 0, max(mem.track_id.size - 1, 0))
@@ -223,9 +211,10 @@ def identify(st: ContestedState | None, w: World, cs: CompiledScenario, pictures
             continue
         m, k = pic.n, sh.n
         hostile = np.full((k, m), int(Identity.HOSTILE), np.int8)
-        roe = Roe(hostile, np.zeros((k, m), np.int8), np.ones((k, m), bool), wcs, st.autonomous.copy())
+        kin = _adhering(pic.pos, pic.vel, st.table)
+        zone_ok, pair_wcs = airspace_rules(st.table, sh.is_fighter, wcs, kin[0], kin[1], kin[5], t)
+        roe = Roe(hostile, np.zeros((k, m), np.int8), np.ones((k, m), bool), pair_wcs, st.autonomous.copy(), zone_ok)
         pic.roe = roe
-        kin = _adhering(pic.pos, pic.vel, st.table) if on else ()
         if on:
             net = (cs.force_side == cs.force_side[f]) & ~st.link_cut
             net[f] = True
@@ -251,12 +240,14 @@ def identify(st: ContestedState | None, w: World, cs: CompiledScenario, pictures
 def apply_roe(why: np.ndarray, tp: Picture, present: np.ndarray) -> None:
     """Mark, in the (K,M) reason codes ``why`` of the ``present`` shooters against the tracks of ``tp``,
     the pairs the rules of engagement refuse: ``NOT_HELD`` for an autonomous shooter's track its own
-    radar does not hold, ``IDENTITY`` for a track whose identity its weapon control status does not
+    radar does not hold, ``AIRSPACE`` for a track in a zone the shooter's type may not engage in
+    (``c2/airspace.py``), ``IDENTITY`` for a track whose identity its weapon control status does not
     allow. No rules (identification off, no outage): nothing changes."""
     roe = tp.roe
     if roe is None:
         return
     feasible = why == Why.FEASIBLE
     why[feasible & ~roe.held[present]] = Why.NOT_HELD
-    ok = engageable(roe.identity[present], roe.wcs[present][:, None])
+    why[(why == Why.FEASIBLE) & ~roe.zone_ok[present]] = Why.AIRSPACE
+    ok = engageable(roe.identity[present], roe.wcs[present])
     why[(why == Why.FEASIBLE) & ~ok] = Why.IDENTITY

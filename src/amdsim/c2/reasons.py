@@ -33,6 +33,7 @@ class Why(IntEnum):
     TRACK_STALE = 15        # the track was not updated within c2.max_track_age_s
     BELIEVED_DEAD = 16      # the kill assessment said killed; the track has not shown it flying since
     IDENTITY = 17           # rules of engagement: the track's identity may not be engaged at the weapon control status
+    AIRSPACE = 18           # airspace control: the track is in a zone the shooter's type may not engage in
 
 
 REASON_NAMES = {w.value: w.name.lower() for w in Why}

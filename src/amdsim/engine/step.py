@@ -24,6 +24,7 @@ from amdsim.movers.advance import advance_movers, log_launches
 from amdsim.records.fratricide import note_fratricide
 from amdsim.sensors.first_detection import note_first_detections
 from amdsim.sensors.iff import interrogate
+from amdsim.sensors.jamming import locate_jammers
 from amdsim.sensors.launch_warning import warn_launches
 from amdsim.sensors.sense import sense
 
@@ -39,6 +40,7 @@ def step(r: Replication) -> None:
     detections = sense(w, cs, r.sensor_state, r.streams, dt, terrain=r.terrain.mask)  # sensors
     note_first_detections(w, cs, detections, log)
     interrogate(r.contested, cs, detections, r.streams.iff)                       # IFF replies
+    locate_jammers(r.contested, w, cs, detections, r.streams.strobe)              # strobes, triangulation
     r.sensor_state.cue = warn_launches(w, cs, r.launch_warning, r.sensor_state.cue, moved, detections, r.streams,
                                        log)                                       # launch warning: reports, cues
     r.tracking.ingest(w, detections)                                              # tracking

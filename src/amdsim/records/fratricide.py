@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from amdsim.core.units import json_number
+from amdsim.sensors.jamming import predicted_burn_through
 from amdsim.world.engagements import EngagementBook
 from amdsim.world.events import EventLog
 from amdsim.world.identity import IDENTITY_NAMES, RULE_NAMES, Allegiance, ContestedState, Identity
@@ -108,7 +109,27 @@ def contested_summary(r) -> dict:
             "friendly_as_threat": sum(len(v["friendly_as_threat"]) for v in errors.values()),
             "hostile_as_friendly": sum(len(v["hostile_as_friendly"]) for v in errors.values()),
         },
+        "jamming": jamming_summary(st, r.cs),
         "c2_outages": [{"time_s": json_number(t), "what": what,
                         "force": r.cs.force_names[f] if f >= 0 else None,
                         "shooter": r.cs.shooters.name[k] if k >= 0 else None} for t, what, f, k in st.c2_log],
+    }
+
+
+def jamming_summary(st: ContestedState, cs: CompiledScenario) -> dict | None:
+    """Strobes, triangulated fixes (count, median error), the jammer carriers' first detection range per
+    blue radar, and the predicted single-scan (Pd 0.5) burn-through range per radar and jammer (None:
+    no jammer)."""
+    tab = cs.extras.get("jamming")
+    if tab is None:
+        return None
+    j = st.jamming
+    errs = [f[3] for f in j["fixes"]]
+    blue = [s for s in range(cs.sensors.n) if cs.force_side[cs.sensors.force[s]] == 0]
+    return {
+        "strobes": int(j["strobes"]), "fixes": len(errs),
+        "fix_error_median_m": json_number(float(np.median(errs))) if errs else None,
+        "first_detection_range_m": {f"{m} by {s}": json_number(rt[1]) for (m, s), rt in sorted(j["first_detection"].items())},
+        "burn_through_m": {f"{tab.name[k]} against {cs.sensors.name[s]}": json_number(predicted_burn_through(cs, s, k))
+                           for k in range(tab.host.size) for s in blue},
     }

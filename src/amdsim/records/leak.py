@@ -79,7 +79,7 @@ TRACK_LEVEL = (int(Why.ALLY_ENGAGED), int(Why.ENGAGING), int(Why.TRACK_STALE), i
 INSIDE = tuple(int(w) for w in Why if int(w) not in ENVELOPE + TRACK_LEVEL)
 BUSY = (int(Why.LAUNCHER_BUSY), int(Why.FIRE_CONTROL_BUSY))
 WITHHELD = (int(Why.RESERVE), int(Why.WEAPONS_TIGHT), int(Why.TRACK_QUALITY), int(Why.SEEKER_BASKET),
-            int(Why.NOT_HELD), int(Why.IDENTITY))
+            int(Why.NOT_HELD), int(Why.IDENTITY), int(Why.AIRSPACE))
 
 _f = json_number
 

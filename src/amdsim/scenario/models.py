@@ -824,6 +824,52 @@ class Identification(Strict):
     profile_before_procedure: bool = Field(False, description="Stricter or looser order of the rules: true lets a hostile flight profile override corridor adherence and a friendly origin (looser, the risk of fratricide); false (default): the procedure first.")
 
 
+class WcsChange(Strict):
+    """A change of a zone's weapon control status at a time."""
+
+    at_s: NonNeg = Field(description="Time the status changes (s from the scenario start).")
+    wcs: Literal["free", "tight", "hold"] = Field(description="The status from then on.")
+
+
+class AirspaceZone(Strict):
+    """A zone of the airspace control order (``c2/airspace.py``): who may engage inside it, and at what
+    weapon control status. Fighter engagement zone (fez): fighters only; missile engagement zone (mez):
+    surface-to-air batteries only; joint engagement zone (jez): both."""
+
+    id: Ident
+    kind: Literal["fez", "mez", "jez"] = Field(description="fez: fighters engage inside; mez: batteries; jez: both.")
+    polygon: list[Waypoint] = Field(min_length=3, description="Boundary (lat, lon), 3 points or more.")
+    min_alt_m: NonNeg = Field(0.0, le=100_000.0, description="Floor of the zone (m above the ellipsoid).")
+    max_alt_m: Pos = Field(30_000.0, le=100_000.0, description="Ceiling of the zone (m above the ellipsoid).")
+    wcs: Literal["free", "tight", "hold"] = Field("free", description="Weapon control status inside the zone at the start: free, tight or hold (the stricter of it and the shooter's own applies).")
+    changes: list[WcsChange] = Field(default_factory=list, description="Later changes of the status, in time order.")
+
+
+class Jammer(Strict):
+    """A barrage noise jammer carried by a red aircraft (every launch of the ``host`` aircraft type):
+    an escort jammer flies with the raid, a stand-off jammer on a route outside the defences."""
+
+    id: Ident
+    host: Ident = Field(description="Id of the red aircraft entry (aircraft:) that carries it.")
+    kind: Literal["escort", "standoff"] = Field("escort", description="Its role (for the records; the physics is the same: main lobe or sidelobes follow from the geometry).")
+    power_w: Pos = Field(100.0, le=1.0e6, description="Jammer transmitter power Pj (W).")
+    gain_db: float = Field(10.0, ge=-10.0, le=40.0, description="Jammer antenna gain Gj toward the radars (dBi).")
+    bandwidth_hz: Pos = Field(100.0e6, description="Jamming bandwidth Bj (Hz), at least the radars' bandwidth (barrage noise).")
+    on_s: NonNeg = Field(0.0, description="Time it starts jamming (s).")
+
+
+class ElectronicProtection(Strict):
+    """How the blue radars meet noise jamming (sensors/jamming.py); one block for every radar (notional)."""
+
+    gain_db: float = Field(35.0, ge=0.0, le=60.0, description="Antenna gain G on receive toward a jammer in the main lobe (dBi), for radars without physics:.")
+    noise_figure_db: float = Field(3.0, ge=0.0, le=30.0, description="Receiver noise figure F (dB), for radars without physics:.")
+    bandwidth_hz: Pos = Field(1.0e6, description="Receiver noise bandwidth Bn (Hz), for radars without physics:.")
+    sidelobe_db: float = Field(-30.0, ge=-80.0, le=0.0, description="Average sidelobe level relative to the main-lobe gain (dB, negative).")
+    beamwidth_deg: Pos = Field(2.0, le=60.0, description="Main-lobe width (deg): a jammer within half of it from the target's direction jams through the main lobe.")
+    eccm_db: NonNeg = Field(0.0, le=60.0, description="ECCM improvement factor: the jamming power the radar's counter-countermeasures remove (dB).")
+    strobe_jn_db: float = Field(0.0, ge=-20.0, le=60.0, description="J/N (main lobe) above which the radar reports a strobe, the jammer's bearing (dB).")
+
+
 class C2Outage(Strict):
     """A data link or command node lost: the shooters it names fight autonomous (own radar, own
     identification) from ``start_s`` and rejoin the network at ``end_s`` (``links/degrade.py``)."""
@@ -879,6 +925,9 @@ class Scenario(Strict):
     corridors: list[Corridor] = Field(default_factory=list, description="Civil air routes and safe return corridors of the airspace control order.")
     identification: Identification | None = Field(None, description="Combat identification rules; default: off (every track engageable).")
     c2_outages: list[C2Outage] = Field(default_factory=list, description="Links or command nodes lost at a time or by chance.")
+    jammers: list[Jammer] = Field(default_factory=list, description="Noise jammers carried by red aircraft; none: no jamming.")
+    electronic_protection: ElectronicProtection = Field(default_factory=ElectronicProtection, description="The blue radars' parameters against jamming.")
+    airspace_zones: list[AirspaceZone] = Field(default_factory=list, description="Fighter, missile and joint engagement zones with their weapon control status; none: no airspace control.")
 
     @field_validator("start_utc")
     @classmethod

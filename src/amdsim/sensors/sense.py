@@ -16,6 +16,7 @@ import numpy as np
 from amdsim.core.geodesy import enu_basis
 from amdsim.core.rng import Streams
 from amdsim.sensors.evaluate import RadarParams, evaluate_pairs
+from amdsim.sensors.jamming import jam_pd
 from amdsim.sensors.launch_warning import CueState, cued_dwells, with_boost_rcs
 from amdsim.sensors.measurement import false_alarms_draw, pairs2rae, rae2ecef_with_cov
 from amdsim.world.messages import Detections
@@ -90,8 +91,9 @@ def sense(w: World, cs: CompiledScenario, st: SensorState, streams: Streams, dt:
         visible = ev.visible
         if terrain is not None and visible.any():
             visible = visible & ~terrain(spos, tpos, visible)
+        pd = jam_pd(cs, w, due, spos, tpos, targets, ev, params)          # noise jamming (sensors/jamming.py)
         draw = streams.detection.random(visible.shape)
-        hit = visible & (draw < ev.pd)
+        hit = visible & (draw < pd)
         si, ti = np.nonzero(hit)
         if si.size:
             true = pairs2rae(tpos[ti], spos[si], basis[si])       # angles for detected pairs only

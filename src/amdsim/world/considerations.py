@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 #: Number of reason codes (``c2.reasons.Why`` has values 0 .. N_REASONS - 1).
-N_REASONS = 18
+N_REASONS = 19
 
 
 @dataclass

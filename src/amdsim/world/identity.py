@@ -113,11 +113,42 @@ class ContestedTable:
     outage_start: np.ndarray      # (O,) s
     outage_end: np.ndarray        # (O,) s, inf: not in this run
     outage_prob: np.ndarray       # (O,)
+    # airspace control zones (Z rows; c2/airspace.py); the polygons in a flat table like the corridors'
+    zone_name: list[str] = field(default_factory=list)
+    zone_fighters: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))   # (Z,) fighters may engage inside
+    zone_batteries: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (Z,) batteries may engage inside
+    zone_offset: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # (Z,) first vertex
+    zone_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))   # (Z,) vertices
+    zone_min_alt: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (Z,) m
+    zone_max_alt: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (Z,) m
+    zone_lat: np.ndarray = field(default_factory=lambda: np.zeros(0))      # (V,) rad
+    zone_lon: np.ndarray = field(default_factory=lambda: np.zeros(0))      # (V,) rad
+    zone_wcs_time: list[np.ndarray] = field(default_factory=list)  # per zone, (c,) s of each status, first 0
+    zone_wcs: list[np.ndarray] = field(default_factory=list)       # per zone, (c,) int8 WCS_* from that time
 
     @property
     def active(self) -> bool:
         """Anything contested to run (identification, outages or a transponder failure)."""
-        return self.identification is not None or self.outage_start.size > 0
+        return self.identification is not None or self.outage_start.size > 0 or len(self.zone_name) > 0
+
+
+@dataclass
+class JammingTable:
+    """The scenario's jammers (J rows) and the blue radars' electronic protection (S rows), SI."""
+
+    host: np.ndarray          # (J,) int32 mover row carrying the jammer
+    name: list[str]           # (J,) jammer names ("id.launch")
+    standoff: np.ndarray      # (J,) bool
+    power: np.ndarray         # (J,) W
+    gain: np.ndarray          # (J,) linear
+    bandwidth: np.ndarray     # (J,) Hz
+    on: np.ndarray            # (J,) s
+    radar_gain: np.ndarray    # (S,) linear, main lobe
+    noise_figure_db: np.ndarray  # (S,)
+    sidelobe: np.ndarray      # (S,) linear, relative to the main lobe
+    half_beam: np.ndarray     # (S,) rad
+    eccm_db: np.ndarray       # (S,)
+    strobe_jn: np.ndarray     # (S,) linear
 
 
 @dataclass
@@ -129,11 +160,13 @@ class Roe:
     identity: np.ndarray          # (K,M) int8 Identity
     rule: np.ndarray              # (K,M) int8 Rule
     held: np.ndarray              # (K,M) bool
-    wcs: np.ndarray               # (K,) int8 WCS_*
+    wcs: np.ndarray               # (K,M) int8 WCS_*: the stricter of the shooter's and the zone's
     autonomous: np.ndarray        # (K,) bool
+    zone_ok: np.ndarray           # (K,M) bool: the airspace control order lets the shooter engage there
 
     def take(self, idx: Any) -> Roe:
-        return Roe(self.identity[:, idx], self.rule[:, idx], self.held[:, idx], self.wcs, self.autonomous)
+        return Roe(self.identity[:, idx], self.rule[:, idx], self.held[:, idx], self.wcs[:, idx], self.autonomous,
+                   self.zone_ok[:, idx])
 
 
 @dataclass
@@ -171,6 +204,7 @@ class ContestedState:
     c2_log: list[tuple[float, str, int, int]] = field(default_factory=list)  # (t, what, force or -1, shooter or -1): outages, rejoins
     interrogations: int = 0
     replies: int = 0
+    jamming: dict[str, Any] = field(default_factory=lambda: {"strobes": 0, "fixes": [], "first_detection": {}})
     fratricides: list[dict[str, Any]] = field(default_factory=list)  # per friendly / neutral mover killed: a dict (records/fratricide.py)
 
 
@@ -178,7 +212,8 @@ def initial_contested(cs: Any, iff_rng: np.random.Generator, outage_rng: np.rand
     """The contested state at t = 0 (None when the scenario has nothing contested): each transponder's
     chance failure and each outage's occurrence drawn once, in row order, from their own streams."""
     tab: ContestedTable | None = cs.extras.get("contested")
-    if tab is None or not (tab.active or (cs.movers.allegiance != Allegiance.HOSTILE).any()):
+    jam = cs.extras.get("jamming") is not None
+    if tab is None or not (tab.active or jam or (cs.movers.allegiance != Allegiance.HOSTILE).any()):
         return None
     n, s = cs.movers.n, cs.sensors.n
     failed = iff_rng.random(n) < tab.iff_fail_prob

@@ -15,7 +15,7 @@ from amdsim.core.kinds import Behavior, MoverKind
 from amdsim.core.units import DEG
 from amdsim.scenario.compile.rows import Rows, ecef, route_fields, waypoint_rows
 from amdsim.scenario.models import Position, Scenario
-from amdsim.world.identity import Allegiance, ContestedTable
+from amdsim.world.identity import WCS_NAMES, Allegiance, ContestedTable, JammingTable
 from amdsim.world.tables import MoverTable, ShooterTable
 
 ALLEGIANCE_CODES = {"friend": int(Allegiance.FRIEND), "neutral": int(Allegiance.NEUTRAL)}
@@ -52,7 +52,7 @@ def add_traffic(sc: Scenario, rows: Rows, forces: dict[str, int]) -> dict[int, t
 
 def contested_table(sc: Scenario, movers: MoverTable, shooters: ShooterTable, forces: dict[str, int],
                     iff: dict[int, tuple]) -> ContestedTable:
-    """The compiled corridors, transponders, identification rules and outages."""
+    """The compiled corridors, transponders, identification rules, outages and airspace zones."""
     n = movers.n
     has = np.zeros(n, bool)
     reply, fail_at, fail_p = np.zeros(n), np.full(n, np.inf), np.zeros(n)
@@ -82,7 +82,17 @@ def contested_table(sc: Scenario, movers: MoverTable, shooters: ShooterTable, fo
         else:
             o_force.append(-1)
             o_shooters.append(np.flatnonzero(group == o.battery).astype(np.int32))
-    return ContestedTable(
+    codes = {v: k for k, v in WCS_NAMES.items()}
+    z_lat: list[float] = []
+    z_lon: list[float] = []
+    z_off, z_cnt = [], []
+    for z in sc.airspace_zones:
+        z_off.append(len(z_lat))
+        z_cnt.append(len(z.polygon))
+        z_lat.extend(p.lat_deg * DEG for p in z.polygon)
+        z_lon.extend(p.lon_deg * DEG for p in z.polygon)
+    zones = sc.airspace_zones
+    table = ContestedTable(
         has_iff=has, iff_reply_prob=reply, iff_fail_at=fail_at, iff_fail_prob=fail_p,
         corridor_name=[c.id for c in sc.corridors], corridor_civil=np.array([c.kind == "civil" for c in sc.corridors], bool),
         corridor_offset=np.array(offset, np.int32), corridor_count=np.array(count, np.int32),
@@ -95,4 +105,39 @@ def contested_table(sc: Scenario, movers: MoverTable, shooters: ShooterTable, fo
         outage_start=np.array([o.start_s for o in sc.c2_outages], float),
         outage_end=np.array([np.inf if o.end_s is None else o.end_s for o in sc.c2_outages], float),
         outage_prob=np.array([o.prob for o in sc.c2_outages], float),
+        zone_name=[z.id for z in zones], zone_fighters=np.array([z.kind in ("fez", "jez") for z in zones], bool),
+        zone_batteries=np.array([z.kind in ("mez", "jez") for z in zones], bool),
+        zone_offset=np.array(z_off, np.int32), zone_count=np.array(z_cnt, np.int32),
+        zone_min_alt=np.array([z.min_alt_m for z in zones], float),
+        zone_max_alt=np.array([z.max_alt_m for z in zones], float),
+        zone_lat=np.array(z_lat, float), zone_lon=np.array(z_lon, float),
+        zone_wcs_time=[np.array([0.0, *(c.at_s for c in z.changes)]) for z in zones],
+        zone_wcs=[np.array([codes[z.wcs], *(codes[c.wcs] for c in z.changes)], np.int8) for z in zones],
     )
+    return table
+
+
+def jamming_table(sc: Scenario, movers: MoverTable, n_sensors: int) -> JammingTable | None:
+    """The jammers (one per launch of each host aircraft) and the radars' electronic protection (None:
+    no jammer)."""
+    if not sc.jammers:
+        return None
+    ep = sc.electronic_protection
+    host, name, standoff, power, gain, bw, on = [], [], [], [], [], [], []
+    for j in sc.jammers:
+        rows = [i for i, t in enumerate(movers.type_name) if t == j.host and movers.allegiance[i] == 0]
+        for k, row in enumerate(rows):
+            host.append(row)
+            name.append(f"{j.id}.{k + 1}")
+            standoff.append(j.kind == "standoff")
+            power.append(j.power_w)
+            gain.append(10.0 ** (j.gain_db / 10.0))
+            bw.append(j.bandwidth_hz)
+            on.append(j.on_s)
+    full = lambda v: np.full(n_sensors, float(v))  # noqa: E731
+    return JammingTable(
+        host=np.array(host, np.int32), name=name, standoff=np.array(standoff, bool), power=np.array(power, float),
+        gain=np.array(gain, float), bandwidth=np.array(bw, float), on=np.array(on, float),
+        radar_gain=full(10.0 ** (ep.gain_db / 10.0)), noise_figure_db=full(ep.noise_figure_db),
+        sidelobe=full(10.0 ** (ep.sidelobe_db / 10.0)), half_beam=full(ep.beamwidth_deg * DEG / 2.0),
+        eccm_db=full(ep.eccm_db), strobe_jn=full(10.0 ** (ep.strobe_jn_db / 10.0)))
