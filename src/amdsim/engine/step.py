@@ -26,6 +26,7 @@ from amdsim.sensors.first_detection import note_first_detections
 from amdsim.sensors.iff import interrogate
 from amdsim.sensors.jamming import locate_jammers
 from amdsim.sensors.launch_warning import warn_launches
+from amdsim.sensors.radar_load import budget_radars
 from amdsim.sensors.sense import sense
 
 
@@ -38,6 +39,7 @@ def step(r: Replication) -> None:
     log_launches(w, cs, moved, log)
     assess_impacts(w, cs, moved, log)                                             # threats that hit
     detections = sense(w, cs, r.sensor_state, r.streams, dt, terrain=r.terrain.mask)  # sensors
+    detections = budget_radars(r.contested, cs, w, r.sensor_state, detections)   # multifunction radars' time
     note_first_detections(w, cs, detections, log)
     interrogate(r.contested, cs, detections, r.streams.iff)                       # IFF replies
     locate_jammers(r.contested, w, cs, detections, r.streams.strobe)              # strobes, triangulation

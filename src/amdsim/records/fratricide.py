@@ -110,6 +110,7 @@ def contested_summary(r) -> dict:
             "hostile_as_friendly": sum(len(v["hostile_as_friendly"]) for v in errors.values()),
         },
         "jamming": jamming_summary(st, r.cs),
+        "radar_load": radar_load_summary(st, r.cs),
         "c2_outages": [{"time_s": json_number(t), "what": what,
                         "force": r.cs.force_names[f] if f >= 0 else None,
                         "shooter": r.cs.shooters.name[k] if k >= 0 else None} for t, what, f, k in st.c2_log],
@@ -133,3 +134,27 @@ def jamming_summary(st: ContestedState, cs: CompiledScenario) -> dict | None:
         "burn_through_m": {f"{tab.name[k]} against {cs.sensors.name[s]}": json_number(predicted_burn_through(cs, s, k))
                            for k in range(tab.host.size) for s in blue},
     }
+
+
+def radar_load_summary(st: ContestedState, cs: CompiledScenario) -> dict | None:
+    """Per multifunction radar: its scans, the most tracks wanted, the scans at track capacity, the
+    longest search revisit, the mean search share, and the series over time (decimated to at most
+    ``LOAD_POINTS`` scans); the detections saturation dropped per threat (None: no multifunction radar)."""
+    if cs.extras.get("radar_load") is None:
+        return None
+    out: dict = {"radars": {}, "saturation_drops": {cs.movers.name[m]: k for m, k in sorted(st.saturation_drops.items())}}
+    rec = np.array(st.radar_load, float).reshape(-1, 8)
+    for s in np.unique(rec[:, 1]).astype(int).tolist():
+        x = rec[rec[:, 1] == s]
+        every = max(1, x.shape[0] // LOAD_POINTS)
+        out["radars"][cs.sensors.name[s]] = {
+            "scans": int(x.shape[0]), "max_tracks_wanted": int(x[:, 6].max()),
+            "scans_at_capacity": int(np.sum(x[:, 7] < x[:, 6])), "max_revisit_s": json_number(float(x[:, 5].max())),
+            "mean_search_fraction": json_number(float(x[:, 2].mean())),
+            "series": {"time_s": x[::every, 0].tolist(), "search_fraction": x[::every, 2].round(4).tolist(),
+                       "revisit_s": x[::every, 5].round(3).tolist(), "tracks_held": x[::every, 7].astype(int).tolist()},
+        }
+    return out
+
+
+LOAD_POINTS = 500

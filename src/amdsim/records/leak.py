@@ -247,9 +247,15 @@ def _decide(r, n: int, chance_times: dict[int, np.ndarray], seg: dict, dets: dic
     else:
         cause, rule, who = "no_shooter_in_envelope", 11, None
 
+    # issue 20: a multifunction radar at its track capacity dropped this threat's detections (radar_load.py)
+    drops = getattr(getattr(r, "contested", None), "saturation_drops", {}).get(n, 0)
+    if drops and cause in ("not_detected", "detected_too_late", "track_lost"):
+        cause, rule, who = "radar_saturated", 12, None
     evidence = _evidence(r, n, t_launch, t_hit, blue, D, T, E, dets, shooters, shots)
     evidence["rule"] = rule
-    evidence["because"] = _because(cs, n, cause, who, shooters, shots, book, seen, t_hit, held)
+    evidence["because"] = (f"a multifunction radar at its track capacity dropped its detections in {drops} scans"
+                           if cause == "radar_saturated" else
+                           _because(cs, n, cause, who, shooters, shots, book, seen, t_hit, held))
     return cause, evidence
 
 

@@ -349,6 +349,18 @@ class RadarPhysics(Strict):
     losses_db: float = Field(6.0, ge=0.0, le=40.0, description="System losses (dB).")
 
 
+class Multifunction(Strict):
+    """A multifunction radar's time budget per frame (``sensors/radar_load.py``): missile uplinks first,
+    then track updates, then search with what is left (at least ``min_search_fraction``); the search
+    revisit is ``revisit_s`` divided by the search fraction."""
+
+    track_dwell_s: Pos = Field(0.01, le=1.0, description="Radar time one track update takes (s).")
+    track_rate_hz: Pos = Field(1.0, le=50.0, description="Track updates per second per track (Hz).")
+    uplink_dwell_s: Pos = Field(0.005, le=1.0, description="Radar time one missile uplink takes (s).")
+    uplink_rate_hz: Pos = Field(1.0, le=50.0, description="Uplinks per second per interceptor in flight (Hz).")
+    min_search_fraction: Prob = Field(0.2, description="Share of the radar's time always kept for search (dimensionless).")
+
+
 class RadarSpec(Strict):
     """A radar: reference detection range at a reference RCS (or its physical parameters), field of
     regard, scan, accuracy."""
@@ -373,6 +385,7 @@ class RadarSpec(Strict):
     sigma_el_deg: Pos = Field(0.3, description="Elevation standard deviation (deg).")
     false_alarms_per_scan: NonNeg = Field(0.0, description="Mean number of false alarms per scan.")
     multipath: bool = Field(True, description="Apply the low-altitude multipath/clutter loss.")
+    multifunction: Multifunction | None = Field(None, description="Time budget of a multifunction radar (search, track updates, missile uplinks); none: unlimited tracks at the fixed revisit.")
 
 
 class RadarSite(Strict):

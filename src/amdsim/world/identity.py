@@ -152,6 +152,16 @@ class JammingTable:
 
 
 @dataclass
+class RadarLoadTable:
+    """The multifunction radars' time budgets (R rows; sensors/radar_load.py)."""
+
+    sensor: np.ndarray        # (R,) int32 sensor row
+    track_load: np.ndarray    # (R,) s of radar time per second per track (dwell x rate)
+    uplink_load: np.ndarray   # (R,) s of radar time per second per interceptor in flight
+    min_search: np.ndarray    # (R,) share of time kept for search
+
+
+@dataclass
 class Roe:
     """Per shooter (K rows) and track (M columns): the identity the shooter acts on (the network's,
     or its own when autonomous), the rule that gave it, whether it may engage the track at all (an
@@ -204,6 +214,8 @@ class ContestedState:
     c2_log: list[tuple[float, str, int, int]] = field(default_factory=list)  # (t, what, force or -1, shooter or -1): outages, rejoins
     interrogations: int = 0
     replies: int = 0
+    radar_load: list[tuple[float, int, float, float, float, float, int, int]] = field(default_factory=list)  # see radar_load.py
+    saturation_drops: dict[int, int] = field(default_factory=dict)  # mover row -> detections dropped by a saturated radar
     jamming: dict[str, Any] = field(default_factory=lambda: {"strobes": 0, "fixes": [], "first_detection": {}})
     fratricides: list[dict[str, Any]] = field(default_factory=list)  # per friendly / neutral mover killed: a dict (records/fratricide.py)
 
@@ -212,7 +224,7 @@ def initial_contested(cs: Any, iff_rng: np.random.Generator, outage_rng: np.rand
     """The contested state at t = 0 (None when the scenario has nothing contested): each transponder's
     chance failure and each outage's occurrence drawn once, in row order, from their own streams."""
     tab: ContestedTable | None = cs.extras.get("contested")
-    jam = cs.extras.get("jamming") is not None
+    jam = cs.extras.get("jamming") is not None or cs.extras.get("radar_load") is not None
     if tab is None or not (tab.active or jam or (cs.movers.allegiance != Allegiance.HOSTILE).any()):
         return None
     n, s = cs.movers.n, cs.sensors.n

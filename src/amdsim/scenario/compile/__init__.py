@@ -21,7 +21,12 @@ from amdsim.scenario.compile.interceptors import add_interceptor_pool, intercept
 from amdsim.scenario.compile.platforms import add_platforms, sensor_table, shooter_table
 from amdsim.scenario.compile.rows import Rows
 from amdsim.scenario.compile.threats import add_threats
-from amdsim.scenario.compile.traffic import add_traffic, contested_table, jamming_table
+from amdsim.scenario.compile.traffic import (
+    add_traffic,
+    contested_table,
+    jamming_table,
+    radar_load_table,
+)
 from amdsim.scenario.models import Scenario
 from amdsim.world.tables import CompiledScenario, LinkTable, ShooterTable
 
@@ -75,7 +80,8 @@ def _compile(sc: Scenario, base_dir: Path | None, scenario_hash: str) -> Compile
         origin_lat=olat, origin_lon=olon,
         extras={"dash_speed": rows.column("speed_dash", 0.0),
                 "contested": contested_table(sc, movers, shooters, forces, iff),
-                "jamming": jamming_table(sc, movers, len(plat.sensors))},
+                "jamming": jamming_table(sc, movers, len(plat.sensors)),
+                "radar_load": radar_load_table(plat.sensors)},
         ballistic=ballistic_table(rows), launch_warning=launch_warning_table(sc, forces),
     )
 

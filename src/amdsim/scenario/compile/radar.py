@@ -25,4 +25,5 @@ def radar_row(spec: RadarSpec, relative_az: bool) -> dict:
         az_width=spec.az_width_deg * DEG, el_min=spec.el_min_deg * DEG, el_max=spec.el_max_deg * DEG,
         sigma_range=spec.sigma_range_m, sigma_az=spec.sigma_az_deg * DEG, sigma_el=spec.sigma_el_deg * DEG,
         fa_per_scan=spec.false_alarms_per_scan, multipath=spec.multipath, relative_az=relative_az,
+        multifunction=spec.multifunction,   # not a sensor-table column: scenario/compile/traffic.py reads it
     )

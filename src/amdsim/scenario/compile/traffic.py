@@ -15,7 +15,13 @@ from amdsim.core.kinds import Behavior, MoverKind
 from amdsim.core.units import DEG
 from amdsim.scenario.compile.rows import Rows, ecef, route_fields, waypoint_rows
 from amdsim.scenario.models import Position, Scenario
-from amdsim.world.identity import WCS_NAMES, Allegiance, ContestedTable, JammingTable
+from amdsim.world.identity import (
+    WCS_NAMES,
+    Allegiance,
+    ContestedTable,
+    JammingTable,
+    RadarLoadTable,
+)
 from amdsim.world.tables import MoverTable, ShooterTable
 
 ALLEGIANCE_CODES = {"friend": int(Allegiance.FRIEND), "neutral": int(Allegiance.NEUTRAL)}
@@ -141,3 +147,14 @@ def jamming_table(sc: Scenario, movers: MoverTable, n_sensors: int) -> JammingTa
         radar_gain=full(10.0 ** (ep.gain_db / 10.0)), noise_figure_db=full(ep.noise_figure_db),
         sidelobe=full(10.0 ** (ep.sidelobe_db / 10.0)), half_beam=full(ep.beamwidth_deg * DEG / 2.0),
         eccm_db=full(ep.eccm_db), strobe_jn=full(10.0 ** (ep.strobe_jn_db / 10.0)))
+
+
+def radar_load_table(sensors: list[dict]) -> RadarLoadTable | None:
+    """The multifunction radars among the sensor rows (None: none)."""
+    rows = [(i, s["multifunction"]) for i, s in enumerate(sensors) if s.get("multifunction") is not None]
+    if not rows:
+        return None
+    return RadarLoadTable(sensor=np.array([i for i, _ in rows], np.int32),
+                          track_load=np.array([m.track_dwell_s * m.track_rate_hz for _, m in rows], float),
+                          uplink_load=np.array([m.uplink_dwell_s * m.uplink_rate_hz for _, m in rows], float),
+                          min_search=np.array([m.min_search_fraction for _, m in rows], float))
