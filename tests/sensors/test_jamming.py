@@ -107,3 +107,24 @@ def test_strobes_cross_at_the_jammer(jamming_runs):
     jam = jamming_runs[0]["jamming"]
     assert jam["strobes"] > 100 and jam["fixes"] > 100
     assert jam["fix_error_median_m"] < 10_000.0
+
+
+def test_fixes_make_a_track_on_the_jammer_before_burn_through():
+    """With the Kalman tracker, the crossed strobes alone (the escort is ~280 km out, far beyond burn-through)
+    give a confirmed track on the jammer, within a few km."""
+    from amdsim.core.rng import replication_seed
+    from amdsim.engine.replication import new_replication
+    from amdsim.engine.step import step
+    from amdsim.scenario import load_compiled
+
+    cs = load_compiled(Path(amdsim.__file__).parent / "data" / "jamming_case.yaml",
+                       {"tracking.model": "kalman", "duration_s": 200})
+    r = new_replication(cs, replication_seed(cs.seed, 0))
+    escort = cs.movers.name.index("escort.1")
+    for _ in range(100):
+        step(r)
+    assert not np.isfinite(r.world.first_detect[0, escort])        # its echo not detected yet
+    pic = r.tracking.pictures(r.world)[0]
+    on = np.flatnonzero(pic.truth == escort)
+    assert on.size == 1 and pic.confirmed[on[0]]
+    assert np.linalg.norm(pic.pos[on[0]] - r.world.pos[escort]) < 5_000.0

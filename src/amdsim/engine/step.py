@@ -42,7 +42,7 @@ def step(r: Replication) -> None:
     detections = budget_radars(r.contested, cs, w, r.sensor_state, detections)   # multifunction radars' time
     note_first_detections(w, cs, detections, log)
     interrogate(r.contested, cs, detections, r.streams.iff)                       # IFF replies
-    locate_jammers(r.contested, w, cs, detections, r.streams.strobe)              # strobes, triangulation
+    detections = locate_jammers(r.contested, w, cs, detections, r.streams.strobe)  # strobes crossed into fixes
     r.sensor_state.cue = warn_launches(w, cs, r.launch_warning, r.sensor_state.cue, moved, detections, r.streams,
                                        log)                                       # launch warning: reports, cues
     r.tracking.ingest(w, detections)                                              # tracking

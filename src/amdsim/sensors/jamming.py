@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 from amdsim.core.radar_equation import BOLTZMANN, T0, db2lin
 from amdsim.sensors.detection import TABLE_SNR_DB
 from amdsim.world.identity import JammingTable
+from amdsim.world.messages import Detections
 
 
 def jn_ratio(jam_power: ArrayLike, jam_gain: ArrayLike, jam_bandwidth: ArrayLike, radar_gain: ArrayLike,
@@ -115,12 +116,13 @@ def jam_pd(cs, w, due: np.ndarray, spos: np.ndarray, tpos: np.ndarray, targets: 
     return jammed_pd(ev.snr_db, jn_t.sum(axis=2) * blue[:, None], params.tables())
 
 
-def locate_jammers(st, w, cs, det, rng: np.random.Generator) -> None:
+def locate_jammers(st, w, cs, det: Detections, rng: np.random.Generator) -> Detections:
     """Strobes of this step's blue scans, their triangulation per force, and the jammer carriers'
-    first detection ranges (``ContestedState.jamming``)."""
+    first detection ranges (``ContestedState.jamming``). Returns the detections with one measurement
+    per new fix added (:func:`fix_detections`), so the trackers make tracks of located jammers."""
     tab: JammingTable | None = cs.extras.get("jamming")
     if st is None or tab is None or det.scanned.size == 0:
-        return
+        return det
     sn = cs.sensors
     rec = st.jamming
     scanned = det.scanned[cs.force_side[sn.force[det.scanned]] == 0]
@@ -129,13 +131,13 @@ def locate_jammers(st, w, cs, det, rng: np.random.Generator) -> None:
         rec["first_detection"].setdefault((cs.movers.name[m], sn.name[s]), (w.t, r))
     active = (w.t >= tab.on) & w.is_active[tab.host]
     if scanned.size == 0 or not active.any():
-        return
+        return det
     spos = w.pos[sn.host[scanned]]
     jn_main, _ = jn_matrix(tab, sn.wavelength, spos, w.pos[tab.host], active, None, scanned)
     si, ji = np.nonzero((jn_main > tab.strobe_jn[scanned][:, None])
                         & (np.linalg.norm(w.pos[tab.host][None] - spos[:, None], axis=2) <= sn.max_range[scanned][:, None]))
     if si.size == 0:
-        return
+        return det
     rec["strobes"] += int(si.size)
     lat0, lon0 = w.lat[sn.host[scanned]], w.lon[sn.host[scanned]]
     e = np.stack([-np.sin(lon0), np.cos(lon0), np.zeros_like(lon0)], axis=1)
@@ -150,12 +152,18 @@ def locate_jammers(st, w, cs, det, rng: np.random.Generator) -> None:
     # the measured line's horizontal direction in ECEF, so radars with different local norths cross right
     rec["strobe_d"][scanned[si], ji] = np.sin(bearing)[:, None] * e[si] + np.cos(bearing)[:, None] * n[si]
     window = STROBE_WINDOW_REVISITS * float(sn.revisit.max())
+    seen = {(int(sn.force[s]), int(m)) for s, m in zip(det.sensor.tolist(), det.target.tolist(), strict=True)}
+    extra = []
     for j in np.unique(ji).tolist():
         for f in np.unique(sn.force[scanned[si[ji == j]]]).tolist():
             fix = _fix(w, cs, rec, j, f, window)
-            if fix is not None:
-                true = w.pos[tab.host[j]]
-                rec["fixes"].append((w.t, int(f), tab.name[j], _fix_error(fix, true)))
+            if fix is None:
+                continue
+            true = w.pos[tab.host[j]]
+            rec["fixes"].append((w.t, int(f), tab.name[j], _fix_error(fix, true)))
+            if (int(f), int(tab.host[j])) not in seen:        # not already detected: its echo burnt through
+                extra.append(_fix_measurement(w, cs, fix, int(tab.host[j]), rng))
+    return det if not extra else fix_detections(det, extra)
 
 
 #: Strobes of one jammer from different radars are crossed when they are at most this many of the
@@ -180,12 +188,14 @@ def _fix(w, cs, rec: dict, j: int, f: int, window: float):
     if np.ptp(xy, axis=0).max() < MIN_BASELINE_M:
         return None
     d = rec["strobe_d"][rows, j]
-    return triangulate(xy, np.arctan2(d @ e, d @ n)), pos[0], e, n
+    b = np.arctan2(d @ e, d @ n)
+    crossing = float(np.ptp(np.unwrap(b)))
+    return triangulate(xy, b), pos[0], e, n, int(rows[0]), crossing
 
 
 def _fix_error(fix, true: np.ndarray) -> float:
     """Horizontal distance (m) from a crossing to the jammer's true position ``true`` (ECEF)."""
-    point, ref, e, n = fix
+    point, ref, e, n = fix[:4]
     rel = true - ref
     return float(np.hypot(point[0] - rel @ e, point[1] - rel @ n))
 
@@ -203,3 +213,30 @@ def predicted_burn_through(cs, sensor: int, jammer: int, pd: float = 0.5) -> flo
                    sn.wavelength[sensor], 1.0, tab.noise_figure_db[sensor], tab.eccm_db[sensor])
     q = required_snr(pd, float(sn.pfa[sensor]), int(sn.n_pulses[sensor]), int(sn.swerling[sensor]))
     return float(burn_through_range(c_s, c_j, q))
+
+
+def _fix_measurement(w, cs, fix, host: int, rng: np.random.Generator) -> tuple:
+    """A 3-D measurement of a located jammer from its fix: east/north from the crossing, height from the
+    reference radar's strobe elevation (its elevation noise); covariance isotropic with the crossing's
+    scale d sigma_az / sin(crossing angle). Returns (sensor, target, pos (3,), cov (3,3))."""
+    point, ref, e, n, sensor, crossing = fix
+    sn = cs.sensors
+    u = ref / np.linalg.norm(ref)
+    rel = w.pos[host] - ref
+    d = float(np.hypot(point[0], point[1]))
+    el = np.arctan2(rel @ u, float(np.hypot(rel @ e, rel @ n))) + rng.normal(0.0, float(sn.sigma_el[sensor]))
+    pos = ref + point[0] * e + point[1] * n + d * np.tan(el) * u
+    sigma = d * float(sn.sigma_az[sensor]) / max(np.sin(min(crossing, np.pi / 2)), 0.05)
+    return sensor, host, pos, sigma ** 2 * np.eye(3)
+
+
+def fix_detections(det: Detections, fixes: list[tuple]) -> Detections:
+    """``det`` with the fixes appended as detections (range, angles from their reference radar are not
+    measured: NaN; the trackers use position and covariance)."""
+    k = len(fixes)
+    nan = np.full(k, np.nan)
+    return Detections(det.time, np.concatenate([det.sensor, np.array([f[0] for f in fixes], np.int32)]),
+                      np.concatenate([det.target, np.array([f[1] for f in fixes], np.int32)]),
+                      np.concatenate([det.range, nan]), np.concatenate([det.az, nan]), np.concatenate([det.el, nan]),
+                      np.concatenate([det.snr_db, nan]), np.concatenate([det.pos, np.array([f[2] for f in fixes])]),
+                      np.concatenate([det.cov, np.array([f[3] for f in fixes])]), det.scanned)
