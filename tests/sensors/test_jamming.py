@@ -128,3 +128,27 @@ def test_fixes_make_a_track_on_the_jammer_before_burn_through():
     on = np.flatnonzero(pic.truth == escort)
     assert on.size == 1 and pic.confirmed[on[0]]
     assert np.linalg.norm(pic.pos[on[0]] - r.world.pos[escort]) < 5_000.0
+
+
+def test_home_on_jam_acquires_the_jammer_from_its_range():
+    """Interceptors with a 3 km seeker and home_on_jam_range_m 40 km: the escort jammer is acquired at
+    up to 40 km (homing on its noise), the strike aircraft beside it (no jammer) at their 3 km."""
+    from amdsim.engine.run import simulate
+    from amdsim.scenario import load_compiled
+
+    itype = {"id": "sam", "max_range_m": 80000, "max_tof_s": 120, "pk_max": 0.9, "reaction_time_s": 4,
+             "seeker": {"acquisition_range_m": 3000}, "home_on_jam_range_m": 40000}
+    battery = {"id": "sam_port", "force": "blue", "position": {"lat_deg": 40.0, "lon_deg": 20.0, "alt_m": 10},
+               "launchers": 4, "interceptors_per_launcher": 4, "interceptor": "sam"}
+    cs = load_compiled(Path(amdsim.__file__).parent / "data" / "jamming_case.yaml",
+                       {"interceptor_types": [itype], "batteries": [battery], "tracking": {"model": "kalman"},
+                        "aircraft.launch_position.lat_deg": 41.0, "duration_s": 500})     # the raid starts 110 km out
+    b = simulate(cs, 0).book
+    escort = cs.movers.name.index("escort.1")
+    acq = [(b.target[k] == escort, b.acquire_range[k]) for k in range(b.n_shots) if b.seeker_acquired[k]]
+    on_jammer = [r for is_jammer, r in acq if is_jammer]
+    others = [r for is_jammer, r in acq if not is_jammer]
+    assert on_jammer and others
+    # acquired far beyond its own 3 km, no farther than 40 km (the first update inside it)
+    assert all(15_000.0 < r <= 40_000.0 for r in on_jammer)
+    assert max(others) <= 3_000.0 + 1e-6

@@ -25,6 +25,7 @@ from amdsim.engage.flyout import (
     pn_flyout,
 )
 from amdsim.engage.midcourse import aim_points, update_aim
+from amdsim.sensors.jamming import seeker_ranges  # home-on-jam (issue 20)
 from amdsim.world.engagements import EngagementBook
 from amdsim.world.events import EventLog
 from amdsim.world.picture import Picture
@@ -61,7 +62,7 @@ def fly_interceptors(w: World, cs: CompiledScenario, pictures: list[Picture], bo
     status, miss, t_ev, t_acq, r_acq, n_lost, _ = pn_flyout(
         pm, vm, tof, ctrl, lock, s_start, w.pos_prev[tgt], w.vel_prev[tgt], w.pos[tgt], w.vel[tgt], aim0, aim1,
         it.guidance_law[ty], it.nav_gain[ty], it.fc_time_constant[ty], it.fc_order[ty], it.max_accel[ty],
-        it.boost_accel[ty], it.boost_time[ty], it.drag_coeff[ty], it.max_tof[ty], it.seeker_range[ty],
+        it.boost_accel[ty], it.boost_time[ty], it.drag_coeff[ty], it.max_tof[ty], seeker_ranges(cs, w, ty, tgt),
         it.seeker_gimbal[ty], it.seeker_angle_noise[ty], glint, it.seeker_update[ty], noise, float(dt),
         GRAVITY_ROTATING if cs.earth_rotation else GRAVITY_POINT)
     w.pos[rows] = pm
@@ -136,7 +137,7 @@ def _seeker_noise(streams, w: World, cs: CompiledScenario, rows: np.ndarray, ty:
     rng0 = np.linalg.norm(w.pos_prev[tgt] - w.pos[rows], axis=1)
     closing = (np.linalg.norm(w.vel_prev[tgt], axis=1) + np.linalg.norm(w.vel[rows], axis=1)) * dt
     noisy = (it.seeker_angle_noise[ty] > 0.0) | (it.seeker_glint[ty] > 0.0)
-    near = fly & noisy & ((w.icpt_lock[rows] == LOCKED) | (rng0 < it.seeker_range[ty] + closing))
+    near = fly & noisy & ((w.icpt_lock[rows] == LOCKED) | (rng0 < seeker_ranges(cs, w, ty, tgt) + closing))
     if not near.any():
         return np.zeros((rows.size, 0, 6))
     n_upd = int(np.ceil(dt / float(it.seeker_update[ty[near]].min()) - 1e-9)) + 1

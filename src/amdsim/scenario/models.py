@@ -480,6 +480,7 @@ class InterceptorType(Strict):
     seeker: Seeker = Field(default_factory=Seeker, description="Homing seeker: acquisition range, gimbal limit, noise.")
     midcourse: Literal["inertial", "command"] = Field("command", description="Midcourse guidance: inertial (flies to the intercept point predicted at launch) or command (updates uplinked from the battery: its own fire-control radar's track, or the force's fused track when the shooter engages on remote).")
     launch_requirements: LaunchRequirements = Field(default_factory=LaunchRequirements, description="Track quality needed at launch.")
+    home_on_jam_range_m: Pos | None = Field(None, le=1_000_000.0, description="Home-on-jam: the seeker acquires a target carrying an active noise jammer from this range (m), passively on the jamming; none: no home-on-jam.")
 
     @model_validator(mode="after")
     def _envelope(self):

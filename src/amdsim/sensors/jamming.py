@@ -240,3 +240,17 @@ def fix_detections(det: Detections, fixes: list[tuple]) -> Detections:
                       np.concatenate([det.range, nan]), np.concatenate([det.az, nan]), np.concatenate([det.el, nan]),
                       np.concatenate([det.snr_db, nan]), np.concatenate([det.pos, np.array([f[2] for f in fixes])]),
                       np.concatenate([det.cov, np.array([f[3] for f in fixes])]), det.scanned)
+
+
+def seeker_ranges(cs, w, itype: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """(n,) m seeker acquisition range of interceptors of types ``itype`` against ``target`` movers:
+    home-on-jam (``home_on_jam_range_m``) when the type has it and the target carries an active jammer
+    (a passive seeker homes on the noise source), the seeker's own range otherwise."""
+    own = cs.itypes.seeker_range[itype]
+    tab: JammingTable | None = cs.extras.get("jamming")
+    if tab is None or not tab.hoj_range.any() or target.size == 0:
+        return own
+    jamming = np.zeros(w.n, bool)
+    jamming[tab.host[(w.t >= tab.on) & w.is_active[tab.host]]] = True
+    out: np.ndarray = np.where(jamming[target] & (tab.hoj_range[itype] > 0), np.maximum(own, tab.hoj_range[itype]), own)
+    return out

@@ -149,6 +149,7 @@ class JammingTable:
     half_beam: np.ndarray     # (S,) rad
     eccm_db: np.ndarray       # (S,)
     strobe_jn: np.ndarray     # (S,) linear
+    hoj_range: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (T,) m home-on-jam acquisition per interceptor type, 0: none
 
 
 @dataclass

@@ -146,7 +146,8 @@ def jamming_table(sc: Scenario, movers: MoverTable, n_sensors: int) -> JammingTa
         gain=np.array(gain, float), bandwidth=np.array(bw, float), on=np.array(on, float),
         radar_gain=full(10.0 ** (ep.gain_db / 10.0)), noise_figure_db=full(ep.noise_figure_db),
         sidelobe=full(10.0 ** (ep.sidelobe_db / 10.0)), half_beam=full(ep.beamwidth_deg * DEG / 2.0),
-        eccm_db=full(ep.eccm_db), strobe_jn=full(10.0 ** (ep.strobe_jn_db / 10.0)))
+        eccm_db=full(ep.eccm_db), strobe_jn=full(10.0 ** (ep.strobe_jn_db / 10.0)),
+        hoj_range=np.array([t.home_on_jam_range_m or 0.0 for t in sc.interceptor_types], float))
 
 
 def radar_load_table(sensors: list[dict]) -> RadarLoadTable | None:
