@@ -80,3 +80,22 @@ def test_fighter_zone_over_the_battery_keeps_it_from_firing():
                        {"airspace_zones": [{"id": "fez_all", "kind": "fez", "polygon": box}]})
     s = run_replication(cs, 0)
     assert s["fratricides"] == 0 and s["interceptors_expended"] == 0
+
+
+def test_fighters_are_vectored_only_at_tracks_their_rules_allow():
+    """roe_allows (c2/fighters.py's filter): a track in a mez, a friend, or not held by an autonomous
+    shooter is refused; without rules every track is allowed."""
+    from amdsim.c2.identify import roe_allows
+    from amdsim.world.identity import Identity, Roe
+    from amdsim.world.picture import Picture
+
+    pic = Picture.empty(0, 0.0).take(np.zeros(0, int))
+    assert roe_allows(pic, 0).size == 0
+    m = 4
+    pic = Picture(0, 0.0, np.arange(m, dtype=np.int64), np.zeros((m, 3)), np.zeros((m, 3)), np.ones(m), np.ones(m, bool),
+                  np.zeros(m), np.zeros(m, np.int16), np.arange(m, dtype=np.int32))
+    assert roe_allows(pic, 0).all()
+    ident = np.array([[Identity.HOSTILE, Identity.HOSTILE, Identity.FRIEND, Identity.SUSPECT]], np.int8)
+    pic.roe = Roe(ident, np.zeros((1, m), np.int8), np.array([[True, True, True, False]]),
+                  np.full((1, m), WCS_FREE, np.int8), np.zeros(1, bool), np.array([[True, False, True, True]]))
+    assert roe_allows(pic, 0).tolist() == [True, False, False, False]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from amdsim.c2.identify import roe_allows
 from amdsim.core.geodesy import destination, ecef2geodetic, great_circle_distance, initial_bearing
 from amdsim.core.kinds import GOTO, ORBIT, SortiePhase
 from amdsim.core.orbit import orbit_phase_at
@@ -67,6 +68,7 @@ def vector_fighters(w, cs, pictures, book, state: dict) -> None:
                 st = status.get(tid)
                 if st is not None and (st.believed_dead or st.inflight > 0):
                     ok[i] = False
+            ok &= roe_allows(pic, int(mine[0]))   # airspace zones and identity (c2/identify.py; all True without)
         for s in mine.tolist():
             host = int(sh.host[s])
             tid = state.get(s)

@@ -251,3 +251,14 @@ def apply_roe(why: np.ndarray, tp: Picture, present: np.ndarray) -> None:
     why[(why == Why.FEASIBLE) & ~roe.zone_ok[present]] = Why.AIRSPACE
     ok = engageable(roe.identity[present], roe.wcs[present])
     why[(why == Why.FEASIBLE) & ~ok] = Why.IDENTITY
+
+
+def roe_allows(pic: Picture, shooter: int) -> np.ndarray:
+    """(M,) bool: the rules of engagement let ``shooter`` engage each track of ``pic`` (its airspace, its
+    own radar's hold when autonomous, the identity at its weapon control status); all True without
+    rules. Fighters are vectored only at these (c2/fighters.py): deconfliction with the batteries."""
+    roe = pic.roe
+    if roe is None:
+        return np.ones(pic.n, bool)
+    out: np.ndarray = roe.zone_ok[shooter] & roe.held[shooter] & engageable(roe.identity[shooter], roe.wcs[shooter])
+    return out
