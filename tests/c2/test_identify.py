@@ -43,6 +43,11 @@ CASES = [
     ("procedure before profile", {"ret": True, "speed": 700.0}, I.ASSUMED_FRIEND, R.RETURN_CORRIDOR),
     ("suspect is re-evaluated", {"prev": I.SUSPECT, "speed": 700.0}, I.HOSTILE, R.PROFILE_SPEED),
     ("held hostile", {"prev": I.HOSTILE, "silent": 0}, I.HOSTILE, R.HELD),
+    ("ally says friend", {"net": I.FRIEND, "silent": 5, "origin_out": True}, I.FRIEND, R.NETWORK),
+    ("ally says hostile over own assumed friend", {"net": I.HOSTILE, "prev": I.ASSUMED_FRIEND}, I.HOSTILE, R.NETWORK),
+    ("own held friend over ally's hostile", {"net": I.HOSTILE, "prev": I.FRIEND}, I.FRIEND, R.HELD),
+    ("iff over ally's hostile", {"net": I.HOSTILE, "iff": True}, I.FRIEND, R.IFF_REPLY),
+    ("ally's suspect is not shared", {"net": I.SUSPECT, "silent": 2}, I.UNKNOWN, R.SILENT),
 ]
 #: The same evidence under the looser order (profile_before_procedure): a hostile profile wins
 LOOSE = [
@@ -59,7 +64,7 @@ def _run(ev: dict, loose: bool) -> tuple[int, int]:
     ident, rule = identity_rules(a("prev", int(P), np.int8), a("iff", False), a("silent", 0, int), a("origin_in", False),
                                  a("origin_out", False), a("ret", False), a("civil", False), a("speed", 250.0, float),
                                  a("descent", 0.0, float), n_silent=2, hostile_speed=600.0, hostile_descent=80.0,
-                                 profile_first=loose)
+                                 profile_first=loose, network=a("net", int(P), np.int8))
     return int(ident[0]), int(rule[0])
 
 
@@ -79,7 +84,8 @@ def test_rules_vectorised_match_one_by_one():
     col = lambda key, default, dt=bool: np.array([e.get(key, default) for e in evs], dt)  # noqa: E731
     ident, rule = identity_rules(col("prev", int(P), np.int8), col("iff", False), col("silent", 0, int),
                                  col("origin_in", False), col("origin_out", False), col("ret", False), col("civil", False),
-                                 col("speed", 250.0, float), col("descent", 0.0, float), 2, 600.0, 80.0)
+                                 col("speed", 250.0, float), col("descent", 0.0, float), 2, 600.0, 80.0,
+                                 network=col("net", int(P), np.int8))
     assert ident.tolist() == [int(c[2]) for c in CASES]
     assert rule.tolist() == [int(c[3]) for c in CASES]
 
@@ -125,3 +131,25 @@ def test_corridor_distance_against_geometry():
     assert d[0] == pytest.approx(r * 0.1 * DEG * np.cos(35 * DEG), rel=1e-9)
     assert d[1] == pytest.approx(r * 0.2 * DEG, rel=1e-9)
     assert d[2] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_shared_identity_follows_link_ids_and_aliases():
+    """Force 0's picture: its own track 5 (fused with ally 1's track 7: alias), ally 1's unfused track 9
+    (id 2e9 + 9 on the link), ally 2's track 3 (3e9 + 3) whose ally is not linked. Ally 1 decided 7 friend,
+    9 hostile; ally 2 decided 3 neutral."""
+    from amdsim.c2.identify import shared_identity
+    from amdsim.links.shared_picture import ALLY_ID_OFFSET as OFF
+    from amdsim.world.identity import IdentityMemory
+    from amdsim.world.picture import Picture
+
+    ids = np.array([5, 2 * OFF + 9, 3 * OFF + 3], np.int64)
+    m = ids.size
+    pic = Picture(0, 0.0, ids, np.zeros((m, 3)), np.zeros((m, 3)), np.ones(m), np.ones(m, bool), np.zeros(m),
+                  np.zeros(m, np.int16), np.arange(m, dtype=np.int32))
+    pic.aliases = (np.array([2 * OFF + 7], np.int64), np.array([5], np.int64))
+    mem = lambda tids, idents: IdentityMemory(np.array(tids, np.int64), np.array(idents, np.int8),  # noqa: E731
+                                              np.zeros(len(tids), np.int8), np.zeros(len(tids), bool))
+    memory = {("force", 1): mem([7, 9], [I.FRIEND, I.HOSTILE]), ("force", 2): mem([3], [I.NEUTRAL])}
+    assert shared_identity(pic, memory, np.array([1])).tolist() == [I.FRIEND, I.HOSTILE, I.PENDING]
+    assert shared_identity(pic, memory, np.array([1, 2])).tolist() == [I.FRIEND, I.HOSTILE, I.NEUTRAL]
+    assert shared_identity(pic, memory, np.array([], int)).tolist() == [I.PENDING] * 3

@@ -12,7 +12,9 @@ the IFF reply, which is correlated with its plot perfectly, ``sensors/iff.py``):
   inside its height band, no faster than its speed limit);
 - flight profile: ground speed, and descent rate (a missile's speed, an attack or anti-radiation
   missile's dive);
-- what the node decided before (identities are kept, a positive IFF reply always wins).
+- what the node decided before (identities are kept, a positive IFF reply always wins);
+- the identity shared over the link: what a linked ally's network decided for the same track (its
+  track id on the link, or the one fused into the force's track), as of the last decision cycle.
 
 The rules, a decision list taken in order (the first that applies decides; ``Rule`` names it):
 
@@ -20,6 +22,9 @@ The rules, a decision list taken in order (the first that applies decides; ``Rul
  #    condition                                     identity             rule
 ====  ===========================================  ===================  ===================
  1    valid IFF reply within iff_memory_s          friend               iff_reply
+ 1b   decided before as friend                      friend               held
+ 1c   a linked ally decided friend, assumed         (the ally's)         network
+      friend, neutral or hostile
  2    decided before as friend, assumed friend,     (kept)               held
       neutral or hostile
  3    first seen inside friendly territory          assumed friend       origin
@@ -59,6 +64,7 @@ from amdsim.c2.airspace import airspace_rules, in_polygon
 from amdsim.c2.reasons import Why
 from amdsim.core.geodesy import ecef2geodetic
 from amdsim.core.kinds import BLUE
+from amdsim.links.shared_picture import ALLY_ID_OFFSET
 from amdsim.world.identity import (
     WCS_FREE,
     WCS_TIGHT,
@@ -82,20 +88,23 @@ HELD = (Identity.FRIEND, Identity.ASSUMED_FRIEND, Identity.NEUTRAL, Identity.HOS
 def identity_rules(prev: np.ndarray, iff_reply: np.ndarray, silent: np.ndarray, origin_friendly: np.ndarray,
                    origin_outside: np.ndarray, in_return: np.ndarray, in_civil: np.ndarray, speed: np.ndarray,
                    descent: np.ndarray, n_silent: int, hostile_speed: float, hostile_descent: float,
-                   profile_first: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                   profile_first: bool = False, network: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The decision list of the module docstring over M tracks: ``(identity, rule)``, (M,) int8 each.
 
     ``prev`` (M,) int8 Identity decided before (PENDING: none); ``iff_reply`` (M,) bool a valid reply
     is current; ``silent`` (M,) int unanswered interrogations since; ``origin_friendly`` /
     ``origin_outside`` (M,) bool first seen inside / outside friendly territory (both False: no
     territory given); ``in_return`` / ``in_civil`` (M,) bool adhering to a corridor; ``speed`` (M,)
-    m/s; ``descent`` (M,) m/s, positive down.
+    m/s; ``descent`` (M,) m/s, positive down; ``network`` (M,) int8 the identity a linked ally decided
+    (PENDING: none).
     """
     held = np.isin(prev, HELD)
     fast, diving = speed > hostile_speed, descent > hostile_descent
+    net = np.full(prev.size, int(Identity.PENDING), np.int8) if network is None else network
     rules: list[tuple[Any, Any, Rule]] = [
         (iff_reply, Identity.FRIEND, Rule.IFF_REPLY),
         (held & (prev == Identity.FRIEND), Identity.FRIEND, Rule.HELD),
+        (np.isin(net, HELD), net, Rule.NETWORK),
     ]
     profile: list[tuple[Any, Any, Rule]] = [(fast, Identity.HOSTILE, Rule.PROFILE_SPEED), (diving, Identity.HOSTILE, Rule.PROFILE_DESCENT)]
     procedure: list[tuple[Any, Any, Rule]] = [
@@ -167,7 +176,7 @@ def _evidence(st: ContestedState, sensors: np.ndarray, truth: np.ndarray, t: flo
 
 
 def _decide(st: ContestedState, key: tuple, pic: Picture, rows: np.ndarray, sensors: np.ndarray, t: float,
-            kin: tuple, force: int, shooter: int) -> tuple[np.ndarray, np.ndarray]:
+            kin: tuple, force: int, shooter: int, network: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Identity and rule of the tracks ``rows`` of ``pic`` by the node ``key``; its memory updated."""
     p = st.table.identification
     assert p is not None
@@ -185,7 +194,7 @@ def _decide(st: ContestedState, key: tuple, pic: Picture, rows: np.ndarray, sens
     ident, rule = identity_rules(prev, reply, silent, origin, poly & ~origin, in_ret & p["use_corridors"],
                                  in_civ & p["use_corridors"], speed, descent, int(p["silent_interrogations"]),
                                  float(p["hostile_speed_mps"]), float(p["hostile_descent_mps"]),
-                                 bool(p["profile_before_procedure"]))
+                                 bool(p["profile_before_procedure"]), network)
     changed = ~known | (prev != ident)
     for i in np.flatnonzero(changed & (ident != Identity.PENDING)).tolist():
         st.log.append((t, force, shooter, int(ids[i]), int(pic.truth[rows][i]), int(ident[i]), int(rule[i])))
@@ -206,6 +215,7 @@ def identify(st: ContestedState | None, w: World, cs: CompiledScenario, pictures
     wcs = np.where(sh.weapons_free, WCS_FREE, WCS_TIGHT).astype(np.int8)
     on = st.table.identification is not None
     t = w.t
+    before = dict(st.memory)        # allies' decisions as of the last cycle: no dependence on force order
     for f, pic in enumerate(pictures):
         if cs.force_side[f] != BLUE:
             continue
@@ -222,7 +232,9 @@ def identify(st: ContestedState | None, w: World, cs: CompiledScenario, pictures
                 net[:] = False
                 net[f] = True
             every = np.arange(m)
-            ident, rule = _decide(st, ("force", f), pic, every, np.flatnonzero(net[sn.force]), t, kin, f, -1)
+            allies = np.flatnonzero(net & (np.arange(net.size) != f))
+            ident, rule = _decide(st, ("force", f), pic, every, np.flatnonzero(net[sn.force]), t, kin, f, -1,
+                                  shared_identity(pic, before, allies))
             pic.identity = ident
             roe.identity[:], roe.rule[:] = ident[None, :], rule[None, :]
         for s in np.flatnonzero((sh.force == f) & st.autonomous).tolist():
@@ -261,4 +273,32 @@ def roe_allows(pic: Picture, shooter: int) -> np.ndarray:
     if roe is None:
         return np.ones(pic.n, bool)
     out: np.ndarray = roe.zone_ok[shooter] & roe.held[shooter] & engageable(roe.identity[shooter], roe.wcs[shooter])
+    return out
+
+
+def shared_identity(pic: Picture, memory: dict, allies: np.ndarray) -> np.ndarray:
+    """(M,) int8: the identity the linked ``allies`` decided for each track of ``pic`` (PENDING: none),
+    found under the allied track id the link carries (``ALLY_ID_OFFSET``) or fused into the track
+    (``Picture.aliases``); the first ally in force order with a decided identity wins."""
+    out = np.full(pic.n, int(Identity.PENDING), np.int8)
+    if pic.n == 0 or allies.size == 0:
+        return out
+    cols = [np.arange(pic.n)]
+    ally_ids = [pic.track_id]
+    if pic.aliases is not None and pic.aliases[0].size:
+        src, dst = pic.aliases
+        pos = {int(tid): i for i, tid in enumerate(pic.track_id.tolist())}
+        hit = np.array([pos.get(int(d), -1) for d in dst.tolist()], np.int64)
+        cols.append(hit[hit >= 0])
+        ally_ids.append(src[hit >= 0])
+    col, aid = np.concatenate(cols), np.concatenate(ally_ids)
+    g, tid = aid // ALLY_ID_OFFSET - 1, aid % ALLY_ID_OFFSET
+    for ally in allies.tolist():
+        mem = memory.get(("force", ally))
+        sel = np.flatnonzero((g == ally) & (out[col] == Identity.PENDING))
+        if mem is None or mem.track_id.size == 0 or sel.size == 0:
+            continue
+        j = np.clip(np.searchsorted(mem.track_id, tid[sel]), 0, mem.track_id.size - 1)
+        ok = (mem.track_id[j] == tid[sel]) & np.isin(mem.identity[j], HELD)
+        out[col[sel[ok]]] = mem.identity[j[ok]]
     return out
