@@ -24,7 +24,8 @@ from amdsim.world.identity import (
 I, R = Identity, Rule  # noqa: E741  (short names keep the case table readable)
 P = I.PENDING
 #: (case, evidence, expected identity, expected rule). Evidence keys: prev, iff, silent, origin_in,
-#: origin_out, ret, civil, speed (m/s), descent (m/s). Thresholds: 2 silent, 600 m/s, 80 m/s.
+#: origin_out, ret, civil, speed (m/s), descent (m/s), net (an ally's identity), squawk (a mode 3/C
+#: reply). Thresholds: 2 silent, 600 m/s, 80 m/s.
 CASES = [
     ("nothing yet", {}, P, R.NONE),
     ("one silent interrogation", {"silent": 1}, P, R.NONE),
@@ -48,6 +49,9 @@ CASES = [
     ("own held friend over ally's hostile", {"net": I.HOSTILE, "prev": I.FRIEND}, I.FRIEND, R.HELD),
     ("iff over ally's hostile", {"net": I.HOSTILE, "iff": True}, I.FRIEND, R.IFF_REPLY),
     ("ally's suspect is not shared", {"net": I.SUSPECT, "silent": 2}, I.UNKNOWN, R.SILENT),
+    ("civil squawk, civil profile", {"squawk": True, "silent": 5, "origin_out": True}, I.NEUTRAL, R.CIVIL_SQUAWK),
+    ("civil squawk at missile speed", {"squawk": True, "speed": 700.0}, I.HOSTILE, R.PROFILE_SPEED),
+    ("civil squawk in a return corridor", {"squawk": True, "ret": True}, I.ASSUMED_FRIEND, R.RETURN_CORRIDOR),
 ]
 #: The same evidence under the looser order (profile_before_procedure): a hostile profile wins
 LOOSE = [
@@ -64,7 +68,7 @@ def _run(ev: dict, loose: bool) -> tuple[int, int]:
     ident, rule = identity_rules(a("prev", int(P), np.int8), a("iff", False), a("silent", 0, int), a("origin_in", False),
                                  a("origin_out", False), a("ret", False), a("civil", False), a("speed", 250.0, float),
                                  a("descent", 0.0, float), n_silent=2, hostile_speed=600.0, hostile_descent=80.0,
-                                 profile_first=loose, network=a("net", int(P), np.int8))
+                                 profile_first=loose, network=a("net", int(P), np.int8), civil_squawk=a("squawk", False))
     return int(ident[0]), int(rule[0])
 
 
@@ -85,7 +89,7 @@ def test_rules_vectorised_match_one_by_one():
     ident, rule = identity_rules(col("prev", int(P), np.int8), col("iff", False), col("silent", 0, int),
                                  col("origin_in", False), col("origin_out", False), col("ret", False), col("civil", False),
                                  col("speed", 250.0, float), col("descent", 0.0, float), 2, 600.0, 80.0,
-                                 network=col("net", int(P), np.int8))
+                                 network=col("net", int(P), np.int8), civil_squawk=col("squawk", False))
     assert ident.tolist() == [int(c[2]) for c in CASES]
     assert rule.tolist() == [int(c[3]) for c in CASES]
 

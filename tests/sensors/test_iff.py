@@ -1,6 +1,7 @@
 """IFF interrogation (sensors/iff.py) and the outages of degraded C2 (links/degrade.py), on the bundled
 fratricide case: a transponder answers with its reply probability (binomial bounds), stops at its
-failure time, red and civil movers never answer; an outage makes its battery autonomous and rejoins."""
+failure time, red movers never answer, an airliner answers only the civil mode 3/C; an outage makes its
+battery autonomous and rejoins."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ def test_failed_transponder_red_and_civil_never_answer(cs):
         interrogate(st, cs, _detections(10.0, 0, target, 50), rng)
     interrogate(st, cs, _detections(80.0, 0, raven, 50), rng)     # fail_at_s 80: failed from then on
     assert st.replies == 0 and st.interrogations == 150
+    assert st.last_civil[0, civil] == 10.0 and st.last_civil[0, red] == -np.inf   # the airliner squawks mode 3/C
     assert st.silent[0, raven] == 50 and st.silent[0, red] == 50
     interrogate(st, cs, _detections(20.0, 0, raven, 3, rng_m=400_000.0), rng)   # beyond iff_range_m
     assert st.interrogations == 150

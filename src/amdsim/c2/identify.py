@@ -30,6 +30,7 @@ The rules, a decision list taken in order (the first that applies decides; ``Rul
  3    first seen inside friendly territory          assumed friend       origin
  4    in a return corridor, adhering                assumed friend       return_corridor
  5    in a civil corridor, adhering                 neutral              civil_corridor
+ 5b   a mode 3/C reply, civil profile (not 6, 7)    neutral              civil_squawk
  6    speed above hostile_speed_mps                 hostile              profile_speed
  7    descent rate above hostile_descent_mps        hostile              profile_descent
  8    >= silent_interrogations unanswered, first    suspect              silent_outside
@@ -88,7 +89,8 @@ HELD = (Identity.FRIEND, Identity.ASSUMED_FRIEND, Identity.NEUTRAL, Identity.HOS
 def identity_rules(prev: np.ndarray, iff_reply: np.ndarray, silent: np.ndarray, origin_friendly: np.ndarray,
                    origin_outside: np.ndarray, in_return: np.ndarray, in_civil: np.ndarray, speed: np.ndarray,
                    descent: np.ndarray, n_silent: int, hostile_speed: float, hostile_descent: float,
-                   profile_first: bool = False, network: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   profile_first: bool = False, network: np.ndarray | None = None,
+                   civil_squawk: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The decision list of the module docstring over M tracks: ``(identity, rule)``, (M,) int8 each.
 
     ``prev`` (M,) int8 Identity decided before (PENDING: none); ``iff_reply`` (M,) bool a valid reply
@@ -96,11 +98,12 @@ def identity_rules(prev: np.ndarray, iff_reply: np.ndarray, silent: np.ndarray, 
     ``origin_outside`` (M,) bool first seen inside / outside friendly territory (both False: no
     territory given); ``in_return`` / ``in_civil`` (M,) bool adhering to a corridor; ``speed`` (M,)
     m/s; ``descent`` (M,) m/s, positive down; ``network`` (M,) int8 the identity a linked ally decided
-    (PENDING: none).
+    (PENDING: none); ``civil_squawk`` (M,) bool a current mode 3/C reply.
     """
     held = np.isin(prev, HELD)
     fast, diving = speed > hostile_speed, descent > hostile_descent
     net = np.full(prev.size, int(Identity.PENDING), np.int8) if network is None else network
+    squawk = np.zeros(prev.size, bool) if civil_squawk is None else civil_squawk
     rules: list[tuple[Any, Any, Rule]] = [
         (iff_reply, Identity.FRIEND, Rule.IFF_REPLY),
         (held & (prev == Identity.FRIEND), Identity.FRIEND, Rule.HELD),
@@ -111,6 +114,7 @@ def identity_rules(prev: np.ndarray, iff_reply: np.ndarray, silent: np.ndarray, 
         (origin_friendly, Identity.ASSUMED_FRIEND, Rule.ORIGIN),
         (in_return, Identity.ASSUMED_FRIEND, Rule.RETURN_CORRIDOR),
         (in_civil, Identity.NEUTRAL, Rule.CIVIL_CORRIDOR),
+        (squawk & ~fast & ~diving, Identity.NEUTRAL, Rule.CIVIL_SQUAWK),
     ]
     keep: list[tuple[Any, Any, Rule]] = [(held, prev, Rule.HELD)]
     rules += (profile + keep + procedure) if profile_first else (keep + procedure + profile)
@@ -162,17 +166,20 @@ def _adhering(pos: np.ndarray, vel: np.ndarray, tab: ContestedTable) -> tuple[np
             descent, alt)
 
 
-def _evidence(st: ContestedState, sensors: np.ndarray, truth: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
-    """(iff_reply (M,) bool, silent (M,) int) of the tracks with ``truth`` over the ``sensors`` (rows)."""
+def _evidence(st: ContestedState, sensors: np.ndarray, truth: np.ndarray, t: float
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mode-5 reply (M,) bool, silent (M,) int, mode-3/C reply (M,) bool) of the tracks with ``truth``
+    over the interrogations of ``sensors`` (rows); a reply counts while younger than iff_memory_s."""
     m = truth.size
     real = truth >= 0
     if sensors.size == 0 or not real.any():
-        return np.zeros(m, bool), np.zeros(m, np.int32)
+        return np.zeros(m, bool), np.zeros(m, np.int32), np.zeros(m, bool)
     cols = np.where(real, truth, 0)
     last = st.last_reply[np.ix_(sensors, cols)].max(axis=0)
+    civil = st.last_civil[np.ix_(sensors, cols)].max(axis=0)
     silent = st.silent[np.ix_(sensors, cols)].max(axis=0)
     memory = float(st.table.identification["iff_memory_s"]) if st.table.identification else 0.0
-    return real & (t - last <= memory), np.where(real, silent, 0)
+    return real & (t - last <= memory), np.where(real, silent, 0), real & (t - civil <= memory)
 
 
 def _decide(st: ContestedState, key: tuple, pic: Picture, rows: np.ndarray, sensors: np.ndarray, t: float,
@@ -189,12 +196,12 @@ def _decide(st: ContestedState, key: tuple, pic: Picture, rows: np.ndarray, sens
     poly = p["origin_lat"] is not None
     inside_now = in_polygon(lat, lon, p["origin_lat"], p["origin_lon"]) if poly else np.zeros(ids.size, bool)
     origin = np.where(known, mem.friendly_origin[j] if mem.track_id.size else False, inside_now)
-    reply, silent = _evidence(st, sensors, pic.truth[rows], t)
+    reply, silent, squawk = _evidence(st, sensors, pic.truth[rows], t)
     speed = np.linalg.norm(pic.vel[rows], axis=1)
     ident, rule = identity_rules(prev, reply, silent, origin, poly & ~origin, in_ret & p["use_corridors"],
                                  in_civ & p["use_corridors"], speed, descent, int(p["silent_interrogations"]),
                                  float(p["hostile_speed_mps"]), float(p["hostile_descent_mps"]),
-                                 bool(p["profile_before_procedure"]), network)
+                                 bool(p["profile_before_procedure"]), network, squawk)
     changed = ~known | (prev != ident)
     for i in np.flatnonzero(changed & (ident != Identity.PENDING)).tolist():
         st.log.append((t, force, shooter, int(ids[i]), int(pic.truth[rows][i]), int(ident[i]), int(rule[i])))

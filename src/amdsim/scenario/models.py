@@ -772,13 +772,18 @@ class LaunchWarning(Strict):
 # --- a contested sky (issue 20): friendly and neutral traffic, identification, degraded C2 -------------
 
 
+IffMode = Literal["5", "3c"]
+IFF_MODES: tuple[IffMode, ...] = ("5", "3c")
+
+
 class Iff(Strict):
     """An aircraft's IFF transponder (Mark XII-style modes, notional): it answers a blue radar's
-    interrogation with ``reply_prob`` while it works."""
+    interrogation in each of its modes with ``reply_prob`` while it works (a failure silences every mode)."""
 
     reply_prob: Prob = Field(0.95, description="Probability a working transponder answers one interrogation (dimensionless).")
     fail_at_s: NonNeg | None = Field(None, description="Time the transponder fails (s from the scenario start); none: no failure at a set time.")
     fail_prob: Prob = Field(0.0, description="Probability, drawn once per replication, that the transponder has failed from the start (a chance failure).")
+    modes: list[IffMode] = Field(default_factory=lambda: list(IFF_MODES), min_length=1, description="Modes it answers (notional): 5, the secure military mode (a reply identifies a friend); 3c, the civil identity and altitude mode (a reply alone says only: a cooperative aircraft).")
 
 
 class AirTraffic(Aircraft):
@@ -807,6 +812,7 @@ class Airliners(Strict):
     alt_m: Pos = Field(10_000.0, le=15_000.0, description="Cruise height above the surface (m).")
     rcs_m2: Pos = Field(50.0, description="Mean radar cross-section (m^2).")
     reverse: bool = Field(False, description="Fly the waypoints in reverse order.")
+    squawk: bool = Field(True, description="They answer IFF mode 3/C (the civil mode; reply probability 0.99).")
 
 
 class Corridor(Strict):

@@ -34,10 +34,13 @@ def interrogate(st: ContestedState | None, cs: CompiledScenario, det: Detections
     if idx.size == 0:
         return
     s, m = det.sensor[idx], det.target[idx]
-    working = tab.has_iff[m] & (det.time < st.iff_fail_at[m])
-    reply = working & (rng.random(idx.size) < tab.iff_reply_prob[m])
+    alive = det.time < st.iff_fail_at[m]
+    draw = rng.random((idx.size, 2))        # per interrogation: mode 5, mode 3/C
+    reply = tab.has_iff[m] & alive & (draw[:, 0] < tab.iff_reply_prob[m])
+    civil = tab.has_civil[m] & alive & (draw[:, 1] < tab.iff_reply_prob[m])
     st.interrogations += int(idx.size)
     st.replies += int(reply.sum())
     st.last_reply[s[reply], m[reply]] = det.time
+    st.last_civil[s[civil], m[civil]] = det.time
     st.silent[s[reply], m[reply]] = 0
     np.add.at(st.silent, (s[~reply], m[~reply]), 1)

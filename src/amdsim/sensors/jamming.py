@@ -248,9 +248,10 @@ def seeker_ranges(cs, w, itype: np.ndarray, target: np.ndarray) -> np.ndarray:
     (a passive seeker homes on the noise source), the seeker's own range otherwise."""
     own = cs.itypes.seeker_range[itype]
     tab: JammingTable | None = cs.extras.get("jamming")
-    if tab is None or not tab.hoj_range.any() or target.size == 0:
+    hoj = cs.itypes.hoj_range[itype]
+    if tab is None or not hoj.any() or target.size == 0:
         return own
     jamming = np.zeros(w.n, bool)
     jamming[tab.host[(w.t >= tab.on) & w.is_active[tab.host]]] = True
-    out: np.ndarray = np.where(jamming[target] & (tab.hoj_range[itype] > 0), np.maximum(own, tab.hoj_range[itype]), own)
+    out: np.ndarray = np.where(jamming[target] & (hoj > 0), np.maximum(own, hoj), own)
     return out

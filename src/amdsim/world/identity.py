@@ -10,7 +10,7 @@ PENDING          not yet evaluated: too few interrogations, no other evidence
 UNKNOWN          evaluated, nothing decides it (silent to IFF, no origin, no profile)
 ASSUMED_FRIEND   a friendly point of origin or adherence to a return corridor
 FRIEND           a valid IFF reply, or a friend on the network's word
-NEUTRAL          adherence to a civil air route with an airliner's profile
+NEUTRAL          adherence to a civil air route, or a civil squawk (mode 3/C) with a civil profile
 SUSPECT          silent to IFF with a point of origin outside friendly territory
 HOSTILE          a hostile flight profile (missile speed, attack descent)
 ===============  =====================================================================
@@ -56,6 +56,7 @@ class Rule(IntEnum):
     ORIGIN = 4
     RETURN_CORRIDOR = 5
     CIVIL_CORRIDOR = 6
+    CIVIL_SQUAWK = 11    # answers the civil mode only, with a civil flight profile
     PROFILE_SPEED = 7
     PROFILE_DESCENT = 8
     SILENT_OUTSIDE = 9   # silent to IFF, first seen outside friendly territory
@@ -90,7 +91,7 @@ class ContestedTable:
     """The compiled contested-sky part of a scenario, SI (angles rad, lengths m, times s)."""
 
     # IFF transponders (N rows, one per mover)
-    has_iff: np.ndarray           # (N,) bool
+    has_iff: np.ndarray           # (N,) bool: answers the secure military mode (5)
     iff_reply_prob: np.ndarray    # (N,) probability per interrogation
     iff_fail_at: np.ndarray       # (N,) s, inf: no set failure
     iff_fail_prob: np.ndarray     # (N,) probability of a failure from the start, per replication
@@ -113,6 +114,7 @@ class ContestedTable:
     outage_start: np.ndarray      # (O,) s
     outage_end: np.ndarray        # (O,) s, inf: not in this run
     outage_prob: np.ndarray       # (O,)
+    has_civil: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (N,) answers mode 3/C
     # airspace control zones (Z rows; c2/airspace.py); the polygons in a flat table like the corridors'
     zone_name: list[str] = field(default_factory=list)
     zone_fighters: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))   # (Z,) fighters may engage inside
@@ -149,7 +151,6 @@ class JammingTable:
     half_beam: np.ndarray     # (S,) rad
     eccm_db: np.ndarray       # (S,)
     strobe_jn: np.ndarray     # (S,) linear
-    hoj_range: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (T,) m home-on-jam acquisition per interceptor type, 0: none
 
 
 @dataclass
@@ -211,6 +212,7 @@ class ContestedState:
     autonomous: np.ndarray        # (K,) bool: the shooter fights on its own radar and identification now
     link_cut: np.ndarray          # (F,) bool: the force's link is down now
     memory: dict[tuple[str, int], IdentityMemory]  # key ("force", f) or ("shooter", k) -> IdentityMemory
+    last_civil: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (S,N) s: last mode 3/C reply
     log: list[tuple[float, int, int, int, int, int, int]] = field(default_factory=list)  # (t, force, shooter or -1, track id, truth, identity, rule)
     c2_log: list[tuple[float, str, int, int]] = field(default_factory=list)  # (t, what, force or -1, shooter or -1): outages, rejoins
     interrogations: int = 0
@@ -233,5 +235,5 @@ def initial_contested(cs: Any, iff_rng: np.random.Generator, outage_rng: np.rand
     fail_at = np.where(failed, 0.0, tab.iff_fail_at)
     on = outage_rng.random(tab.outage_prob.size) < tab.outage_prob
     return ContestedState(table=tab, iff_fail_at=fail_at, last_reply=np.full((s, n), -np.inf),
-                          silent=np.zeros((s, n), np.int32), outage_on=on, autonomous=np.zeros(cs.shooters.n, bool),
+                          silent=np.zeros((s, n), np.int32), last_civil=np.full((s, n), -np.inf), outage_on=on, autonomous=np.zeros(cs.shooters.n, bool),
                           link_cut=np.zeros(len(cs.force_names), bool), memory={})

@@ -195,6 +195,11 @@ class InterceptorTypeTable:
     req_pos_sigma: np.ndarray   # (T,) m, largest track position 1-sigma at launch (inf: none)
     req_vel_sigma: np.ndarray   # (T,) m/s, largest track velocity 1-sigma at launch (inf: none)
     req_track_age: np.ndarray   # (T,) s, oldest track update at launch (inf: c2.max_track_age_s)
+    hoj_range: np.ndarray = None  # type: ignore[assignment]  # (T,) m home-on-jam acquisition, 0: none (issue 20)
+
+    def __post_init__(self) -> None:
+        if self.hoj_range is None:
+            self.hoj_range = np.zeros(len(self.name))
 
 
 @dataclass

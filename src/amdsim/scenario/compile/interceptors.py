@@ -68,6 +68,8 @@ ENDGAME_COLUMNS = {
     "launch_requirements.max_pos_sigma_m": ("req_pos_sigma", _limit),
     "launch_requirements.max_vel_sigma_mps": ("req_vel_sigma", _limit),
     "launch_requirements.max_track_age_s": ("req_track_age", _limit),
+    # home-on-jam (sensors/jamming.py seeker_ranges): 0 without
+    "home_on_jam_range_m": ("hoj_range", lambda r: 0.0 if r is None else float(r)),
 }
 
 

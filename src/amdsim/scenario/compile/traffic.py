@@ -24,6 +24,8 @@ from amdsim.world.identity import (
 )
 from amdsim.world.tables import MoverTable, ShooterTable
 
+#: Reply probability of an airliner's mode 3/C transponder (notional).
+CIVIL_REPLY_PROB = 0.99
 ALLEGIANCE_CODES = {"friend": int(Allegiance.FRIEND), "neutral": int(Allegiance.NEUTRAL)}
 
 
@@ -39,7 +41,7 @@ def add_traffic(sc: Scenario, rows: Rows, forces: dict[str, int]) -> dict[int, t
                            allegiance=ALLEGIANCE_CODES[ac.identity], **route_fields(rows, ac.route))
             if ac.iff is not None:
                 iff[row] = (ac.iff.reply_prob, np.inf if ac.iff.fail_at_s is None else ac.iff.fail_at_s,
-                            ac.iff.fail_prob)
+                            ac.iff.fail_prob, "5" in ac.iff.modes, "3c" in ac.iff.modes)
     for c in sc.corridors:
         al = c.airliners
         if al is None:
@@ -48,11 +50,13 @@ def add_traffic(sc: Scenario, rows: Rows, forces: dict[str, int]) -> dict[int, t
         start = Position(lat_deg=pts[0].lat_deg, lon_deg=pts[0].lon_deg, alt_m=al.alt_m)
         for i in range(al.count):
             off, cnt = rows.add_route(waypoint_rows(pts[1:]))
-            rows.add(name=f"{c.id}.airliner{i + 1}", kind=MoverKind.AIRCRAFT, force=forces[al.force],
+            row = rows.add(name=f"{c.id}.airliner{i + 1}", kind=MoverKind.AIRCRAFT, force=forces[al.force],
                      type_name=f"{c.id}.airliner", t_launch=al.start_s + i * al.interval_s,
                      vulnerability=DEFAULT_VULNERABILITY, rcs=al.rcs_m2, pos0=ecef(start),
                      allegiance=int(Allegiance.NEUTRAL), behavior=Behavior.ROUTE, wp_offset=off, wp_count=cnt,
                      speed=al.speed_mps, agl=al.alt_m, loop=False)
+            if al.squawk:
+                iff[row] = (CIVIL_REPLY_PROB, np.inf, 0.0, False, True)
     return iff
 
 
@@ -60,10 +64,10 @@ def contested_table(sc: Scenario, movers: MoverTable, shooters: ShooterTable, fo
                     iff: dict[int, tuple]) -> ContestedTable:
     """The compiled corridors, transponders, identification rules, outages and airspace zones."""
     n = movers.n
-    has = np.zeros(n, bool)
+    has, civil = np.zeros(n, bool), np.zeros(n, bool)
     reply, fail_at, fail_p = np.zeros(n), np.full(n, np.inf), np.zeros(n)
-    for row, (p, t_f, p_f) in iff.items():
-        has[row], reply[row], fail_at[row], fail_p[row] = True, p, t_f, p_f
+    for row, (p, t_f, p_f, mode5, mode3c) in iff.items():
+        has[row], civil[row], reply[row], fail_at[row], fail_p[row] = mode5, mode3c, p, t_f, p_f
     lat: list[float] = []
     lon: list[float] = []
     offset, count = [], []
@@ -110,7 +114,7 @@ def contested_table(sc: Scenario, movers: MoverTable, shooters: ShooterTable, fo
         outage_force=np.array(o_force, np.int16), outage_shooters=o_shooters,
         outage_start=np.array([o.start_s for o in sc.c2_outages], float),
         outage_end=np.array([np.inf if o.end_s is None else o.end_s for o in sc.c2_outages], float),
-        outage_prob=np.array([o.prob for o in sc.c2_outages], float),
+        outage_prob=np.array([o.prob for o in sc.c2_outages], float), has_civil=civil,
         zone_name=[z.id for z in zones], zone_fighters=np.array([z.kind in ("fez", "jez") for z in zones], bool),
         zone_batteries=np.array([z.kind in ("mez", "jez") for z in zones], bool),
         zone_offset=np.array(z_off, np.int32), zone_count=np.array(z_cnt, np.int32),
@@ -146,8 +150,7 @@ def jamming_table(sc: Scenario, movers: MoverTable, n_sensors: int) -> JammingTa
         gain=np.array(gain, float), bandwidth=np.array(bw, float), on=np.array(on, float),
         radar_gain=full(10.0 ** (ep.gain_db / 10.0)), noise_figure_db=full(ep.noise_figure_db),
         sidelobe=full(10.0 ** (ep.sidelobe_db / 10.0)), half_beam=full(ep.beamwidth_deg * DEG / 2.0),
-        eccm_db=full(ep.eccm_db), strobe_jn=full(10.0 ** (ep.strobe_jn_db / 10.0)),
-        hoj_range=np.array([t.home_on_jam_range_m or 0.0 for t in sc.interceptor_types], float))
+        eccm_db=full(ep.eccm_db), strobe_jn=full(10.0 ** (ep.strobe_jn_db / 10.0)))
 
 
 def radar_load_table(sensors: list[dict]) -> RadarLoadTable | None:
