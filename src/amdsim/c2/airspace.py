@@ -32,7 +32,8 @@ def in_polygon(lat: np.ndarray, lon: np.ndarray, poly_lat: np.ndarray, poly_lon:
     the (lon, lat) plane (fine for polygons of a few hundred km away from the poles and the date line)."""
     x, y = lon[:, None], lat[:, None]
     x1, y1 = poly_lon[None, :], poly_lat[None, :]
-    x2, y2 = np.roll(poly_lon, -1)[None, :], np.roll(poly_lat, -1)[None, :]
+    x2 = np.concatenate([poly_lon[1:], poly_lon[:1]])[None, :]
+    y2 = np.concatenate([poly_lat[1:], poly_lat[:1]])[None, :]
     crosses = (y1 > y) != (y2 > y)
     with np.errstate(divide="ignore", invalid="ignore"):
         xi = x1 + (y - y1) * (x2 - x1) / (y2 - y1)

@@ -84,6 +84,9 @@ from amdsim.world.tables import CompiledScenario
 EARTH_RADIUS_M = 6_371_000.0
 #: Identities kept once decided (rule 2); pending, unknown and suspect are re-evaluated each cycle.
 HELD = (Identity.FRIEND, Identity.ASSUMED_FRIEND, Identity.NEUTRAL, Identity.HOSTILE)
+IS_HELD = np.isin(np.arange(len(Identity)), HELD)
+#: Plain ints of the identities (an IntEnum costs a Python call per use on the hot path)
+_I = {i.name: int(i) for i in Identity}
 
 
 def identity_rules(prev: np.ndarray, iff_reply: np.ndarray, silent: np.ndarray, origin_friendly: np.ndarray,
@@ -100,37 +103,40 @@ def identity_rules(prev: np.ndarray, iff_reply: np.ndarray, silent: np.ndarray, 
     m/s; ``descent`` (M,) m/s, positive down; ``network`` (M,) int8 the identity a linked ally decided
     (PENDING: none); ``civil_squawk`` (M,) bool a current mode 3/C reply.
     """
-    held = np.isin(prev, HELD)
+    held = IS_HELD[prev]
     fast, diving = speed > hostile_speed, descent > hostile_descent
     net = np.full(prev.size, int(Identity.PENDING), np.int8) if network is None else network
     squawk = np.zeros(prev.size, bool) if civil_squawk is None else civil_squawk
     rules: list[tuple[Any, Any, Rule]] = [
-        (iff_reply, Identity.FRIEND, Rule.IFF_REPLY),
-        (held & (prev == Identity.FRIEND), Identity.FRIEND, Rule.HELD),
-        (np.isin(net, HELD), net, Rule.NETWORK),
+        (iff_reply, _I['FRIEND'], Rule.IFF_REPLY),
+        (held & (prev == _I['FRIEND']), _I['FRIEND'], Rule.HELD),
+        (IS_HELD[net], net, Rule.NETWORK),
     ]
-    profile: list[tuple[Any, Any, Rule]] = [(fast, Identity.HOSTILE, Rule.PROFILE_SPEED), (diving, Identity.HOSTILE, Rule.PROFILE_DESCENT)]
+    profile: list[tuple[Any, Any, Rule]] = [(fast, _I['HOSTILE'], Rule.PROFILE_SPEED), (diving, _I['HOSTILE'], Rule.PROFILE_DESCENT)]
     procedure: list[tuple[Any, Any, Rule]] = [
-        (origin_friendly, Identity.ASSUMED_FRIEND, Rule.ORIGIN),
-        (in_return, Identity.ASSUMED_FRIEND, Rule.RETURN_CORRIDOR),
-        (in_civil, Identity.NEUTRAL, Rule.CIVIL_CORRIDOR),
-        (squawk & ~fast & ~diving, Identity.NEUTRAL, Rule.CIVIL_SQUAWK),
+        (origin_friendly, _I['ASSUMED_FRIEND'], Rule.ORIGIN),
+        (in_return, _I['ASSUMED_FRIEND'], Rule.RETURN_CORRIDOR),
+        (in_civil, _I['NEUTRAL'], Rule.CIVIL_CORRIDOR),
+        (squawk & ~fast & ~diving, _I['NEUTRAL'], Rule.CIVIL_SQUAWK),
     ]
     keep: list[tuple[Any, Any, Rule]] = [(held, prev, Rule.HELD)]
     rules += (profile + keep + procedure) if profile_first else (keep + procedure + profile)
     rules += [
-        ((silent >= n_silent) & origin_outside, Identity.SUSPECT, Rule.SILENT_OUTSIDE),
-        (silent >= n_silent, Identity.UNKNOWN, Rule.SILENT),
+        ((silent >= n_silent) & origin_outside, _I['SUSPECT'], Rule.SILENT_OUTSIDE),
+        (silent >= n_silent, _I['UNKNOWN'], Rule.SILENT),
     ]
     m = prev.size
-    ident = np.full(m, int(Identity.PENDING), np.int8)
-    rule = np.full(m, int(Rule.NONE), np.int8)
-    done = np.zeros(m, bool)
-    for cond, who, why in rules:
-        hit = np.asarray(cond, bool) & ~done
-        ident[hit] = np.broadcast_to(np.asarray(who, np.int8), (m,))[hit]
-        rule[hit] = int(why)
-        done |= hit
+    # the first rule that applies, for every track at once: (R, M) conditions, argmax finds the first True
+    conds = np.empty((len(rules), m), bool)
+    who = np.empty((len(rules), m), np.int8)
+    for i, (c, x, _) in enumerate(rules):
+        conds[i] = c
+        who[i] = x
+    codes = np.array([int(r) for _, _, r in rules], np.int8)
+    first = conds.argmax(axis=0)
+    hit = conds[first, np.arange(m)]
+    ident = np.where(hit, who[first, np.arange(m)], int(Identity.PENDING)).astype(np.int8)
+    rule = np.where(hit, codes[first], int(Rule.NONE)).astype(np.int8)
     return ident, rule
 
 
