@@ -66,3 +66,12 @@ def test_threat_counts_leave_the_air_traffic_out(runs):
     case, _ = runs
     names = {t["name"] for t in case[0]["threats"]}
     assert names == {"cm_north.1", "cm_north.2"}
+
+
+def test_battery_that_rejoins_before_the_return_does_not_fire():
+    """The outage certain but over at 300 s (raven reaches the battery's radar at ~430 s): the battery is
+    back on the network's identity, friend, and holds fire; the outage and the rejoin are in the record."""
+    cs = load_compiled(CASE, {"c2_outages.0.prob": 1.0, "c2_outages.0.end_s": 300.0})
+    s = run_replication(cs, 0)
+    assert s["fratricides"] == 0
+    assert [(o["what"], o["time_s"]) for o in s["c2_outages"]] == [("autonomous", 100.0), ("rejoined", 300.0)]
