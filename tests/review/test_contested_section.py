@@ -28,8 +28,8 @@ def test_section_counts_fratricides_with_wilson_interval(tmp_path):
                                {"fratricide": [], "fratricides": 0, "identification": {"enabled": True}, "c2_outages": []}])
     html = "".join(contested_section(folder))
     # 1 of 2: Wilson 95 % interval 9.5 % to 90.5 %
-    assert "<b>1 of 2</b>" in html and "50%" in html and "9% to 91%" in html
-    assert "raven.1" in html and "silent_outside" in html and "guard" in html
+    assert "<b>1 of 2</b>" in html and "50 %" in html and "9 % to 91 %" in html
+    assert "raven.1" in html and "silent outside" in html and "guard" in html
     assert "C2 outages (a link or command node lost) in 1 of 2 replications" in html
 
 

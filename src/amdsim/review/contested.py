@@ -8,22 +8,13 @@ Reads summary.json's ``fratricide``, ``identification`` and ``c2_outages`` block
 
 from __future__ import annotations
 
-import base64
-import io
 from pathlib import Path
 
 from amdsim.results.intervals import wilson_interval
+from amdsim.review.aar import table
 from amdsim.review.data import load_summary, replication_dirs
-from amdsim.review.leaks import _table
-
-
-def _png(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
+from amdsim.review.figures import _mpl, svg
+from amdsim.review.format import label, metres, number, percent, seconds
 
 
 def _jamming(s: dict) -> list[str]:
@@ -33,14 +24,14 @@ def _jamming(s: dict) -> list[str]:
         return []
     err = j.get("fix_error_median_m")
     parts = ["<h3>Jamming</h3>",
-             f"<p>{j.get('strobes', 0):,} strobes; {j.get('fixes', 0):,} fixes by crossing them"
-             + (f", median error {err / 1000:,.1f} km" if err is not None else "") + ".</p>"]
-    rows = [[k, v / 1000] for k, v in j.get("burn_through_m", {}).items()]
+             f"<p>{number(j.get('strobes', 0))} strobes; {number(j.get('fixes', 0))} fixes by crossing them"
+             + (f", median error {metres(err)}" if err is not None else "") + ".</p>"]
+    rows = [[k, metres(v)] for k, v in j.get("burn_through_m", {}).items()]
     if rows:
-        parts.append(_table(["jammer against radar", "burn-through km (single scan, Pd 0.5)"], rows))
-    rows = [[k, v / 1000] for k, v in j.get("first_detection_range_m", {}).items()]
+        parts.append(table(["jammer against radar", "burn-through (single scan, Pd 0.5)"], rows))
+    rows = [[k, metres(v)] for k, v in j.get("first_detection_range_m", {}).items()]
     if rows:
-        parts.append(_table(["jammer carrier by radar", "first detected at km"], rows))
+        parts.append(table(["jammer carrier by radar", "first detected at"], rows))
     return parts
 
 
@@ -49,8 +40,7 @@ def _radar_load(s: dict) -> list[str]:
     rl = s.get("radar_load")
     if not rl or not rl.get("radars"):
         return []
-    import matplotlib.pyplot as plt
-
+    plt = _mpl()
     fig, (a, b) = plt.subplots(2, 1, figsize=(9, 4.5), sharex=True)
     for name, r in rl["radars"].items():
         ser = r.get("series", {})
@@ -61,14 +51,16 @@ def _radar_load(s: dict) -> list[str]:
     b.set_ylabel("tracks held")
     b.set_xlabel("time (s)")
     a.legend(fontsize=8)
-    parts = ["<h3>Multifunction radar load</h3>", _png(fig)]
-    parts.append(_table(["radar", "scans", "most tracks wanted", "scans at capacity", "longest revisit s",
-                         "mean search share"],
-                        [[n, r["scans"], r["max_tracks_wanted"], r["scans_at_capacity"], r["max_revisit_s"],
-                          r["mean_search_fraction"]] for n, r in rl["radars"].items()]))
+    parts = ["<h3>Multifunction radar load</h3>",
+             svg(fig, "radar-load", alt="search share and tracks held of each multifunction radar over time")]
+    parts.append(table(["radar", "scans", "most tracks wanted", "scans at capacity", "longest revisit",
+                        "mean search share"],
+                       [[n, number(r["scans"]), number(r["max_tracks_wanted"]), number(r["scans_at_capacity"]),
+                         seconds(r["max_revisit_s"]), percent(r["mean_search_fraction"])] for n, r in rl["radars"].items()]))
     drops = rl.get("saturation_drops") or {}
     if drops:
-        parts.append(_table(["threat", "detections dropped by saturation"], [[k, v] for k, v in sorted(drops.items())]))
+        parts.append(table(["threat", "detections dropped by saturation"],
+                           [[k, number(v)] for k, v in sorted(drops.items())]))
     return parts
 
 
@@ -88,17 +80,18 @@ def contested_section(folder: str | Path) -> list[str]:
     lo, hi = wilson_interval(k, n)
     parts = ["<h2>Friend or foe: fratricide and identification</h2>",
              f"<p>Fratricide (a friendly or neutral aircraft killed by blue weapons) in <b>{k} of {n}</b> "
-             f"replication{'s' if n != 1 else ''}: probability {k / n:.0%} (Wilson 95 % interval "
-             f"{lo:.0%} to {hi:.0%}).</p>"]
+             f"replication{'s' if n != 1 else ''}: probability {percent(k / n)} (Wilson 95 % interval "
+             f"{percent(lo)} to {percent(hi)}).</p>"]
     rows = []
     for s in sums:
         rep = s.get("run", {}).get("replication", 0)
         for f in s.get("fratricide", []):
-            rows.append([rep, f.get("name"), f.get("allegiance"), f.get("shooter"), f.get("time_s"),
-                         f.get("identity"), f.get("rule"), "yes" if f.get("autonomous") else "no", f.get("why")])
+            rows.append([rep, f.get("name"), f.get("allegiance"), f.get("shooter"), seconds(f.get("time_s")),
+                         f.get("identity"), label(f.get("rule", "")), "yes" if f.get("autonomous") else "no",
+                         f.get("why")])
     if rows:
-        parts.append(_table(["replication", "aircraft", "allegiance", "shooter", "killed at s", "engaged as",
-                             "rule", "autonomous", "why"], rows))
+        parts.append(table(["replication", "aircraft", "allegiance", "shooter", "killed at", "engaged as",
+                            "rule", "autonomous", "why"], rows))
     errs: dict[str, list[int]] = {}
     for s in sums:
         for node, e in (s.get("identification", {}).get("errors") or {}).items():
@@ -108,8 +101,8 @@ def contested_section(folder: str | Path) -> list[str]:
     if errs:
         parts.append("<p>Identification errors (movers identified wrongly at least once, summed over the "
                      "replications; a node is a force's network or an autonomous shooter):</p>")
-        parts.append(_table(["deciding node", "friend or neutral as suspect / hostile", "hostile as friend / neutral"],
-                            [[node, a, b] for node, (a, b) in sorted(errs.items())]))
+        parts.append(table(["deciding node", "friend or neutral as suspect / hostile", "hostile as friend / neutral"],
+                           [[node, number(a), number(b)] for node, (a, b) in sorted(errs.items())]))
     outages = sum(1 for s in sums if s.get("c2_outages"))
     parts.append(f'<p class="note">C2 outages (a link or command node lost) in {outages} of {n} replications; '
                  f"identification {'on' if sums[0].get('identification', {}).get('enabled') else 'off'}.</p>")
