@@ -151,15 +151,63 @@ def destination(lat: Floats, lon: Floats, bearing: Floats, distance: Floats,
     """Point reached after ``distance`` metres along a great circle with initial ``bearing`` (rad).
 
     Returns (lat2, lon2, final_bearing) in radians.
+
+    Pole-safe (n-vector form, Gade 2010, "A non-singular horizontal position representation",
+    J. Navigation 63(3), eqs. 4-6 and Table 2): the start's unit vector ``n`` and its local east and
+    north unit vectors (defined by ``lon`` even at latitude +-90 deg, as in :func:`enu_basis`) give
+    the direction of travel ``t = sin(b) east + cos(b) north``, and the end point is
+    ``n cos(d/R) + t sin(d/R)``. The textbook form ``lon + atan2(sin b sin d cos lat, cos d - sin lat
+    sin lat2)`` divides two numbers that both vanish at the poles (an orbit centred on a pole then
+    jumped by tens of km per step). At a pole, bearing b points along the meridian ``lon + pi - b``
+    (north pole) or ``lon + b`` (south pole), the limit of the local frame, as :func:`initial_bearing`
+    gives from there.
     """
-    d = distance / radius
+    d = np.asarray(distance, float) / radius
     sl, cl = np.sin(lat), np.cos(lat)
+    so, co = np.sin(lon), np.cos(lon)
+    sb, cb = np.sin(bearing), np.cos(bearing)
     sd, cd = np.sin(d), np.cos(d)
-    lat2 = np.arcsin(np.clip(sl * cd + cl * sd * np.cos(bearing), -1.0, 1.0))
-    lon2 = lon + np.arctan2(np.sin(bearing) * sd * cl, cd - sl * np.sin(lat2))
-    lon2 = (lon2 + np.pi) % (2 * np.pi) - np.pi
-    final = initial_bearing(lat2, lon2, lat, lon) + np.pi
-    return lat2, lon2, (final + np.pi) % (2 * np.pi) - np.pi
+    # direction of travel in ECEF: east (-so, co, 0), north (-sl co, -sl so, cl)
+    tx = -sb * so - cb * sl * co
+    ty = sb * co - cb * sl * so
+    tz = cb * cl
+    x = cl * co * cd + tx * sd
+    y = cl * so * cd + ty * sd
+    z = sl * cd + tz * sd
+    lat2 = np.arctan2(z, np.hypot(x, y))
+    lon2 = np.arctan2(y, x)
+    # final course: the direction of travel at the end, -n sin(d) + t cos(d), in the end's east/north
+    fx = -cl * co * sd + tx * cd
+    fy = -cl * so * sd + ty * cd
+    fz = -sl * sd + tz * cd
+    s2, c2 = np.sin(lat2), np.cos(lat2)
+    s2o, c2o = np.sin(lon2), np.cos(lon2)
+    final = np.arctan2(-s2o * fx + c2o * fy, -s2 * c2o * fx - s2 * s2o * fy + c2 * fz)
+    return lat2, lon2, final
+
+
+def great_circle_interpolate(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats,
+                             fraction: Floats) -> tuple[FloatArray, FloatArray]:
+    """Point at ``fraction`` (0 at point 1, 1 at point 2) of the great-circle arc between two points (rad).
+
+    Spherical linear interpolation of the n-vectors (Gade 2010, J. Navigation 63(3)): pole-safe and
+    continuous across the antimeridian (never interpolates longitude as a number). Points closer
+    than about 1e-9 rad are interpolated linearly in the vectors (then normalised). Antipodal points
+    have no unique arc; the result is then one of them.
+    """
+    c1, c2 = np.cos(lat1), np.cos(lat2)
+    ax, ay, az = c1 * np.cos(lon1), c1 * np.sin(lon1), np.sin(lat1)
+    bx, by, bz = c2 * np.cos(lon2), c2 * np.sin(lon2), np.sin(lat2)
+    cx, cy, cz = ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx
+    omega = np.arctan2(np.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz)
+    f = np.asarray(fraction, float)
+    so = np.sin(omega)
+    tiny = so < 1e-9
+    safe = np.where(tiny, 1.0, so)
+    wa = np.where(tiny, 1.0 - f, np.sin((1.0 - f) * omega) / safe)
+    wb = np.where(tiny, f, np.sin(f * omega) / safe)
+    x, y, z = wa * ax + wb * bx, wa * ay + wb * by, wa * az + wb * bz
+    return np.arctan2(z, np.hypot(x, y)), np.arctan2(y, x)
 
 
 @cache

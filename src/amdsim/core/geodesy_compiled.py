@@ -35,13 +35,19 @@ def gc_bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 @njit(cache=True)
 def gc_destination(lat: float, lon: float, bearing: float, dist: float) -> tuple[float, float]:
+    """Pole-safe n-vector form of ``core.geodesy.destination`` (Gade 2010): see there."""
     d = dist / R
     sl, cl = np.sin(lat), np.cos(lat)
+    so, co = np.sin(lon), np.cos(lon)
+    sb, cb = np.sin(bearing), np.cos(bearing)
     sd, cd = np.sin(d), np.cos(d)
-    lat2 = np.arcsin(min(max(sl * cd + cl * sd * np.cos(bearing), -1.0), 1.0))
-    lon2 = lon + np.arctan2(np.sin(bearing) * sd * cl, cd - sl * np.sin(lat2))
-    lon2 = (lon2 + np.pi) % (2 * np.pi) - np.pi
-    return lat2, lon2
+    tx = -sb * so - cb * sl * co
+    ty = sb * co - cb * sl * so
+    tz = cb * cl
+    x = cl * co * cd + tx * sd
+    y = cl * so * cd + ty * sd
+    z = sl * cd + tz * sd
+    return np.arctan2(z, np.hypot(x, y)), np.arctan2(y, x)
 
 
 @njit(cache=True)

@@ -9,6 +9,11 @@ function of the path flown (great-circle legs, the profile's arcs and lines, the
 :func:`lateral_offset`), so it does not depend on the step; every velocity written is the
 instantaneous one at the step's end (the endgame interpolates the target between the step's two
 states with a cubic Hermite).
+
+Every great-circle step goes through the pole-safe n-vector kernels of ``core/geodesy_compiled.py``
+(orbits centred on a pole, routes over a pole or across the antimeridian). numba's on-disk cache is
+keyed on this file's own text, not on the functions it calls from other files: after changing a
+kernel there, change this file too (or clear its ``__pycache__``), or the old code keeps running.
 """
 
 from __future__ import annotations
