@@ -7,12 +7,16 @@ field at fault.
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import numpy as np
 
 from amdsim.c2.wta import SOLVERS
 from amdsim.core.errors import InputError, Problem
+from amdsim.core.literal import json_loads_guarded
+
+#: Largest instance file accepted (bytes): 1000 weapons x 1000 targets of 20-character numbers is 20 MB.
+MAX_INSTANCE_BYTES = 100_000_000
 
 
 def wta_load(path) -> tuple[np.ndarray, np.ndarray, str]:
@@ -38,12 +42,15 @@ def wta_load(path) -> tuple[np.ndarray, np.ndarray, str]:
     """
     f = str(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        size = Path(path).stat().st_size
+        if size > MAX_INSTANCE_BYTES:
+            raise InputError(Problem(f, "", f"file is {size} bytes: instances are limited to {MAX_INSTANCE_BYTES}"))
+        text = Path(path).read_bytes().decode("utf-8")
     except OSError as exc:
         raise InputError(Problem(f, "", f"cannot read the file ({exc.strerror})")) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(f, "", f"not valid JSON ({exc})")) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(Problem(f, "", f"not UTF-8 text (byte {exc.start}): expected a JSON file")) from None
+    doc = json_loads_guarded(text, f)   # numeric literals and nesting guarded (core/literal.py)
     if not isinstance(doc, dict):
         raise InputError(Problem(f, "", 'expected a JSON object with "values" and "pk"'))
     problems = [Problem(f, k, "missing (required)") for k in ("values", "pk") if k not in doc]
@@ -66,6 +73,11 @@ def wta_load(path) -> tuple[np.ndarray, np.ndarray, str]:
     p = np.asarray(p, dtype=np.float64).reshape(len(p), v.size)
     if not np.all(np.isfinite(v)) or np.any(v < 0):
         raise InputError(Problem(f, "values", "expected finite values >= 0"))
+    with np.errstate(over="ignore"):
+        total = v.sum()
+    if not np.isfinite(total):
+        raise InputError(Problem(f, "values", f"the values add up beyond the float range (about 1.8e308): expected a "
+                                              f"finite total (largest value {v.max():.3g}); rescale them"))
     bad = np.argwhere(~np.isfinite(p) | (p < 0) | (p > 1))
     if bad.size:
         i, j = bad[0]

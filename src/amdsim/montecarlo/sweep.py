@@ -13,13 +13,12 @@ import itertools
 from concurrent.futures import Executor
 from pathlib import Path
 
-import yaml
-
 from amdsim.core.errors import InputError, Problem
 from amdsim.montecarlo.batch import check_resumable, run_batch
 from amdsim.montecarlo.progress import console
 from amdsim.records.writer import write_json_atomic
 from amdsim.scenario import load_compiled
+from amdsim.scenario.load import parse_yaml_scalar
 
 SWEEP = "sweep.json"
 
@@ -36,13 +35,7 @@ def parse_set_options(options: list[str]) -> list[tuple[str, list]]:
             raise InputError(Problem("--set", opt, "empty part in the dotted path"))
         parsed = []
         for text in values.split(","):
-            try:
-                v = yaml.safe_load(text.strip())
-            except yaml.YAMLError:
-                raise InputError(Problem("--set", opt, f"value {text!r} is not a YAML scalar")) from None
-            if isinstance(v, (dict, list)):
-                raise InputError(Problem("--set", opt, f"value {text!r} is not a scalar"))
-            parsed.append(v)
+            parsed.append(parse_yaml_scalar(text.strip(), path))   # numeric-literal guard (core/literal.py)
         out.append((path, parsed))
     return out
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from amdsim.core.errors import InputError, Problem
+from amdsim.core.literal import OversizedNumber, guard_int_literal, oversized_problems
 from amdsim.scenario.models import Scenario
 from amdsim.scenario.references import check_references
 
@@ -53,8 +54,29 @@ def read_scenario_dict(path: str | Path) -> dict:
 #: constructor is the safe one either way. libyaml recurses on the C stack, and a document of 100,000
 #: nested brackets kills the process (seen: signal 11), so deep flow nesting goes to the Python parser,
 #: whose clean "nested too deeply" error the user gets.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def _guarded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    """YAML's int constructor behind the numeric-literal guard (``core/literal.py``): a literal of more
+    than MAX_INT_DIGITS digits becomes a placeholder, reported with its field path after parsing
+    (Python refuses to convert one of more than 4,300 digits at all)."""
+    m = node.start_mark
+    return guard_int_literal(str(node.value), f"line {m.line + 1}, column {m.column + 1}") or \
+        yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+class _GuardedFastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader with the integer guard."""
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """The pure-Python safe loader with the integer guard."""
+
+
+for _loader in (_GuardedFastLoader, _GuardedLoader):
+    _loader.add_constructor("tag:yaml.org,2002:int", _guarded_int)
+_FAST_LOADER = _GuardedFastLoader
 
 
 def _char(c: int | str) -> str:
@@ -84,7 +106,7 @@ def parse_scenario_text(data: bytes | str, file: str = "<scenario>") -> dict:
         raise InputError(Problem(file, "", "contains NUL characters: expected a YAML text file"))
     loader = None
     try:
-        loader = (_FAST_LOADER if _flow_depth_bound(text) <= MAX_DEPTH else yaml.SafeLoader)(text)
+        loader = (_FAST_LOADER if _flow_depth_bound(text) <= MAX_DEPTH else _GuardedLoader)(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError(Problem(file, "", "file is empty: expected a YAML mapping with the scenario fields"))
@@ -106,7 +128,26 @@ def parse_scenario_text(data: bytes | str, file: str = "<scenario>") -> dict:
             loader.dispose()
     if not isinstance(raw, dict):
         raise InputError(Problem(file, "", f"expected a YAML mapping at the top level, found {type(raw).__name__}"))
+    problems = oversized_problems(raw, file)
+    if problems:
+        raise InputError(problems)
     return raw
+
+
+def parse_yaml_scalar(text: str, where: str):
+    """One YAML scalar of a command-line value (``--set PATH=VALUE``), behind the same guard as scenario
+    files: InputError naming ``where`` for text that is not a YAML scalar or an oversized number."""
+    try:
+        value = yaml.load(text, Loader=_GuardedLoader)
+    except yaml.YAMLError:
+        raise InputError(Problem("--set", where, f"value {text!r} is not a YAML scalar")) from None
+    except RecursionError:
+        raise InputError(Problem("--set", where, f"value {text[:40]!r} is nested too deeply (expected a scalar)")) from None
+    if isinstance(value, OversizedNumber):
+        raise InputError(Problem("--set", where, value.why))
+    if isinstance(value, dict | list):
+        raise InputError(Problem("--set", where, f"value {text!r} is not a scalar"))
+    return value
 
 
 def _check_node_budget(root: yaml.Node, file: str) -> None:

@@ -90,7 +90,8 @@ def _relaxation_bound(v, p, iters):  # pragma: no cover - compiled
     return best
 
 
-def wta_lagrangian_bound(values, pk, upper: float | None = None, iters: int = 300) -> float:
+def wta_lagrangian_bound(values, pk, upper: float | None = None, iters: int = 300,
+                         start: np.ndarray | None = None) -> float:
     """Lower bound on the optimal WTA objective by Lagrangian relaxation of the weapon constraints.
 
     With prices lambda_i >= 0 on the weapons, ``L(lambda) = sum_j min_S [V_j prod_{i in S} (1 - p_ij)
@@ -110,6 +111,9 @@ def wta_lagrangian_bound(values, pk, upper: float | None = None, iters: int = 30
         Objective of a known assignment (default: :func:`wta_heuristic`'s).
     iters : int
         Subgradient iterations.
+    start : ndarray, shape (n_weapons,), optional
+        An assignment whose marginal returns give the start prices (default: the iterated local
+        search's); with ``upper`` it saves that search.
 
     Returns
     -------
@@ -119,7 +123,7 @@ def wta_lagrangian_bound(values, pk, upper: float | None = None, iters: int = 30
     v, p = wta_check(values, pk)
     if p.size == 0:
         return float(v.sum())
-    a = _iterated_local_search(v, p, _greedy_mmr(v, p), 1500, 3, 0)
+    a = _iterated_local_search(v, p, _greedy_mmr(v, p), 1500, 3, 0) if start is None else np.asarray(start, np.int64)
     ub = _objective(v, p, a) if upper is None else float(upper)
     lam = np.zeros(p.shape[0])
     for i in range(p.shape[0]):  # marginal return of each weapon where it is (start prices)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from numba import njit
+from numba import njit, objmode
 
 from amdsim.c2.wta.heuristic import _greedy_mmr, _iterated_local_search
 from amdsim.c2.wta.problem import WTAResult, _drop_idle, wta_check, wta_objective
@@ -27,12 +27,18 @@ DP_MAX_WEAPONS = 16
 
 
 # ------------------------------------------------------------------------------ branch and bound
+#: Nodes between two looks at the clock in the branch and bound (a look costs about a microsecond).
+CLOCK_EVERY_NODES = 4096
+
+
 @njit(cache=True)
-def _bnb(v, p, tie, inc_a, inc_f, max_nodes):  # pragma: no cover - compiled
+def _bnb(v, p, tie, inc_a, inc_f, max_nodes, deadline):  # pragma: no cover - compiled
     """Depth-first branch and bound over weapons in the given order.
 
     tie[i] is True when row i equals row i-1; then a[i] >= a[i-1] (with -1 read as n_t) removes the
-    permutations of identical rounds. Returns (best assignment, best value, nodes, completed).
+    permutations of identical rounds. The search stops after ``max_nodes`` nodes or at ``deadline``
+    (``time.perf_counter()`` seconds, read every :data:`CLOCK_EVERY_NODES` nodes). Returns (best
+    assignment, best value, nodes, completed).
     """
     n_w, n_t = p.shape
     best_a = inc_a.copy()
@@ -52,6 +58,11 @@ def _bnb(v, p, tie, inc_a, inc_f, max_nodes):  # pragma: no cover - compiled
     while depth >= 0:
         if fresh:
             nodes += 1
+            if nodes % CLOCK_EVERY_NODES == 0:
+                with objmode(now="float64"):
+                    now = time.perf_counter()
+                if now > deadline:
+                    max_nodes = nodes - 1   # out of time: unwind as at the node limit
             f = s.sum()
             if depth == n_w:
                 if f < best_f - tol:
@@ -172,7 +183,8 @@ def _subset_dp(v, p):  # pragma: no cover - compiled
     return a, prev[n_m - 1]
 
 
-def wta_exact(values, pk, max_nodes: int = 50_000_000, method: str = "auto") -> WTAResult:
+def wta_exact(values, pk, max_nodes: int = 50_000_000, method: str = "auto",
+              time_limit_s: float | None = 60.0) -> WTAResult:
     """Optimal WTA: subset dynamic program up to :data:`DP_MAX_WEAPONS` weapons, else branch and bound.
 
     Parameters
@@ -182,6 +194,10 @@ def wta_exact(values, pk, max_nodes: int = 50_000_000, method: str = "auto") -> 
     max_nodes : int
         Branch-and-bound node limit; when reached the best assignment found is returned with
         ``optimal=False``.
+    time_limit_s : float or None
+        Wall-clock limit of the branch and bound (s; None: none). When the node or time limit stops the
+        search, the result has ``optimal=False``, ``stopped_by`` ("nodes" or "time"), and the gap
+        ``(F - LB) / F`` to the Lagrangian lower bound (:func:`~amdsim.c2.wta.bounds.wta_lagrangian_bound`).
     method : {"auto", "dp", "bnb"}
         Force one of the two exact methods (tests); ``"dp"`` needs <= 25 weapons (memory 2^n).
 
@@ -210,11 +226,19 @@ def wta_exact(values, pk, max_nodes: int = 50_000_000, method: str = "auto") -> 
     inc = _iterated_local_search(v, pp, _greedy_mmr(v, pp), 200, 2, 0)
     inc_f = wta_objective(v, pp, inc)
     inc = _sorted_ties(inc, tie, v.size)
-    best, _, _, done = _bnb(v, pp, tie, inc, inc_f + 1e-9 * (1.0 + v.sum()), max_nodes)
+    deadline = np.inf if time_limit_s is None else t0 + float(time_limit_s)
+    best, _, nodes, done = _bnb(v, pp, tie, inc, inc_f + 1e-9 * (1.0 + v.sum()), max_nodes, deadline)
     a = np.empty(n_w, np.int64)
     a[perm] = best
     a = _drop_idle(v, p, a)
-    return WTAResult(a, wta_objective(v, p, a), "exact", bool(done), time.perf_counter() - t0)
+    f = wta_objective(v, p, a)
+    if done:
+        return WTAResult(a, f, "exact", True, time.perf_counter() - t0)
+    from amdsim.c2.wta.bounds import wta_lagrangian_bound
+
+    lb = min(wta_lagrangian_bound(v, p, upper=f, iters=200, start=a), f)
+    return WTAResult(a, f, "exact", False, time.perf_counter() - t0, lower_bound=lb,
+                     stopped_by="nodes" if nodes > max_nodes else "time")
 
 
 def _sorted_ties(a: np.ndarray, tie: np.ndarray, n_t: int) -> np.ndarray:

@@ -35,6 +35,11 @@ class WTAResult:
         True when the assignment is proven optimal (exact search completed).
     seconds : float
         Wall time of the solve (s).
+    lower_bound : float or None
+        A proven lower bound on the optimum, when the solver computed one (an exact search stopped by
+        its time or node limit).
+    stopped_by : str or None
+        ``"time"`` or ``"nodes"`` when a limit stopped an exact search.
     """
 
     assignment: np.ndarray
@@ -42,11 +47,24 @@ class WTAResult:
     solver: str
     optimal: bool
     seconds: float
+    lower_bound: float | None = None
+    stopped_by: str | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """``(objective - lower_bound) / objective``: an upper bound on the distance to the optimum."""
+        if self.lower_bound is None:
+            return None
+        return 0.0 if self.objective <= 0.0 else max(self.objective - self.lower_bound, 0.0) / self.objective
 
     def to_dict(self) -> dict:
-        """JSON-ready dict: assignment (list of int), objective, solver, optimal, seconds."""
-        return {"assignment": [int(a) for a in self.assignment], "objective": float(self.objective),
-                "solver": self.solver, "optimal": bool(self.optimal), "seconds": float(self.seconds)}
+        """JSON-ready dict: assignment (list of int), objective, solver, optimal, seconds; lower_bound, gap
+        and stopped_by when known."""
+        out = {"assignment": [int(a) for a in self.assignment], "objective": float(self.objective),
+               "solver": self.solver, "optimal": bool(self.optimal), "seconds": float(self.seconds)}
+        if self.lower_bound is not None:
+            out |= {"lower_bound": float(self.lower_bound), "gap": self.gap, "stopped_by": self.stopped_by}
+        return out
 
 
 def wta_check(values, pk) -> tuple[np.ndarray, np.ndarray]:
@@ -79,6 +97,9 @@ def wta_check(values, pk) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"pk must have one row per weapon and {v.size} columns (one per target), got shape {p.shape}")
     if not np.all(np.isfinite(v)) or np.any(v < 0):
         raise ValueError("values must be finite and >= 0")
+    with np.errstate(over="ignore"):
+        if not np.isfinite(v.sum()):
+            raise ValueError("values must add up to a finite total (below about 1.8e308)")
     if not np.all(np.isfinite(p)) or np.any(p < 0) or np.any(p > 1):
         raise ValueError("pk entries must be probabilities in [0, 1]")
     return v, p

@@ -20,7 +20,7 @@ EXACT_MAX_WORK = 5e7
 work, about 1.5 ns per unit) is at most this, the heuristic beyond (14 weapons x 10 targets: exact)."""
 
 
-def wta_solve(values, pk, solver: str = "auto") -> WTAResult:
+def wta_solve(values, pk, solver: str = "auto", time_limit_s: float | None = 60.0) -> WTAResult:
     """Solve a WTA instance with the named solver.
 
     Parameters
@@ -29,6 +29,8 @@ def wta_solve(values, pk, solver: str = "auto") -> WTAResult:
     pk : array_like, shape (n_weapons, n_targets)
     solver : {"auto", "exact", "heuristic", "greedy"}
         ``"auto"``: exact while ``n_targets 3^n_weapons <= EXACT_MAX_WORK``, heuristic beyond.
+    time_limit_s : float or None
+        Wall-clock limit of the exact solver (s); see :func:`~amdsim.c2.wta.exact.wta_exact`.
 
     Returns
     -------
@@ -40,8 +42,9 @@ def wta_solve(values, pk, solver: str = "auto") -> WTAResult:
         n_w, n_t = np.shape(pk)[0], (np.shape(pk)[1] if np.ndim(pk) == 2 else 0)
         small = n_w <= DP_MAX_WEAPONS and max(n_t, 1) * 3.0**n_w <= EXACT_MAX_WORK
         solver = "exact" if small else "heuristic"
-    solvers: dict[str, WTASolver] = {
-        "exact": wta_exact, "heuristic": wta_heuristic, "greedy": wta_greedy_mmr}
+    if solver == "exact":
+        return wta_exact(values, pk, time_limit_s=time_limit_s)
+    solvers: dict[str, WTASolver] = {"heuristic": wta_heuristic, "greedy": wta_greedy_mmr}
     return solvers[solver](values, pk)
 
 
