@@ -17,6 +17,17 @@ from numpy.typing import ArrayLike, NDArray
 
 from amdsim.core.errors import InputError, Problem
 
+#: Largest raster accepted (posts), checked from the header before any data are read: 50 million posts
+#: (200 MB as float32) cover a 1 x 1 deg SRTM tile (3601 x 3601) almost four times over. A sparse or
+#: compressed file can declare billions of posts in a few kB (issue 17: 60000 x 60000 in 109 kB drove
+#: validation to 15 GB).
+MAX_DEM_POSTS = 50_000_000
+#: Plausible terrain heights (m): the deepest ocean floor (Challenger Deep, about -10,935 m) to above
+#: Everest (8,849 m), with margin. Heights outside are a corrupt or mis-scaled file (heights of 1e30 passed
+#: validation and stopped the run).
+DEM_MIN_HEIGHT_M = -11_000.0
+DEM_MAX_HEIGHT_M = 9_000.0
+
 
 @dataclass
 class Dem:
@@ -24,15 +35,16 @@ class Dem:
 
     Attributes
     ----------
-    heights : ndarray, shape (H, W)
-        Heights (m), row 0 northernmost (GeoTIFF order); no-data posts are 0 m.
+    heights : ndarray, shape (H, W), float32
+        Heights (m), row 0 northernmost (GeoTIFF order); no-data posts are 0 m. Kept as float32 (a DEM's
+        own precision is metres; half the memory of float64); :meth:`height` interpolates in float64.
     lat0, lon0 : float
         Latitude and longitude (rad) of the centre of post (0, 0).
     dlat, dlon : float
         Post spacing (rad); ``dlat`` is negative for north-up rasters.
     """
 
-    heights: NDArray[np.float64]
+    heights: NDArray[np.float32]
     lat0: float
     lon0: float
     dlat: float
@@ -52,23 +64,18 @@ class Dem:
             raise InputError(Problem(name, "", "DEM file is empty (expected a GeoTIFF)"))
         try:
             with rasterio.open(path) as src:
-                if src.count < 1:
-                    raise InputError(Problem(name, "bands", "no raster band (expected 1 band of heights in m)"))
-                if src.height < 2 or src.width < 2:
-                    raise InputError(Problem(name, "shape", f"raster is {src.height}x{src.width}; "
-                                                            "expected at least 2x2 posts"))
-                if src.crs is not None and not src.crs.is_geographic:
-                    raise InputError(Problem(name, "crs", f"CRS {src.crs} is projected; expected geographic "
-                                                          "latitude/longitude (EPSG:4326)"))
+                _check_header(src, name)
                 tr = src.transform
-                if tr.b != 0.0 or tr.d != 0.0:
-                    raise InputError(Problem(name, "transform", "rotated raster; expected a north-up grid"))
-                data = src.read(1, masked=True).astype(float)
+                # read straight into float32, masked where the file says no data (never widened to float64)
+                data = src.read(1, masked=True, out_dtype="float32")
         except RasterioError as exc:
             raise InputError(Problem(name, "", f"not a readable GeoTIFF ({exc})")) from None
-        heights = np.ascontiguousarray(np.ma.filled(data, 0.0))
-        if not np.all(np.isfinite(heights)):
-            heights = np.where(np.isfinite(heights), heights, 0.0)
+        except MemoryError:
+            raise InputError(Problem(name, "shape", "raster too large for this machine's memory: expected at "
+                                                    f"most {MAX_DEM_POSTS:,} posts")) from None
+        heights = np.ascontiguousarray(np.ma.filled(data, np.float32(0.0)), dtype=np.float32)
+        np.nan_to_num(heights, copy=False, nan=0.0, posinf=np.inf, neginf=-np.inf)  # undeclared NaN no-data: 0 m
+        _check_heights(heights, name)
         return cls(heights, np.radians(tr.f + tr.e / 2.0), np.radians(tr.c + tr.a / 2.0),
                    np.radians(tr.e), np.radians(tr.a))
 
@@ -85,6 +92,46 @@ class Dem:
         top = h[i, j] * (1.0 - wj) + h[i, j + 1] * wj
         bottom = h[i + 1, j] * (1.0 - wj) + h[i + 1, j + 1] * wj
         return np.where(inside, top * (1.0 - wi) + bottom * wi, 0.0)
+
+
+def _check_header(src, name: str) -> None:
+    """Refuse a raster from its header alone: no band, too few or too many posts, a projected or
+    unplausible coordinate system, a rotated grid."""
+    if src.count < 1:
+        raise InputError(Problem(name, "bands", "no raster band (expected 1 band of heights in m)"))
+    if src.height < 2 or src.width < 2:
+        raise InputError(Problem(name, "shape", f"raster is {src.height}x{src.width}; expected at least 2x2 posts"))
+    posts = int(src.height) * int(src.width)
+    if posts > MAX_DEM_POSTS:
+        raise InputError(Problem(name, "shape", f"raster is {src.height:,} x {src.width:,} = {posts:,} posts: at most "
+                                                f"{MAX_DEM_POSTS:,} are allowed (crop or resample the DEM to the "
+                                                "scenario's area)"))
+    if src.crs is not None and not src.crs.is_geographic:
+        raise InputError(Problem(name, "crs", f"CRS {src.crs} is projected; expected geographic latitude/longitude "
+                                              "(EPSG:4326)"))
+    tr = src.transform
+    if tr.b != 0.0 or tr.d != 0.0:
+        raise InputError(Problem(name, "transform", "rotated raster; expected a north-up grid"))
+    if tr.a == 0.0 or tr.e == 0.0:
+        raise InputError(Problem(name, "transform", "post spacing of 0; expected a regular grid in degrees"))
+    left, bottom, right, top = src.bounds
+    if not (-90.0 <= min(bottom, top) and max(bottom, top) <= 90.0 and -180.0 <= min(left, right)
+            and max(left, right) <= 360.0):
+        crs = "no CRS" if src.crs is None else f"CRS {src.crs}"
+        raise InputError(Problem(name, "crs", f"bounds {left:g}, {bottom:g}, {right:g}, {top:g} ({crs}) are not "
+                                              "latitude/longitude degrees: expected a geographic grid (EPSG:4326) "
+                                              "within -90..90 and -180..360"))
+
+
+def _check_heights(heights: NDArray[np.float32], name: str) -> None:
+    """Refuse heights that are not finite or outside the plausible range of the Earth's surface."""
+    bad = ~np.isfinite(heights) | (heights < DEM_MIN_HEIGHT_M) | (heights > DEM_MAX_HEIGHT_M)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise InputError(Problem(name, "heights", f"{int(bad.sum()):,} posts outside {DEM_MIN_HEIGHT_M:g}..."
+                                                  f"{DEM_MAX_HEIGHT_M:g} m (first at row {i}, column {j}: "
+                                                  f"{float(heights[i, j]):g}); expected terrain heights in metres "
+                                                  "(is no-data declared in the file?)"))
 
 
 def write_ridge_dem(path: str | os.PathLike[str], lat_min_deg: float, lat_max_deg: float, lon_min_deg: float,

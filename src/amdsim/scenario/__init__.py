@@ -44,22 +44,7 @@ def load_compiled(path: str | Path, overrides: dict | None = None) -> CompiledSc
     cs = compile_scenario(sc, base_dir=Path(path).resolve().parent, scenario_hash=scenario_hash(raw), file=str(path))
     # what the run folders record as scenario.yaml (records/writer.py), so a run can be rerun (amdsim explain)
     cs.extras["scenario_source"] = {"path": str(Path(path).resolve()), "raw": raw}
-    if cs.dem_path:
-        _check_dem(cs.dem_path, str(path))
-    return cs
-
-
-def _check_dem(dem_path: str, file: str) -> None:
-    """Load the DEM now so that `validate` reports a missing or unreadable one (field earth.dem_path)."""
-    from amdsim.core.errors import InputError, Problem
-    from amdsim.core.terrain import load_dem
-
-    try:
-        load_dem(dem_path)
-    except InputError as exc:
-        raise InputError([Problem(file, "earth.dem_path", str(p)) for p in exc.problems]) from None
-    except OSError as exc:
-        raise InputError(Problem(file, "earth.dem_path", f"cannot read {dem_path}: {exc.strerror or exc}")) from None
+    return cs   # a DEM was read (and checked: earth.dem_path) by compile_scenario, which stands the sites on it
 
 
 def demo_path() -> Path:

@@ -55,7 +55,7 @@ class Position(Strict):
 
     lat_deg: Lat
     lon_deg: Lon
-    alt_m: float = Field(0.0, ge=-500.0, le=30_000.0, description="Height above the WGS84 ellipsoid (m).")
+    alt_m: float = Field(0.0, ge=-500.0, le=30_000.0, description="Height above the WGS84 ellipsoid (m); with a DEM (earth.dem_path), a fixed site's (asset, launch site, radar, battery, platform, air base, launch and aim point) height above the terrain (scenario/compile/terrain.py).")
 
 
 class Waypoint(Strict):

@@ -99,7 +99,10 @@ def check_file(path: str | Path, overrides: dict | None = None) -> list[Problem]
         from amdsim.scenario.overrides import apply_overrides
 
         raw = apply_overrides(raw, overrides, file=str(path))
-    return plausibility_warnings(scenario_from_dict(raw, file=str(path)), str(path))
+    from amdsim.scenario.compile.terrain import dem_warnings
+
+    sc = scenario_from_dict(raw, file=str(path))
+    return plausibility_warnings(sc, str(path)) + dem_warnings(sc, Path(path).resolve().parent, str(path))
 
 
 def raise_if_strict(warnings: list[Problem], strict: bool) -> None:

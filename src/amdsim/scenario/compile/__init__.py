@@ -20,6 +20,7 @@ from amdsim.scenario.compile.ballistic import ballistic_table, launch_warning_ta
 from amdsim.scenario.compile.interceptors import add_interceptor_pool, interceptor_type_table
 from amdsim.scenario.compile.platforms import add_platforms, sensor_table, shooter_table
 from amdsim.scenario.compile.rows import Rows
+from amdsim.scenario.compile.terrain import load_scenario_dem, place_sites_on_terrain
 from amdsim.scenario.compile.threats import add_threats
 from amdsim.scenario.compile.traffic import (
     add_traffic,
@@ -39,6 +40,9 @@ def compile_scenario(sc: Scenario, base_dir: Path | None = None, scenario_hash: 
     problems found while compiling (an aim point out of reach, a manoeuvre too short for its leg)
     name ``file``."""
     try:
+        dem_path = _dem_path(sc, base_dir)
+        if dem_path:   # fixed sites stand alt_m above the terrain, as routes fly (compile/terrain.py)
+            sc = place_sites_on_terrain(sc, load_scenario_dem(dem_path, file))
         return _compile(sc, base_dir, scenario_hash)
     except InputError as exc:
         raise InputError([Problem(pr.file or file, pr.path, pr.message) for pr in exc.problems]) from None
