@@ -115,7 +115,7 @@ def _check_header(src, name: str) -> None:
     if tr.a == 0.0 or tr.e == 0.0:
         raise InputError(Problem(name, "transform", "post spacing of 0; expected a regular grid in degrees"))
     left, bottom, right, top = src.bounds
-    if not (-90.0 <= min(bottom, top) and max(bottom, top) <= 90.0 and -180.0 <= min(left, right)
+    if not (min(bottom, top) >= -90.0 and max(bottom, top) <= 90.0 and min(left, right) >= -180.0
             and max(left, right) <= 360.0):
         crs = "no CRS" if src.crs is None else f"CRS {src.crs}"
         raise InputError(Problem(name, "crs", f"bounds {left:g}, {bottom:g}, {right:g}, {top:g} ({crs}) are not "
