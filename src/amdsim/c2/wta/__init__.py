@@ -9,7 +9,7 @@ dynamic program, branch and bound), ``heuristic.py`` (MMR greedy, iterated local
 files is the CLI's job (``amdsim.cli.wta_io``).
 """
 
-from amdsim.c2.wta.bounds import wta_lagrangian_bound, wta_lower_bound
+from amdsim.c2.wta.bounds import wta_assignment_bound, wta_lagrangian_bound, wta_lower_bound
 from amdsim.c2.wta.exact import DP_MAX_WEAPONS, wta_exact
 from amdsim.c2.wta.heuristic import wta_greedy_mmr, wta_heuristic
 from amdsim.c2.wta.problem import WTAResult, wta_check, wta_expand_rounds, wta_objective
@@ -30,6 +30,7 @@ __all__ = [
     "WTAResult",
     "WTASolver",
     "wta_assigner",
+    "wta_assignment_bound",
     "wta_check",
     "wta_exact",
     "wta_expand_rounds",

@@ -132,6 +132,38 @@ def wta_lagrangian_bound(values, pk, upper: float | None = None, iters: int = 30
     return float(_lagrangian_bound(v, p, lam, ub, iters))
 
 
+def wta_assignment_bound(values, pk) -> float:
+    """Lower bound on the optimal WTA objective: the Lagrangian function at the weapon prices of the
+    one-weapon-per-target assignment LP (max ``sum V_j p_ij x_ij``, each weapon and each target at most
+    once; the LP's duals u_i, from scipy's HiGHS).
+
+    At these prices every target's best single weapon (or none) costs exactly what the assignment
+    pays, so the bound equals the assignment's surviving value unless some target would rather take
+    two or more weapons at those prices: when it equals the objective of the linear assignment
+    (:func:`~amdsim.c2.wta.heuristic._flow_start` with one slot taken), that assignment is proven
+    optimal. The certificate of the one-round instances (issue 18).
+
+    Returns
+    -------
+    float
+        ``L(u)`` (units of V), a valid lower bound whatever the instance.
+    """
+    from scipy.optimize import linprog
+    from scipy.sparse import eye, hstack, kron, vstack
+
+    v, p = wta_check(values, pk)
+    n_w, n_t = p.shape
+    if p.size == 0:
+        return float(v.sum())
+    gain = (v[None, :] * p).ravel()
+    a_ub = vstack([kron(eye(n_w), np.ones((1, n_t))), hstack([eye(n_t)] * n_w)]).tocsr()
+    res = linprog(-gain, A_ub=a_ub, b_ub=np.ones(n_w + n_t), bounds=(0, None), method="highs")
+    if res.status != 0:
+        return 0.0
+    prices = np.maximum(-res.ineqlin.marginals[:n_w], 0.0)
+    return float(_lagrangian_bound(v, p, prices, float(v.sum()), 1))
+
+
 @njit(cache=True)
 def _price_subproblem(vj, pj, lam, cand, lam_min, n_c, best_sel, q_st, c_st, m_st, cur):  # pragma: no cover
     """Exact ``min_S vj prod_{i in S} (1 - p_i) + sum_{i in S} lambda_i`` over S within cand[:n_c].

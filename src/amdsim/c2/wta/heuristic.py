@@ -2,9 +2,13 @@
 
 - :func:`wta_greedy_mmr`: maximum marginal return, repeatedly the (weapon, target) pair that
   removes the most expected surviving value.
-- :func:`wta_heuristic`: MMR, then local search (best reassignment of one weapon, swap of two
-  weapons' targets) to a 2-exchange local optimum, then iterated local search: random kicks of a few
-  weapons followed by descent, keeping the result when no worse (deterministic seed).
+- :func:`wta_heuristic`: two constructions, MMR and the minimum-cost-flow construction of Ahuja,
+  Kumar, Jha and Orlin (2007, sec. 6.1; an assignment problem over target slots, scipy
+  ``linear_sum_assignment``), each taken by local search (best reassignment of one weapon, swap of
+  two weapons' targets) to a 2-exchange local optimum; then iterated local search from the better
+  one: random kicks of a few weapons followed by descent, keeping the result when no worse
+  (deterministic seed). On one-round instances the flow construction is the exact optimum over the
+  assignments that put at most one weapon per target.
 
 The kernels (``_greedy_mmr``, ``_iterated_local_search``, ...) also give the incumbent of the exact
 branch and bound (``exact.py``) and the start prices of the Lagrangian bound (``bounds.py``).
@@ -241,6 +245,31 @@ def _iterated_local_search(v, p, a, n_kicks, kick_size, seed):  # pragma: no cov
     return best
 
 
+# ------------------------------------------------------------------------------- flow construction
+def _flow_start(v: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """The construction of Ahuja, Kumar, Jha and Orlin (2007, sec. 6.1: a minimum-cost flow over
+    target "slots"): target j offers slots k = 0, 1, ... and weapon i in slot k of j is credited
+    ``V_j p_ij (1 - pbar_j)^k`` (pbar_j: target j's mean kill probability, standing in for the
+    weapons already there), an assignment problem solved exactly (scipy ``linear_sum_assignment``).
+    With one slot per target taken it is the exact optimum of every assignment that puts at most one
+    weapon on a target; weapons it leaves on infeasible or worthless pairs stay unassigned.
+
+    Returns the target per weapon (n_weapons,), -1 unassigned."""
+    from scipy.optimize import linear_sum_assignment
+
+    n_w, n_t = p.shape
+    a = np.full(n_w, -1, np.int64)
+    if n_w == 0 or n_t == 0:
+        return a
+    slots = -(-n_w // n_t) + 1                          # ceil(W / T) + 1
+    pbar = p.mean(axis=0)
+    gain = (v[None, None, :] * p[:, None, :] * ((1.0 - pbar)[None, None, :] ** np.arange(slots)[None, :, None]))
+    rows, cols = linear_sum_assignment(gain.reshape(n_w, slots * n_t), maximize=True)
+    a[rows] = cols % n_t
+    a[(a >= 0) & (p[np.arange(n_w), np.maximum(a, 0)] <= 0.0)] = -1
+    return a
+
+
 # ------------------------------------------------------------------------------------- public API
 def wta_greedy_mmr(values, pk) -> WTAResult:
     """Maximum-marginal-return greedy WTA.
@@ -265,7 +294,8 @@ def wta_greedy_mmr(values, pk) -> WTAResult:
 
 
 def wta_heuristic(values, pk, n_kicks: int = 1500, kick_size: int = 3, seed: int = 0) -> WTAResult:
-    """MMR greedy, then local search (reassign one weapon, swap two) with iterated kicks.
+    """Two constructions (MMR greedy, the flow construction of Ahuja et al. 2007), each to a local
+    optimum (reassign one weapon, swap two), then iterated kicks from the better one.
 
     After the first local optimum, ``n_kicks`` times: move ``kick_size`` random weapons to random
     feasible targets, descend again, keep the result when it is no worse. Deterministic per seed.
@@ -290,5 +320,10 @@ def wta_heuristic(values, pk, n_kicks: int = 1500, kick_size: int = 3, seed: int
     v, p = wta_check(values, pk)
     a = _greedy_mmr(v, p)
     if p.size:
+        # two starts, each to its local optimum: MMR greedy and the flow construction; the better one is kicked
+        a = _local_search(v, p, a, 100)
+        b = _local_search(v, p, _flow_start(v, p), 100)
+        if _objective(v, p, b) < _objective(v, p, a):
+            a = b
         a = _drop_idle(v, p, _iterated_local_search(v, p, a, int(n_kicks), int(kick_size), int(seed)))
     return WTAResult(a, wta_objective(v, p, a), "heuristic", False, time.perf_counter() - t0)
