@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import string
+from typing import Any
 
 from amdsim.core.errors import InputError, Problem
 
@@ -52,10 +53,10 @@ def guard_int_literal(literal: str, where: str = "") -> OversizedNumber | None:
     return None
 
 
-def oversized_problems(doc, file: str, path: str = "") -> list[Problem]:
+def oversized_problems(doc: object, file: str, path: str = "") -> list[Problem]:
     """Every :class:`OversizedNumber` left in a parsed document, as a problem naming its field path."""
     out: list[Problem] = []
-    stack = [(doc, path)]
+    stack: list[tuple[object, str]] = [(doc, path)]
     while stack:
         node, p = stack.pop()
         if isinstance(node, OversizedNumber):
@@ -90,22 +91,22 @@ def json_nesting_depth(text: str) -> int:
     return deepest
 
 
-def _parse_int(literal: str):
+def _parse_int(literal: str) -> int | OversizedNumber:
     return guard_int_literal(literal) or int(literal)
 
 
-def _parse_float(literal: str):
+def _parse_float(literal: str) -> float | OversizedNumber:
     x = float(literal)
     if not math.isfinite(x):
         return OversizedNumber(literal, "number beyond the float range (about 1.8e308): expected a finite number")
     return x
 
 
-def _parse_constant(name: str):
+def _parse_constant(name: str) -> OversizedNumber:
     return OversizedNumber(name, f"{name} is not a JSON number: expected a finite number")
 
 
-def json_loads_guarded(text: str, file: str):
+def json_loads_guarded(text: str, file: str) -> Any:
     """Parse JSON text with the guard: InputError (naming ``file`` and the field) for nesting beyond
     :data:`MAX_NESTING`, integer literals beyond :data:`MAX_INT_DIGITS` digits, floats that overflow,
     NaN and Infinity, and for text that is not JSON."""

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -94,7 +95,7 @@ class Dem:
         return np.where(inside, top * (1.0 - wi) + bottom * wi, 0.0)
 
 
-def _check_header(src, name: str) -> None:
+def _check_header(src: Any, name: str) -> None:  # src: an open rasterio dataset
     """Refuse a raster from its header alone: no band, too few or too many posts, a projected or
     unplausible coordinate system, a rotated grid."""
     if src.count < 1:
