@@ -130,3 +130,32 @@ def test_sites_below_or_doubled_on_the_terrain_are_warned(peak_dem):
     assert set(found) == {"radars[0].position.alt_m", "batteries[0].position.alt_m"}
     assert "below the terrain" in found["radars[0].position.alt_m"]
     assert "close to the terrain's elevation" in found["batteries[0].position.alt_m"]
+
+
+@pytest.fixture(scope="module")
+def polar_dem(tmp_path_factory):
+    """A 1,500 m ridge on the antimeridian from 88 N to the pole, every longitude covered."""
+    return str(write_ridge_dem(tmp_path_factory.mktemp("dem") / "polar.tif", 88.0, 90.0, -180.0, 180.0, 180.0,
+                               1500.0, ridge_halfwidth_deg=20.0, post_deg=0.05))
+
+
+@pytest.mark.parametrize("site_alt", [-30.0, 0.0, 20.0], ids=["under", "on", "above"])
+@pytest.mark.parametrize("where", ["ridge", "pole"])
+def test_scenarios_with_sites_on_and_under_the_terrain_run_to_the_end(peak_dem, polar_dem, where, site_alt):
+    """Every mover kind with its sites under (alt_m < 0: warned), on and above a DEM, at mid latitude and at
+    the North Pole on the antimeridian: valid, and it runs without any mover jumping."""
+    from tests.reliability.test_extreme_geometry import fly
+
+    lat, lon, dem = (LAT, LON, peak_dem) if where == "ridge" else (90.0, 180.0, polar_dem)
+    r = fly(extreme_scenario(lat, lon, dem_path=dem, site_alt_m=site_alt, duration_s=30.0))
+    assert r.world.t == pytest.approx(30.0)
+
+
+def test_a_grid_across_the_antimeridian_answers_for_both_signs_of_longitude(tmp_path):
+    """A 0..360 style grid from 170 E to 190 E (= 170 W): a query at -175 deg reads the post at 185 deg."""
+    data = np.tile(np.linspace(0.0, 2000.0, 21), (11, 1))      # height grows eastward, 100 m per degree
+    dem = Dem.from_geotiff(_tif(tmp_path / "am.tif", data, transform=from_origin(169.5, 5.5, 1.0, 1.0)))
+    deg = np.pi / 180
+    assert float(dem.height(0.0, -175.0 * deg)) == pytest.approx(1500.0, abs=1e-3)
+    assert float(dem.height(0.0, 185.0 * deg)) == pytest.approx(1500.0, abs=1e-3)
+    assert float(dem.height(0.0, 175.0 * deg)) == pytest.approx(500.0, abs=1e-3)

@@ -63,12 +63,12 @@ POINTS = [(90.0, 0.0), (-90.0, 0.0), (90.0, 180.0), (-90.0, -137.0), (89.9999, 4
 @pytest.mark.parametrize("zero_legs", [False, True], ids=["legs", "zero-length-legs"])
 @pytest.mark.parametrize(("lat", "lon"), POINTS, ids=[f"{la:g},{lo:g}" for la, lo in POINTS])
 def test_every_mover_kind_runs_at_the_poles_and_on_the_antimeridian(lat, lon, zero_legs):
-    r = fly(extreme_scenario(lat, lon, zero_legs=zero_legs, duration_s=60.0))
-    assert r.world.t == pytest.approx(60.0)
+    r = fly(extreme_scenario(lat, lon, zero_legs=zero_legs, duration_s=40.0))
+    assert r.world.t == pytest.approx(40.0)
     m = r.cs.movers
     # the threats and platforms are really moving there: the ship sailed, the missiles launched
     ship = m.name.index("ship")
-    assert np.linalg.norm(r.world.pos[ship] - m.pos0[ship]) == pytest.approx(12.0 * 60.0, rel=0.05)
+    assert np.linalg.norm(r.world.pos[ship] - m.pos0[ship]) == pytest.approx(12.0 * 40.0, rel=0.05)
     assert r.world.fate[[i for i, n in enumerate(m.name) if n.startswith("cm")]].min() >= 1
 
 
@@ -89,10 +89,10 @@ EXTREME_LATS = st.one_of(st.sampled_from([90.0, -90.0, 89.999999, -89.999999, 0.
 EXTREME_LONS = st.one_of(st.sampled_from([180.0, -180.0, 179.999999, -179.999999, 0.0]), st.floats(-180.0, 180.0))
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=8, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(lat=EXTREME_LATS, lon=EXTREME_LONS, spin=st.floats(0.0, 360.0), zero_legs=st.booleans(),
        site_alt=st.sampled_from([0.0, 20.0, 400.0]))
 def test_property_valid_extreme_scenarios_run_without_error(lat, lon, spin, zero_legs, site_alt):
-    r = fly(extreme_scenario(lat, lon, zero_legs=zero_legs, spin_deg=spin, site_alt_m=site_alt, duration_s=40.0))
-    assert r.world.t == pytest.approx(40.0)
+    r = fly(extreme_scenario(lat, lon, zero_legs=zero_legs, spin_deg=spin, site_alt_m=site_alt, duration_s=30.0))
+    assert r.world.t == pytest.approx(30.0)

@@ -81,10 +81,17 @@ class Dem:
                    np.radians(tr.e), np.radians(tr.a))
 
     def height(self, lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
-        """Bilinear terrain height (m) at latitude, longitude (rad), any shape; 0 m outside the grid."""
+        """Bilinear terrain height (m) at latitude, longitude (rad), any shape; 0 m outside the grid.
+
+        A longitude is first brought within half a turn of the grid's centre, so a grid across the
+        antimeridian (or given in 0..360) answers for -180..180 alike."""
         h = self.heights
+        # longitudes taken within half a turn of the grid's centre: a grid across the antimeridian (or in
+        # 0..360) answers for -180..180 alike
+        centre = self.lon0 + 0.5 * self.dlon * (h.shape[1] - 1)
+        lon = centre + (np.asarray(lon, float) - centre + np.pi) % (2.0 * np.pi) - np.pi
         fi = (np.asarray(lat, float) - self.lat0) / self.dlat
-        fj = (np.asarray(lon, float) - self.lon0) / self.dlon
+        fj = (lon - self.lon0) / self.dlon
         inside = (fi >= 0.0) & (fi <= h.shape[0] - 1) & (fj >= 0.0) & (fj <= h.shape[1] - 1)
         i = np.clip(np.floor(fi).astype(np.intp), 0, h.shape[0] - 2)
         j = np.clip(np.floor(fj).astype(np.intp), 0, h.shape[1] - 2)
@@ -116,8 +123,10 @@ def _check_header(src: Any, name: str) -> None:  # src: an open rasterio dataset
     if tr.a == 0.0 or tr.e == 0.0:
         raise InputError(Problem(name, "transform", "post spacing of 0; expected a regular grid in degrees"))
     left, bottom, right, top = src.bounds
-    if not (min(bottom, top) >= -90.0 and max(bottom, top) <= 90.0 and min(left, right) >= -180.0
-            and max(left, right) <= 360.0):
+    # post centres (a global grid's pixel edges reach half a post beyond +-90 / +-180)
+    mlat, mlon = abs(tr.e) / 2.0 + 1e-9, abs(tr.a) / 2.0 + 1e-9
+    if not (min(bottom, top) >= -90.0 - mlat and max(bottom, top) <= 90.0 + mlat
+            and min(left, right) >= -180.0 - mlon and max(left, right) <= 360.0 + mlon):
         crs = "no CRS" if src.crs is None else f"CRS {src.crs}"
         raise InputError(Problem(name, "crs", f"bounds {left:g}, {bottom:g}, {right:g}, {top:g} ({crs}) are not "
                                               "latitude/longitude degrees: expected a geographic grid (EPSG:4326) "
