@@ -3,7 +3,7 @@
 :func:`wta_exact`: up to :data:`DP_MAX_WEAPONS` weapons a dynamic program over weapon subsets,
 target by target, ``O(n_targets 3^n_weapons)`` (10 x 10: about 1 ms; 16 weapons: about 0.5 s).
 Beyond, depth-first branch and bound (compiled), weapons taken strongest first, targets tried in
-order of marginal return, incumbent from the iterated local search of ``heuristic.py``. The bound
+order of marginal return, incumbent from :func:`~amdsim.c2.wta.heuristic.wta_heuristic`. The bound
 uses the diminishing returns of F: a weapon's reduction of F can only shrink as other weapons are
 added, so ``F(partial) - sum_{i remaining} max_j V_j q_j p_ij`` is a lower bound (``q_j`` the current
 survival of target j); it is combined with ``sum_j V_j q_j prod_{i remaining} (1 - p_ij)`` (every
@@ -19,7 +19,7 @@ import time
 import numpy as np
 from numba import njit, objmode
 
-from amdsim.c2.wta.heuristic import _greedy_mmr, _iterated_local_search
+from amdsim.c2.wta.heuristic import wta_heuristic
 from amdsim.c2.wta.problem import WTAResult, _drop_idle, wta_check, wta_objective
 
 DP_MAX_WEAPONS = 16
@@ -223,7 +223,7 @@ def wta_exact(values, pk, max_nodes: int = 50_000_000, method: str = "auto",
     pp = np.ascontiguousarray(p[perm])
     tie = np.zeros(n_w, np.bool_)
     tie[1:] = np.all(pp[1:] == pp[:-1], axis=1)
-    inc = _iterated_local_search(v, pp, _greedy_mmr(v, pp), 200, 2, 0)
+    inc = wta_heuristic(v, pp).assignment      # incumbent: the heuristic's (both constructions, kicks)
     inc_f = wta_objective(v, pp, inc)
     inc = _sorted_ties(inc, tie, v.size)
     deadline = np.inf if time_limit_s is None else t0 + float(time_limit_s)
@@ -234,9 +234,9 @@ def wta_exact(values, pk, max_nodes: int = 50_000_000, method: str = "auto",
     f = wta_objective(v, p, a)
     if done:
         return WTAResult(a, f, "exact", True, time.perf_counter() - t0)
-    from amdsim.c2.wta.bounds import wta_lagrangian_bound
+    from amdsim.c2.wta.bounds import wta_assignment_bound, wta_lagrangian_bound
 
-    lb = min(wta_lagrangian_bound(v, p, upper=f, iters=200, start=a), f)
+    lb = min(max(wta_lagrangian_bound(v, p, upper=f, iters=200, start=a), wta_assignment_bound(v, p, slots=None)), f)
     return WTAResult(a, f, "exact", False, time.perf_counter() - t0, lower_bound=lb,
                      stopped_by="nodes" if nodes > max_nodes else "time")
 
