@@ -96,3 +96,18 @@ EXTREME_LONS = st.one_of(st.sampled_from([180.0, -180.0, 179.999999, -179.999999
 def test_property_valid_extreme_scenarios_run_without_error(lat, lon, spin, zero_legs, site_alt):
     r = fly(extreme_scenario(lat, lon, zero_legs=zero_legs, spin_deg=spin, site_alt_m=site_alt, duration_s=30.0))
     assert r.world.t == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(90.0, 0.0), (0.0, 180.0)], ids=["north-pole", "antimeridian"])
+def test_engagements_run_to_their_end_at_the_pole_and_on_the_antimeridian(lat, lon):
+    """Interceptors fly out and end their threats there too (the flyout and endgame kernels, ECEF inside)."""
+    from amdsim.core.kinds import MoverKind
+    from amdsim.world.state import Fate
+
+    r = fly(extreme_scenario(lat, lon, duration_s=200.0))
+    m, w = r.cs.movers, r.world
+    interceptors = np.flatnonzero(m.kind == MoverKind.INTERCEPTOR)
+    assert np.isfinite(w.t_launch[interceptors]).sum() >= 2
+    cms = [i for i, n in enumerate(m.name) if n.startswith("cm")]
+    assert all(w.fate[i] in (Fate.KILLED, Fate.IMPACT) for i in cms)
+    assert (w.fate == Fate.KILLED).sum() >= 2
