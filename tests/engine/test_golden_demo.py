@@ -13,12 +13,12 @@ from tests.engine.golden import run_digests
 GOLDEN = {
     "movers": "51dff6f4f78d471aa1d7122e0d7c17d025d1f462e726f7710c9a0aabbd56d4de",
     "sensors": "9fe3a0f2227600298d7a9be94a61804a773d89b54a52fb337d662bd6f34abb27",
-    "events": "b9a47dcd544cd9932904d9a22b19d89b5aa1ed1f00cafc0c5834ceae54077314",
-    "states": "c4930164dc969e66e76a22cd9dde097088939b48fe0fad34f7af6e1bf1af7213",
-    "detections": "7f1cb6a64ebb1f7f988d46cd06994decf7ac57aba3928b1f61acf1fd598b14d3",
-    "tracks": "34e59f7be22eb05db1472d96f7fe8b55988c25f7c56f93712775af343e9c3392",
-    "engagements": "fd9e0c8f26f54c33ecad176836dd81a5a512245dd3cf08aff460adb5347345dd",
-    "killchain": "66e391e519e5b220540993852ebb310d15c9c56ec95566c9cb37f4fbc98757f5",
+    "events": "a63e98e398ef167071f3445ff8c273ec8d8c001b1a6da359441993143641571e",
+    "states": "fcc0e0037c92e3c8d459d521fd2d4672a1ee48e5d20228c87e1bd03476922fe8",
+    "detections": "ee3e281fcdbdeb68949314387babcfe23333e2685ad3d8d471f7960f87305c40",
+    "tracks": "2b3a005b2d926b9fc47801f0e8669dbf5d5d2bdce6344f734429343eabb44058",
+    "engagements": "4643f547cc08fee7ab541640adf20a53948859f84d807659ea98da8e710cfe4b",
+    "killchain": "c1f85943cb671075b8d6f2ee63abda8d7d3330ac114dfbaf8462ba74a1a68e08",
     "magazines": "eaf67e46468ba9c4862799969d0f5c43692acd5676a52a6d2b5db09a2f0f2309",
     "summary": "9bcda7e3e17e647d3dceb6c27fe56e938400aaf71dafbd03ba9c36224b51e8da",
 }
