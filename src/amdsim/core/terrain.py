@@ -70,7 +70,8 @@ class Dem:
                 # read straight into float32, masked where the file says no data (never widened to float64)
                 data = src.read(1, masked=True, out_dtype="float32")
         except RasterioError as exc:
-            raise InputError(Problem(name, "", f"not a readable GeoTIFF ({exc})")) from None
+            raise InputError(Problem(name, "", f"not a readable GeoTIFF ({exc}): expected a single-band GeoTIFF of "
+                                               "heights in metres")) from None
         except MemoryError:
             raise InputError(Problem(name, "shape", "raster too large for this machine's memory: expected at "
                                                     f"most {MAX_DEM_POSTS:,} posts")) from None
@@ -89,9 +90,9 @@ class Dem:
         # longitudes taken within half a turn of the grid's centre: a grid across the antimeridian (or in
         # 0..360) answers for -180..180 alike
         centre = self.lon0 + 0.5 * self.dlon * (h.shape[1] - 1)
-        lon = centre + (np.asarray(lon, float) - centre + np.pi) % (2.0 * np.pi) - np.pi
+        lon_near = centre + (np.asarray(lon, float) - centre + np.pi) % (2.0 * np.pi) - np.pi
         fi = (np.asarray(lat, float) - self.lat0) / self.dlat
-        fj = (lon - self.lon0) / self.dlon
+        fj = (lon_near - self.lon0) / self.dlon
         inside = (fi >= 0.0) & (fi <= h.shape[0] - 1) & (fj >= 0.0) & (fj <= h.shape[1] - 1)
         i = np.clip(np.floor(fi).astype(np.intp), 0, h.shape[0] - 2)
         j = np.clip(np.floor(fj).astype(np.intp), 0, h.shape[1] - 2)
