@@ -109,3 +109,9 @@ def test_amdsim_wta_exits_2_on_hostile_files_and_prints_only_json(tmp_path):
     doc = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} in the output"))
     # weapon 1 on target 0 (0.9), weapon 0 on target 1 (0.5): 0.1e307 + 1e307 survive
     assert doc["objective"] == pytest.approx(1.1e307, rel=1e-9)
+
+
+def test_recursive_and_shared_aliases_are_walked_once():
+    """The guard's walk over a parsed document ends on a recursive YAML alias (a list holding itself)."""
+    raw = parse_scenario_text((SMALL + "\nextra: &r [*r]\nx: &e {a: 1}\ny: *e\n").encode(), file="s.yaml")
+    assert raw["extra"][0] is raw["extra"]

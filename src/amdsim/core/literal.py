@@ -57,8 +57,13 @@ def oversized_problems(doc: object, file: str, path: str = "") -> list[Problem]:
     """Every :class:`OversizedNumber` left in a parsed document, as a problem naming its field path."""
     out: list[Problem] = []
     stack: list[tuple[object, str]] = [(doc, path)]
+    seen: set[int] = set()   # YAML anchors share containers, and a recursive alias contains itself
     while stack:
         node, p = stack.pop()
+        if isinstance(node, dict | list):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
         if isinstance(node, OversizedNumber):
             at = f" ({node.where})" if node.where else ""
             out.append(Problem(file, p, f"{node.why}{at}"))
