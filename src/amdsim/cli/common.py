@@ -11,6 +11,21 @@ from amdsim.montecarlo.progress import console
 def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str | None = None,
                realtime: bool = False, speed: float = 1.0, report: bool = True, overrides: dict | None = None,
                strict: bool = False) -> dict:
+    from amdsim.records.writer import begin_run_folder, folder_lock
+    from amdsim.scenario import load_compiled
+
+    cs = load_compiled(scenario, overrides=overrides or None)
+    check_plausibility(scenario, overrides, strict=strict)
+    address = _parse_address(dis) if dis else None
+    with folder_lock(out):     # one writer from the first removal to the report (records/writer.py)
+        # the previous run's outputs go first; an unwritable folder is reported before the simulation
+        begin_run_folder(out)
+        return _run_single_locked(cs, out, seed=seed, address=address, realtime=realtime, speed=speed,
+                                  report=report)
+
+
+def _run_single_locked(cs, out: Path, *, seed: int | None, address: tuple[str, int] | None, realtime: bool,
+                       speed: float, report: bool) -> dict:
     from rich.progress import (
         BarColumn,
         Progress,
@@ -21,13 +36,7 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
 
     from amdsim.core.errors import SimulationError
     from amdsim.engine.run import run_replication
-    from amdsim.records.writer import begin_run_folder
-    from amdsim.scenario import load_compiled
 
-    cs = load_compiled(scenario, overrides=overrides or None)
-    check_plausibility(scenario, overrides, strict=strict)
-    address = _parse_address(dis) if dis else None
-    begin_run_folder(out)      # an unwritable output folder is reported before, not after, the simulation
     t0 = time.perf_counter()
     with Progress(TextColumn("[bold]simulating[/]"), BarColumn(), TextColumn("{task.fields[sim]}"),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
@@ -62,11 +71,14 @@ def run_many(scenario: Path, out: Path, *, replications: int, workers: int | Non
     except ImportError:
         raise InputError("batches need amdsim.montecarlo.batch, which is not available in this build",
                          file="--replications") from None
+    from amdsim.records.writer import folder_lock
+
     check_plausibility(scenario, overrides, strict=strict)   # validates first: bad input is exit 2, no warning
-    res = run_batch(scenario, replications, out, workers=workers, cluster=cluster, resume=resume, root_seed=seed,
-                    progress=True, overrides=overrides or None, retry_failed=retry_failed)
-    if report and res.completed:
-        write_report_if_available(out)
+    with folder_lock(out, "batch folder"):      # the batch and its report: one writer (records/writer.py)
+        res = run_batch(scenario, replications, out, workers=workers, cluster=cluster, resume=resume,
+                        root_seed=seed, progress=True, overrides=overrides or None, retry_failed=retry_failed)
+        if report and res.completed:
+            write_report_if_available(out)
     if res.failures:
         print_failures({str(out): res.failures})
         raise ReplicationsFailedError({str(out): res.failures}, replications)

@@ -37,9 +37,12 @@ def report(
     and the details. For a sweep folder: the variants, named by their settings, compared with the
     baseline by paired differences (same seeds per replication) with 95 % intervals.
     """
+    from amdsim.records.writer import folder_lock
+    from amdsim.review.data import check_folder
     from amdsim.review.report import write_report
 
-    typer.echo(f"wrote {write_report(folder, out)}")
+    with folder_lock(check_folder(folder)):     # not while a run or batch is writing the folder
+        typer.echo(f"wrote {write_report(folder, out)}")
 
 
 @app.command()

@@ -16,6 +16,7 @@ from amdsim.records.killchain import killchain_table
 from amdsim.records.summary import build_summary
 from amdsim.records.writer import (
     begin_run_folder,
+    folder_lock,
     write_json_atomic,
     write_parquet_atomic,
     write_scenario_copy,
@@ -74,7 +75,13 @@ def run_replication(cs: CompiledScenario, replication: int = 0, out_dir: Path | 
 
 
 def write_run_folder(r: Replication, summary: dict, out: Path) -> None:
-    """Write every table of the run folder atomically; summary.json last (its presence marks completion)."""
+    """Write the run folder by the run-folder protocol (records/writer.py): under its lock, the previous
+    outputs removed, every table atomically, summary.json last (its presence marks completion)."""
+    with folder_lock(out):
+        _write_run_folder(r, summary, out)
+
+
+def _write_run_folder(r: Replication, summary: dict, out: Path) -> None:
     cs = r.cs
     begin_run_folder(out)
     write_parquet_atomic(tables.movers_table(cs), out / "movers.parquet")

@@ -10,6 +10,10 @@ Layout of a batch folder ``out_dir``::
 Each replication is simulated into a hidden temporary folder ``.tmp_rep_XXXXX.<token>`` and renamed
 to ``rep_XXXXX`` when its summary.json is written, so a killed batch never leaves a half-written
 replication that looks complete; ``resume=True`` deletes the temporaries and runs what is missing.
+The batch holds the folder's lock (``records/writer.py folder_lock``) from start to end, so a resume
+never deletes the temporaries of a live batch: it is refused while one writes. A resume refuses a
+single-run folder and a manifest of another scenario, seed, overrides or ``n_replications``; the
+manifest says ``complete: true`` only once every replication is in place (rewritten last).
 
 A replication that fails does not stop the batch. A :class:`SimulationError` leaves its partial
 tables with summary.json marked ``complete: false`` and the error; any other error (a bug) leaves
@@ -42,7 +46,14 @@ from amdsim.core.errors import AmdsimError, InputError, OutputError, SimulationE
 from amdsim.engine.run import run_replication
 from amdsim.montecarlo.progress import BatchBar
 from amdsim.records.failure import error_text, write_failed_run_folder
-from amdsim.records.writer import write_json_atomic, write_scenario_copy
+from amdsim.records.writer import (
+    BATCH_OUTPUTS,
+    folder_lock,
+    remove_stray_temporaries,
+    write_json_atomic,
+    write_point,
+    write_scenario_copy,
+)
 from amdsim.scenario import load_compiled
 
 MANIFEST = "manifest.json"
@@ -180,8 +191,17 @@ def run_batch(scenario, n_replications: int, out_dir, workers: int | None = None
     out = Path(out_dir)
     manifest: dict[str, Any] = {"scenario": getattr(cs, "name", ""), "scenario_sha256": getattr(cs, "scenario_hash", ""),
                 "root_seed": seed, "n_replications": int(n_replications), "amdsim_version": __version__,
-                "overrides": dict(overrides or {}), "completed": [], "failed": [], "failures": []}
+                "overrides": dict(overrides or {}), "completed": [], "failed": [], "failures": [],
+                "complete": False}
     resume = resume or retry_failed
+    with folder_lock(out, "batch folder"):
+        return _run_batch_locked(cs, n_replications, out, manifest, seed, workers=workers, cluster=cluster,
+                                 resume=resume, progress=progress, retry_failed=retry_failed, executor=executor)
+
+
+def _run_batch_locked(cs, n_replications: int, out: Path, manifest: dict, seed: int, *, workers: int | None,
+                      cluster: str | None, resume: bool, progress: bool, retry_failed: bool,
+                      executor: Executor | None) -> BatchResult:
     _prepare(out, manifest, resume)
     write_scenario_copy(cs, out)      # scenario.yaml: the scenario as run (amdsim explain reruns it)
     ok, failures = replication_outcomes(out)
@@ -230,6 +250,7 @@ def _record_outcomes(out: Path, manifest: dict, ok: list[int], failures: dict[in
     manifest["completed"] = sorted(ok)
     manifest["failed"] = sorted(failures)
     manifest["failures"] = [{"replication": k, "error": failures[k]} for k in sorted(failures)]
+    manifest["complete"] = len(set(ok) | set(failures)) >= int(manifest["n_replications"])
     _write_manifest(out, manifest)
 
 
@@ -282,6 +303,7 @@ def replicate(cs, k: int, out_dir: str, root_seed: int) -> dict:
     if final.exists():     # a duplicate attempt (e.g. a Dask retry) finished first: same bytes, drop ours
         shutil.rmtree(tmp, ignore_errors=True)
     else:
+        write_point(f"{final.name}:rename")
         os.replace(tmp, final)
     return {"k": k, "complete": error is None, "error": error, "wall_s": time.perf_counter() - t0,
             "rss_bytes": _peak_rss()}
@@ -340,12 +362,20 @@ def _prepare(out: Path, manifest: dict, resume: bool) -> None:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the batch folder {out}: {exc.strerror or exc}") from None
+    if (out / "summary.json").exists() or (out / "states.parquet").exists():
+        raise InputError(f"{out} holds a single run (summary.json, states.parquet), not a batch: a batch would be "
+                         "mixed into it; choose another --out", file="--out")
     if (out / MANIFEST).is_file():
-        check_resumable(out / MANIFEST, manifest, ("scenario_sha256", "root_seed", "overrides"), resume, "batch")
+        check_resumable(out / MANIFEST, manifest, ("scenario_sha256", "root_seed", "overrides", "n_replications"),
+                        resume, "batch")
     elif any(out.glob("rep_*")) and not resume:
         raise InputError(f"{out} already holds replications; add --resume or choose another --out", file="--out")
-    for tmp in out.glob(".tmp_rep_*"):       # left by a killed batch: never complete, start again
+    # under the folder's lock: every temporary here belongs to a killed writer, never to a live one
+    for tmp in out.glob(".tmp_rep_*"):
         shutil.rmtree(tmp, ignore_errors=True)
+    remove_stray_temporaries(out)
+    for name in BATCH_OUTPUTS:          # derived from the whole batch: rewritten when it ends
+        (out / name).unlink(missing_ok=True)
     ok, failures = replication_outcomes(out)
     _record_outcomes(out, manifest, ok, failures)
 

@@ -53,7 +53,7 @@ from amdsim.montecarlo.batch import MANIFEST, dask_client, rep_dir, replication_
 from amdsim.montecarlo.progress import BatchBar
 from amdsim.montecarlo.sweep import parse_set_options
 from amdsim.records.leak import leakers
-from amdsim.records.writer import SCENARIO_COPY, write_json_atomic
+from amdsim.records.writer import SCENARIO_COPY, folder_lock, write_json_atomic
 from amdsim.scenario.compile import compile_scenario
 from amdsim.scenario.load import read_scenario_dict, scenario_from_dict, scenario_hash
 from amdsim.scenario.models import Battery, Fighters
@@ -291,7 +291,8 @@ def explain(folder, factors: Iterable[str] | None = None, sets: list[str] | None
             else:
                 _run_local(runnable, todo, seed, workers, done)
     doc = _document(folder, base, raw, overrides, compiled, reps, results)
-    write_json_atomic(doc, folder / EXPLAIN)
+    with folder_lock(folder):        # not while a run rewrites the folder (records/writer.py)
+        write_json_atomic(doc, folder / EXPLAIN)
     return doc
 
 

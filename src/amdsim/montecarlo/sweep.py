@@ -16,7 +16,7 @@ from pathlib import Path
 from amdsim.core.errors import InputError, Problem
 from amdsim.montecarlo.batch import check_resumable, run_batch
 from amdsim.montecarlo.progress import console
-from amdsim.records.writer import write_json_atomic
+from amdsim.records.writer import folder_lock, write_json_atomic
 from amdsim.scenario import load_compiled
 from amdsim.scenario.load import parse_yaml_scalar
 
@@ -74,22 +74,20 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int,
            "baseline": "variant_00",
            "variants": [{"name": f"variant_{i:02d}", "overrides": ov} for i, ov in enumerate(variants)]}
     resume = resume or retry_failed
-    if (out / SWEEP).is_file():
-        check_resumable(out / SWEEP, doc, ("scenario", "root_seed", "variants"), resume, "sweep")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create the sweep folder {out}: {exc.strerror or exc}", file="--out") from None
-    write_json_atomic(doc, out / SWEEP)
-    failures: dict[str, dict[int, str]] = {}
-    for i, ov in enumerate(variants):
-        if progress:
-            console.print(f"variant_{i:02d}: {_describe(ov) or 'baseline'}")
-        res = run_batch(scenario, n_replications, out / f"variant_{i:02d}", workers=workers, cluster=cluster,
-                        resume=resume, root_seed=seed, progress=progress, overrides=ov,
-                        retry_failed=retry_failed, executor=executor)
-        if res.failures:
-            failures[f"variant_{i:02d}"] = res.failures
+    with folder_lock(out, "sweep folder"):      # one writer of the sweep (records/writer.py)
+        if (out / SWEEP).is_file():
+            check_resumable(out / SWEEP, doc, ("scenario", "root_seed", "variants", "n_replications"), resume,
+                            "sweep")
+        write_json_atomic(doc, out / SWEEP)
+        failures: dict[str, dict[int, str]] = {}
+        for i, ov in enumerate(variants):
+            if progress:
+                console.print(f"variant_{i:02d}: {_describe(ov) or 'baseline'}")
+            res = run_batch(scenario, n_replications, out / f"variant_{i:02d}", workers=workers, cluster=cluster,
+                            resume=resume, root_seed=seed, progress=progress, overrides=ov,
+                            retry_failed=retry_failed, executor=executor)
+            if res.failures:
+                failures[f"variant_{i:02d}"] = res.failures
     return {**doc, "failures": failures}
 
 

@@ -140,7 +140,7 @@ def write_czml(run_dir: str | Path, out: str | Path | None = None, sensors: bool
     run_dir = check_folder(run_dir)
     doc = czml_document(run_dir, sensors=sensors)
     out = Path(out) if out is not None else run_dir / "run.czml"
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(doc.dumps())
-    tmp.replace(out)
+    from amdsim.records.writer import write_text_atomic
+
+    write_text_atomic(doc.dumps(), out)
     return out

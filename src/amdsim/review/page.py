@@ -25,10 +25,10 @@ def html_page(title: str, body: str) -> str:
 
 
 def write_html(doc: str, out: Path) -> Path:
-    """Write ``doc`` to ``out`` atomically."""
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(doc, encoding="utf-8")
-    tmp.replace(out)
+    """Write ``doc`` to ``out`` atomically (a unique temporary name, then rename: the run-folder protocol)."""
+    from amdsim.records.writer import write_text_atomic
+
+    write_text_atomic(doc, out)
     return out
 
 
