@@ -61,9 +61,10 @@ def write_points(fn, tmp_path: Path) -> list[str]:
 
 
 def strays(folder: Path) -> list[str]:
-    """Temporaries anywhere under ``folder`` (the lock file is the protocol's, not a stray)."""
+    """Temporaries and lock files anywhere under ``folder`` (a killed writer leaves its lock file; the next
+    writer removes it when done)."""
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                  if p.name.endswith(".tmp") or p.name.startswith(".tmp_"))
+                  if p.name.endswith(".tmp") or p.name.startswith(".tmp_") or p.name == ".amdsim.lock")
 
 
 def folder_state(folder: Path) -> dict:

@@ -118,7 +118,7 @@ def test_a_new_run_removes_the_previous_outputs_and_temporaries(tmp_path):
     (out / "notes.txt").write_text("the user's own file")
     t0 = time.time()
     begin_run_folder(out)
-    assert sorted(p.name for p in out.iterdir()) == [".amdsim.lock", "notes.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]     # the lock file goes with the lock
     assert time.time() - t0 < 5
 
 

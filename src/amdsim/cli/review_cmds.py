@@ -50,8 +50,11 @@ def view(
     folder: Path = typer.Argument(..., help="Run or batch folder (from amdsim run)."),
     port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="TCP port (0: any free port)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; the default serves this machine only."),
+    allow_host: list[str] = typer.Option(None, "--allow-host", help="A further Host name to answer (repeatable), "
+                                         "e.g. this machine's LAN name with --host 0.0.0.0; by default only "
+                                         "127.0.0.1, localhost, [::1] and the --host address are answered."),
 ) -> None:
     """Serve the web replay viewer of a run folder (map, time slider, tracks, engagements)."""
     from amdsim.review.server import serve
 
-    serve(folder, host=host, port=port)
+    serve(folder, host=host, port=port, allow_hosts=tuple(allow_host or ()))

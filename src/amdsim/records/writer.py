@@ -41,7 +41,7 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-#: The lock file of a run, batch or sweep folder (kept: removing it would race with a new holder).
+#: The lock file of a run, batch or sweep folder, there while a writer holds it (names the writer's pid).
 LOCK_FILE = ".amdsim.lock"
 #: Files a run writes into its folder; :func:`begin_run_folder` removes them before a new run.
 RUN_OUTPUTS = ("movers.parquet", "sensors.parquet", "events.parquet", "states.parquet", "detections.parquet",
@@ -77,7 +77,9 @@ def folder_lock(folder: Path, what: str = "run folder") -> Iterator[Path]:
     Re-entrant within one process; another process holding it gets an :class:`OutputError` naming its
     pid at once (no waiting: two writers of one folder is a mistake to report, not to queue).
     The lock is ``fcntl.flock`` on ``folder/.amdsim.lock``: the kernel drops it when its holder exits,
-    killed or not, so a stale lock never blocks a rerun.
+    killed or not, so a stale lock never blocks a rerun. The holder removes the file on release (while
+    still holding it; a process that locked the removed file sees another inode at the path and retries),
+    so a finished folder holds only its outputs.
     """
     import fcntl
 
@@ -96,18 +98,27 @@ def folder_lock(folder: Path, what: str = "run folder") -> Iterator[Path]:
         finally:
             _held[key][1] -= 1
         return
-    try:
-        fh = open(folder / LOCK_FILE, "a+", encoding="utf-8")  # noqa: SIM115 (held across the yield)
-    except OSError as exc:
-        raise OutputError(f"cannot lock the {what} {folder}: {_reason(exc)}") from None
-    try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        fh.seek(0)
-        holder = fh.read().strip() or "another process"
+    path = folder / LOCK_FILE
+    while True:
+        try:
+            fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held across the yield)
+        except OSError as exc:
+            raise OutputError(f"cannot lock the {what} {folder}: {_reason(exc)}") from None
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise OutputError(f"{folder} is being written by another amdsim process ({holder}); wait for it to "
+                              "finish or choose another --out") from None
+        try:       # the holder before us may have removed the file after we opened it: lock the one in place
+            same = os.fstat(fh.fileno()).st_ino == os.stat(path).st_ino
+        except OSError:
+            same = False
+        if same:
+            break
         fh.close()
-        raise OutputError(f"{folder} is being written by another amdsim process ({holder}); wait for it to "
-                          "finish or choose another --out") from None
     fh.seek(0)
     fh.truncate()
     fh.write(f"pid {os.getpid()}\n")
@@ -117,7 +128,8 @@ def folder_lock(folder: Path, what: str = "run folder") -> Iterator[Path]:
         yield folder
     finally:
         del _held[key]
-        fh.close()        # closing the file releases the flock
+        _unlink(str(path))     # removed while still held, so no one can lock a file that is on its way out
+        fh.close()             # closing the file releases the flock
 
 
 def remove_stray_temporaries(folder: Path) -> None:
