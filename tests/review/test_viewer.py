@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from amdsim.review.server import NODE_MODULES, make_server
-from tests.conftest import serve_folder, wait_viewer_ready
+from amdsim.review.server import make_server
+from tests.conftest import serve_folder
+from tests.review.conftest import viewer_page
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -120,27 +120,10 @@ def test_flood_leaves_server_answering(server):
 # --- the page in Chromium ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def page(server):
-    if not NODE_MODULES.is_dir():
-        pytest.skip("viewer node_modules missing: run `npm --prefix src/amdsim/review/viewer ci`")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian chromium not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        pg = browser.new_page(viewport={"width": 1400, "height": 900})
-        errors: list[str] = []
-        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-        wait_viewer_ready(pg, errors)
+def page(server, chromium):
+    with viewer_page(chromium, server.server_address[1]) as pg:
         pg.wait_for_selector("path.land", timeout=30000)
-        pg.errors = errors
         yield pg
-        browser.close()
 
 
 @pytest.mark.browser

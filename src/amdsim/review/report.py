@@ -192,10 +192,14 @@ def _overview(ctx: ReportContext) -> str:
     lat, lon = np.asarray(states.get("lat_deg", []), float), np.asarray(states.get("lon_deg", []), float)
     if lat.size == 0:
         return '<h3>Scenario map</h3><p class="note">no states recorded</p>'
-    pad = 0.5
-    b = (lon.min() - pad, lat.min() - pad, lon.max() + pad, lat.max() + pad)
+    from amdsim.review.extent import map_extent, unwrap_lon_deg
+
+    *b, center = map_extent(lat, lon)         # across the antimeridian the short way (review/extent.py)
+    lon = unwrap_lon_deg(lon, center)
+    ev_lon = unwrap_lon_deg(np.asarray(events.get("lon_deg", []), float), center)
     fig, ax = plt.subplots(figsize=(11, 9))
-    arcs = land_arcs(b)
+    arcs = [a + np.array([turn, 0.0]) for turn in (-360.0, 0.0, 360.0)
+            for a in land_arcs((b[0] - turn, b[1], b[2] - turn, b[3]))]
     for a in arcs:
         ax.plot(a[:, 0], a[:, 1], color="#8a8a7a", lw=0.7)
     ids = np.asarray(movers["mover_id"]).tolist()
@@ -225,12 +229,12 @@ def _overview(ctx: ReportContext) -> str:
             lc.append(c)
     ek = events.get("kind", [])
     hits = [i for i, x in enumerate(ek) if x in ("intercept", "impact")]
-    marks = np.column_stack([np.asarray(events["lon_deg"], float)[hits], np.asarray(events["lat_deg"], float)[hits]]) \
+    marks = np.column_stack([ev_lon[hits], np.asarray(events["lat_deg"], float)[hits]]) \
         if hits else np.zeros((0, 2))
     for k, mk, c in (("intercept", "x", "#111111"), ("impact", "*", "#c0392b")):
         sel = [i for i, x in enumerate(ek) if x == k]
         if sel:
-            ax.plot(np.asarray(events["lon_deg"])[sel], np.asarray(events["lat_deg"])[sel], mk, color=c, ms=9,
+            ax.plot(ev_lon[sel], np.asarray(events["lat_deg"])[sel], mk, color=c, ms=9,
                     label=k, zorder=4)
     for nation, c in used.items():
         ax.plot([], [], "s", color=c, label=nation)

@@ -26,7 +26,9 @@ const EVENT_COLOR = { launch: "#a00", detection: "#d9b300", interceptor_launch: 
   intercept: "#0a0", impact: "#f70", engagement_order: "#888" };
 const TRAIL_S = 120;
 
-const V = (window.amdsimViewer = { time: 0, t0: 0, t1: 1, markers: {}, ready: false });
+const V = (window.amdsimViewer = { time: 0, t0: 0, t1: 1, markers: {}, ready: false, lonCenter: 0 });
+// the columns of states.parquet the page draws (the rest stay on the server: large runs load faster)
+const STATE_COLUMNS = "time_s,mover_id,lat_deg,lon_deg,alt_m,alive,speed_mps,heading_deg";
 const $ = (id) => document.getElementById(id);
 
 function showError(msg) { const e = $("error"); e.textContent = msg; e.hidden = false; }
@@ -44,13 +46,55 @@ const moverLayer = L.layerGroup().addTo(map);
 const trailLayer = L.layerGroup().addTo(map);
 const trackLayer = L.layerGroup().addTo(map);
 const ringLayer = L.layerGroup().addTo(map);
+V.layers = { movers: moverLayer, trails: trailLayer, tracks: trackLayer, rings: ringLayer };
+V.map = map;
 
 async function loadLand() {
   try {
     const topo = await getJSON("/vendor/world-atlas/land-50m.json");
-    const land = topojson.feature(topo, topo.objects.land);
-    L.geoJSON(land, { pane: "land", interactive: false, style: () => ({ className: "land", fillColor: "#e8e4d8", fillOpacity: 1, color: "#7a7a6a", weight: 0.8 }) }).addTo(map);
+    V.land = topojson.feature(topo, topo.objects.land);
+    addLand(0);
   } catch (err) { showError(`land outline unavailable: ${err.message}`); }
+}
+
+// [min, max] of the finite values of a (possibly huge) column; never Math.min(...a), which overflows
+// the call stack past ~100k values
+function extent(a) {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of a) { if (v === null || !Number.isFinite(v)) continue; if (v < lo) lo = v; if (v > hi) hi = v; }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+// centre (deg) of the smallest arc of longitude holding every point: the antipode of the middle of the
+// largest empty gap, found in 1-degree bins (review/extent.py lon_center_deg, exactly, for the report)
+function lonCenter(lons) {
+  const bins = new Uint8Array(360);
+  let any = false;
+  for (const l of lons) if (l !== null && Number.isFinite(l)) { bins[((Math.floor(l) % 360) + 360) % 360] = 1; any = true; }
+  if (!any) return 0;
+  let best = -1, bestLen = 0, run = 0;
+  for (let i = 0; i < 720; i++) {                 // twice round: a gap may wrap past 0
+    if (bins[i % 360]) { run = 0; continue; }
+    run++;
+    if (run > bestLen && run <= 360) { bestLen = run; best = i; }
+  }
+  if (bestLen === 0) return 0;
+  const mid = best + 1 - bestLen / 2;              // middle of the gap: bins best-bestLen+1 .. best, 1 deg each
+  return ((mid + 180 + 180) % 360 + 360) % 360 - 180;
+}
+
+// a longitude shifted by whole turns into [c - 180, c + 180): a run across the antimeridian is drawn
+// across it, not across the world (Leaflet draws longitudes beyond +-180 where they belong)
+function unwrapLon(l, c) { return l === null ? l : l - 360 * Math.floor((l - c + 180) / 360); }
+function wrap180(d) { return d - 360 * Math.round(d / 360); }
+
+// world-atlas land shifted by `turn` degrees (a copy east or west of the antimeridian for a run there)
+const landTurns = new Set();
+function addLand(turn) {
+  if (!V.land || landTurns.has(turn)) return;
+  landTurns.add(turn);
+  L.geoJSON(V.land, { pane: "land", interactive: false, coordsToLatLng: (p) => L.latLng(p[1], p[0] + turn),
+    style: () => ({ className: "land", fillColor: "#e8e4d8", fillOpacity: 1, color: "#7a7a6a", weight: 0.8 }) }).addTo(map);
 }
 
 // columnar table -> per-key index sorted by time
@@ -124,7 +168,7 @@ function moverPosition(mid, t) {
     const j = rows[k + 1], ta = STATES.time_s[i], tb = STATES.time_s[j];
     const f = tb > ta ? (t - ta) / (tb - ta) : 0;
     return [STATES.lat_deg[i] + f * (STATES.lat_deg[j] - STATES.lat_deg[i]),
-      STATES.lon_deg[i] + f * (STATES.lon_deg[j] - STATES.lon_deg[i]), STATES.alt_m[i] + f * (STATES.alt_m[j] - STATES.alt_m[i]), i];
+      STATES.lon_deg[i] + f * wrap180(STATES.lon_deg[j] - STATES.lon_deg[i]), STATES.alt_m[i] + f * (STATES.alt_m[j] - STATES.alt_m[i]), i];
   }
   return [STATES.lat_deg[i], STATES.lon_deg[i], STATES.alt_m[i], i];
 }
@@ -211,7 +255,16 @@ function setTime(t) {
       const rows = byMover.get(id); const pts = [];
       for (const i of rows) { const ti = STATES.time_s[i]; if (ti <= t && ti >= t - TRAIL_S) pts.push([STATES.lat_deg[i], STATES.lon_deg[i]]); }
       pts.push([p[0], p[1]]);
-      if (pts.length > 1) L.polyline(pts, { color: colorOf(info), weight: 1, opacity: 0.7, interactive: false }).addTo(trailLayer);
+      // split where a leg still jumps by more than half the world (a mover that circles the globe)
+      const parts = [[]];
+      for (const q of pts) {
+        const cur = parts[parts.length - 1];
+        if (cur.length && Math.abs(q[1] - cur[cur.length - 1][1]) > 180) parts.push([]);
+        parts[parts.length - 1].push(q);
+      }
+      for (const part of parts) {
+        if (part.length > 1) L.polyline(part, { color: colorOf(info), weight: 1, opacity: 0.7, interactive: false }).addTo(trailLayer);
+      }
     }
   }
   drawTracks(); drawRings();
@@ -269,8 +322,11 @@ $("ringAlt").addEventListener("change", drawRings);
 
 async function loadRep(rep) {
   V.ready = false;
-  [STATES, EVENTS, TRACKS, ENG, MAG] = await Promise.all(["states", "events", "tracks", "engagements", "magazines"]
-    .map((n) => getJSON(`/api/${n}?rep=${rep}`)));
+  [STATES, EVENTS, TRACKS, ENG, MAG] = await Promise.all([`states?rep=${rep}&columns=${STATE_COLUMNS}`,
+    `events?rep=${rep}`, `tracks?rep=${rep}`, `engagements?rep=${rep}`, `magazines?rep=${rep}`]
+    .map((q) => getJSON(`/api/${q}`)));
+  const c = (V.lonCenter = lonCenter(STATES.lon_deg || []));
+  for (const T of [STATES, EVENTS, TRACKS]) if (T.lon_deg) T.lon_deg = T.lon_deg.map((l) => unwrapLon(l, c));
   byMover = indexBy(STATES, "mover_id");
   byLauncher = new Map();
   if (MAG.time_s) {
@@ -283,7 +339,7 @@ async function loadRep(rep) {
     byTrack = indexBy(TRACKS, "key");
   }
   const times = STATES.time_s;
-  V.t0 = times.length ? Math.min(...times) : 0; V.t1 = times.length ? Math.max(...times) : 1;
+  [V.t0, V.t1] = extent(times) || [0, 1];
   const uniq = [...new Set(times)].sort((a, b) => a - b);
   RUN.outputRate = uniq.length > 1 ? uniq[1] - uniq[0] : 5;
   $("slider").min = V.t0; $("slider").max = V.t1; $("slider").step = RUN.outputRate / 4;
@@ -291,8 +347,8 @@ async function loadRep(rep) {
   $("trackForce").textContent = "";
   for (const f of forces) { const o = document.createElement("option"); o.textContent = f; $("trackForce").appendChild(o); }
   buildMovers(); buildEvents(); setTime(V.t0);
-  const lats = STATES.lat_deg, lons = STATES.lon_deg;
-  if (lats.length) map.fitBounds([[Math.min(...lats), Math.min(...lons)], [Math.max(...lats), Math.max(...lons)]], { padding: [30, 30], animate: false });
+  const la = extent(STATES.lat_deg), lo = extent(STATES.lon_deg);
+  if (la && lo) map.fitBounds([[la[0], lo[0]], [la[1], lo[1]]], { padding: [30, 30], animate: false });
   V.ready = true;
 }
 
@@ -313,6 +369,8 @@ async function main() {
     $("rep").addEventListener("change", (e) => { pause(); loadRep(e.target.value).catch((err) => showError(err.message)); });
   }
   await Promise.all([loadLand(), loadRep(0)]);
+  if (V.lonCenter > 90) addLand(360);             // the run lies across the antimeridian: land beyond it too
+  if (V.lonCenter < -90) addLand(-360);
 }
 
 main().catch((err) => showError(`viewer failed to load: ${err.message}`));
