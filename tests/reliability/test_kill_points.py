@@ -7,11 +7,11 @@ atomic file (temporary opened; temporary written, not renamed) and once per fold
 replication folder rename. A clean run under ``AMDSIM_WRITE_LOG`` lists them; a forked child under
 ``AMDSIM_KILL_AT_WRITE=N`` SIGKILLs itself at the N-th, exactly as ``kill -9`` would.
 
-Covered: every point of a single run's tables and summary (written from one simulated replication,
-forked per point: the simulation itself writes nothing), the report's points and one kill of the whole
-`amdsim run` path (cli/common.py run_single); for a batch, one point of every kind (manifest, scenario
-copy, a table of each replication, summary, the replication's rename, the final manifest), each
-followed by ``--resume``.
+Covered: all 23 points of a single run's tables and summary (written from one simulated replication,
+forked per point: the simulation itself writes nothing), the report's last point and one kill of the whole
+`amdsim run` path (cli/common.py run_single); for a two-replication batch (54 points), 11: one of every
+kind (first manifest, scenario copy, each replication's start, states table, summary and rename, the final
+manifest), each followed by ``--resume``; ``AMDSIM_ALL_KILL_POINTS=1`` kills the batch at all 54.
 """
 
 from __future__ import annotations
@@ -168,8 +168,11 @@ def _batch(out: Path, resume: bool = False, n: int = 2):
 
 
 def _sample(points: list[str]) -> list[int]:
-    """1-based indices of one point of every kind: the first manifest and scenario copy, a table and the
-    summary of each replication, each replication's rename, and the last manifest."""
+    """1-based indices of one point of every kind: the first manifest and scenario copy, the start, a table
+    and the summary of each replication, each replication's rename, and the last manifest (every point
+    with ``AMDSIM_ALL_KILL_POINTS=1``: 54, about four minutes)."""
+    if os.environ.get("AMDSIM_ALL_KILL_POINTS"):
+        return list(range(1, len(points) + 1))
     picks = [points.index("manifest.json:open"), points.index("scenario.yaml:written")]
     for rep in ("rep_00000", "rep_00001"):
         k = points.index(f"{rep}:rename")

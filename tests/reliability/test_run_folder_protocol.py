@@ -106,6 +106,12 @@ def test_resume_refuses_a_single_run_folder_and_a_run_refuses_a_batch(tmp_path, 
     assert not (single / "manifest.json").exists() and not list(single.glob("rep_*"))
     with pytest.raises(OutputError, match="holds a batch"):
         begin_run_folder(batch3)
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    (sweep / "sweep.json").write_text("{}")
+    with pytest.raises(InputError, match="holds a sweep"):
+        _batch(sweep, n=3, resume=True)
+    assert sorted(p.name for p in sweep.iterdir()) == ["sweep.json"]
 
 
 def test_a_new_run_removes_the_previous_outputs_and_temporaries(tmp_path):

@@ -365,6 +365,9 @@ def _prepare(out: Path, manifest: dict, resume: bool) -> None:
     if (out / "summary.json").exists() or (out / "states.parquet").exists():
         raise InputError(f"{out} holds a single run (summary.json, states.parquet), not a batch: a batch would be "
                          "mixed into it; choose another --out", file="--out")
+    if (out / "sweep.json").exists():
+        raise InputError(f"{out} holds a sweep (sweep.json), not a batch: resume it with `amdsim sweep ... --resume` "
+                         "or choose another --out", file="--out")
     if (out / MANIFEST).is_file():
         check_resumable(out / MANIFEST, manifest, ("scenario_sha256", "root_seed", "overrides", "n_replications"),
                         resume, "batch")
