@@ -35,13 +35,14 @@ def shift_lon(node, d: float):
 @pytest.fixture(scope="module")
 def antimeridian_dir(tmp_path_factory) -> Path:
     """tests/data/small.yaml moved 53.2 deg east: launch sites at 178.8 E and 179.8 E, the air base at
-    179.85 W (a real run, about 10 s)."""
+    179.85 W (a real run of 250 s, a few seconds)."""
     from amdsim.engine.run import run_replication
     from amdsim.scenario import load_compiled
 
     tmp = tmp_path_factory.mktemp("antimeridian")
     raw = shift_lon(yaml.safe_load((DATA / "small.yaml").read_text()), 53.2)
     raw["name"] = "raid across the antimeridian"
+    raw["duration_s"] = 250          # launches, first intercepts and the ballistic missile's flight
     (tmp / "antimeridian.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
     out = tmp / "run"
     summary = run_replication(load_compiled(tmp / "antimeridian.yaml"), 0, out)
