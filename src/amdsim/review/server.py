@@ -202,6 +202,16 @@ class RunData:
         return body
 
 
+    def body(self, name: str, rep: int = 0) -> bytes:
+        """The whole JSON body of ``/api/NAME?rep=REP`` (a streamed table joined)."""
+        if name == "run":
+            return self.run_body()
+        if name == "replications":
+            return self.replications_body()
+        out = self.table(name, rep, None)
+        return out if isinstance(out, bytes) else b"".join(out)
+
+
 def _inside(root: Path, rel: str) -> Path | None:
     """The file ``root/rel`` if it exists and resolves inside ``root`` (symlinks followed), else None."""
     if not rel or "\0" in rel or rel.startswith(("/", "\\")) or "\\" in rel or "\ufffd" in rel:
