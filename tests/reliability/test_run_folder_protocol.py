@@ -104,7 +104,7 @@ def test_resume_refuses_a_single_run_folder_and_a_run_refuses_a_batch(tmp_path, 
     with pytest.raises(InputError, match="single run"):
         _batch(single, n=3, resume=True)
     assert not (single / "manifest.json").exists() and not list(single.glob("rep_*"))
-    with pytest.raises(OutputError, match="holds a batch"):
+    with pytest.raises(InputError, match="holds a batch"):
         begin_run_folder(batch3)
     sweep = tmp_path / "sweep"
     sweep.mkdir()

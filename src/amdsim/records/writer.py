@@ -35,7 +35,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from amdsim.core.errors import OutputError
+from amdsim.core.errors import InputError, OutputError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -145,14 +145,15 @@ def begin_run_folder(out: Path) -> None:
 
     Removes every file of :data:`RUN_OUTPUTS` (summary.json first: it marks a folder complete and
     must not vouch for tables this run is about to replace) and stray temporaries, under the folder's
-    lock. Refuses (:class:`OutputError`) a folder that holds a batch or sweep: a single run would be
-    mixed into it.
+    lock. Refuses (:class:`InputError`, ``--out``) a folder that holds a batch or sweep: a single run would
+    be mixed into it.
     """
     out = Path(out)
     with folder_lock(out):
         if (out / "manifest.json").exists() or (out / "sweep.json").exists() or any(out.glob("rep_[0-9]*")):
-            raise OutputError(f"{out} holds a batch or sweep (manifest.json, rep_XXXXX/); a single run would be "
-                              "mixed into it: choose another --out (or continue the batch with -n N --resume)")
+            raise InputError(f"{out} holds a batch or sweep (manifest.json, rep_XXXXX/); a single run would be "
+                             "mixed into it: choose another --out (or continue the batch with -n N --resume)",
+                             file="--out")
         try:
             for name in RUN_OUTPUTS:
                 (out / name).unlink(missing_ok=True)
