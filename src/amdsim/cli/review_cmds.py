@@ -37,11 +37,14 @@ def report(
     and the details. For a sweep folder: the variants, named by their settings, compared with the
     baseline by paired differences (same seeds per replication) with 95 % intervals.
     """
+    import contextlib
+
     from amdsim.records.writer import folder_lock
-    from amdsim.review.data import check_folder
     from amdsim.review.report import write_report
 
-    with folder_lock(check_folder(folder)):     # not while a run or batch is writing the folder
+    # into the folder: not while a run, batch or sweep writes it (a report elsewhere needs no lock on it)
+    inside = folder.is_dir() and (out is None or out.resolve().parent == folder.resolve())
+    with folder_lock(folder) if inside else contextlib.nullcontext(folder):
         typer.echo(f"wrote {write_report(folder, out)}")
 
 
