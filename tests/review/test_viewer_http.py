@@ -19,7 +19,7 @@ def server(run_dir):
     yield from serve_folder(run_dir)
 
 
-def exchange(srv, request: bytes, first_s: float = 60.0, quiet_s: float = 1.5) -> bytes:
+def exchange(srv, request: bytes, first_s: float = 60.0, quiet_s: float = 3.0) -> bytes:
     """Send ``request`` as is; read until the server closes, or is quiet for ``quiet_s`` after answering
     (a kept-alive connection; a second response would follow within that time)."""
     with socket.create_connection(srv.server_address[:2], timeout=first_s) as s:
