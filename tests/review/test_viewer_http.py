@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-from amdsim.review.server import BodyCache, RunData, build_app
+from amdsim.review.server import BodyCache, RunData, allowed_host_names, build_app
 from tests.conftest import serve_folder
 
 
@@ -184,3 +184,12 @@ def test_cache_is_bounded_least_recently_used(batch_dir):
     assert c.get(("a",)) is not None      # a is now the most recent
     c.put(("c",), b"12345")
     assert c.get(("b",)) is None and c.get(("a",)) == b"12345" and c.n_bytes == 10
+
+
+def test_allowed_host_names():
+    names = allowed_host_names("127.0.0.1", 8765, ("Viewer.LAN",))
+    assert {"127.0.0.1", "127.0.0.1:8765", "localhost:8765", "[::1]:8765", "viewer.lan", "viewer.lan:8765"} <= names
+    assert "evil.example:8765" not in names and "127.0.0.1:8766" not in names
+    wide = allowed_host_names("0.0.0.0", 8765)
+    assert "0.0.0.0:8765" not in wide and "localhost" in wide           # binding all answers loopback names only
+    assert "[::1]:9" in allowed_host_names("::1", 9)
