@@ -16,7 +16,7 @@ from pathlib import Path
 from amdsim.core.errors import InputError, Problem
 from amdsim.montecarlo.batch import check_resumable, run_batch
 from amdsim.montecarlo.progress import console
-from amdsim.records.writer import folder_lock, write_json_atomic
+from amdsim.records.writer import BATCH_OUTPUTS, folder_lock, write_json_atomic
 from amdsim.scenario import load_compiled
 from amdsim.scenario.load import parse_yaml_scalar
 
@@ -78,6 +78,8 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int,
         if (out / SWEEP).is_file():
             check_resumable(out / SWEEP, doc, ("scenario", "root_seed", "variants", "n_replications"), resume,
                             "sweep")
+        for name in BATCH_OUTPUTS:      # derived from the whole sweep: stale once it runs again
+            (out / name).unlink(missing_ok=True)
         write_json_atomic(doc, out / SWEEP)
         failures: dict[str, dict[int, str]] = {}
         for i, ov in enumerate(variants):
