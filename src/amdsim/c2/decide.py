@@ -121,7 +121,8 @@ def _track_reasons(f: int, pic: Picture, book: EngagementBook, coord: Coordinati
     why = np.where(pic.confirmed, int(Why.FEASIBLE), -1).astype(np.int8)
     why[pic.confirmed & (t - pic.t_update > max_age)] = Why.TRACK_STALE
     status = book.status[f]
-    related = pic.related_ids() if status else {}
+    # the ids C2 engaged are the ones whose aliases matter (the others have no status)
+    related = pic.related_ids(np.fromiter(status.keys(), np.int64, len(status))) if status else {}
     for i, tid in enumerate(pic.track_id.tolist()):
         if why[i] != Why.FEASIBLE:
             continue
