@@ -119,7 +119,8 @@ def ballistic_ground_cross(pos: np.ndarray, vel: np.ndarray, direction: float = 
     # on the rotating earth (the engine's model) the fixed steps run as one compiled loop per point (the
     # arithmetic of _rk4 and ground_height in the same order: the numpy loop's result to the bit)
     radius = -1.0 if ground_radius is None else float(ground_radius)
-    t_cross, p0, v0, h1 = _step_to_ground(p, v, h, float(max_time_s), float(ground_alt), radius)
+    t_cross, p0, v0, h1 = _step_to_ground(np.ascontiguousarray(p), np.ascontiguousarray(v), h, float(max_time_s),
+                                          float(ground_alt), radius)
     c = np.flatnonzero(np.isfinite(t_cross))
     if c.size:
         pt, tau = _refine_crossing(p0[c], v0[c], h1[c], h, mu, rotating, ground_alt, ground_radius)
@@ -201,9 +202,29 @@ def _height_row(x, y, z, ground_alt, ground_radius):
     return r - surf - ground_alt
 
 
+@njit(cache=True, inline="always")
+def _rk4_row(x0, x1, x2, u0, u1, u2, h):
+    """One row of :func:`_rk4` on the rotating earth (scalar step ``h``), operation for operation."""
+    a10, a11, a12 = _accel_row(x0, x1, x2, u0, u1)
+    p20, p21, p22 = x0 + 0.5 * h * u0, x1 + 0.5 * h * u1, x2 + 0.5 * h * u2
+    v20, v21, v22 = u0 + 0.5 * h * a10, u1 + 0.5 * h * a11, u2 + 0.5 * h * a12
+    a20, a21, a22 = _accel_row(p20, p21, p22, v20, v21)
+    p30, p31, p32 = x0 + 0.5 * h * v20, x1 + 0.5 * h * v21, x2 + 0.5 * h * v22
+    v30, v31, v32 = u0 + 0.5 * h * a20, u1 + 0.5 * h * a21, u2 + 0.5 * h * a22
+    a30, a31, a32 = _accel_row(p30, p31, p32, v30, v31)
+    p40, p41, p42 = x0 + h * v30, x1 + h * v31, x2 + h * v32
+    v40, v41, v42 = u0 + h * a30, u1 + h * a31, u2 + h * a32
+    a40, a41, a42 = _accel_row(p40, p41, p42, v40, v41)
+    k = h / 6.0
+    return (x0 + k * (u0 + 2 * v20 + 2 * v30 + v40), x1 + k * (u1 + 2 * v21 + 2 * v31 + v41),
+            x2 + k * (u2 + 2 * v22 + 2 * v32 + v42), u0 + k * (a10 + 2 * a20 + 2 * a30 + a40),
+            u1 + k * (a11 + 2 * a21 + 2 * a31 + a41), u2 + k * (a12 + 2 * a22 + 2 * a32 + a42))
+
+
 @njit(cache=True)
 def _step_to_ground(p, v, h, max_time_s, ground_alt, ground_radius):
-    """Fixed RK4 steps of ``h`` s per point (rotating earth) until the height turns negative (within ``max_time_s``).
+    """Fixed RK4 steps of ``h`` s per point (rotating earth) until the height turns negative (within
+    ``max_time_s``); scalar arithmetic only (no array temporaries: quick to compile and to run).
 
     Returns t (K,) s of the step start before the crossing (NaN: never crossed or under the ground at
     the start), the state p, v (K,3) there and the height (K,) m after the step.
@@ -213,37 +234,21 @@ def _step_to_ground(p, v, h, max_time_s, ground_alt, ground_radius):
     p0 = np.empty((k, 3))
     v0 = np.empty((k, 3))
     h1 = np.full(k, np.nan)
-    a1 = np.empty(3)
-    a2 = np.empty(3)
-    a3 = np.empty(3)
-    a4 = np.empty(3)
     for i in range(k):
-        x = p[i].copy()
-        u = v[i].copy()
-        if not _height_row(x[0], x[1], x[2], ground_alt, ground_radius) >= 0.0:
+        x0, x1, x2, u0, u1, u2 = p[i, 0], p[i, 1], p[i, 2], v[i, 0], v[i, 1], v[i, 2]
+        if not _height_row(x0, x1, x2, ground_alt, ground_radius) >= 0.0:
             continue
         t = 0.0
         while abs(t) < max_time_s:
-            a1[0], a1[1], a1[2] = _accel_row(x[0], x[1], x[2], u[0], u[1])
-            p2 = x + 0.5 * h * u
-            v2 = u + 0.5 * h * a1
-            a2[0], a2[1], a2[2] = _accel_row(p2[0], p2[1], p2[2], v2[0], v2[1])
-            p3 = x + 0.5 * h * v2
-            v3 = u + 0.5 * h * a2
-            a3[0], a3[1], a3[2] = _accel_row(p3[0], p3[1], p3[2], v3[0], v3[1])
-            p4 = x + h * v3
-            v4 = u + h * a3
-            a4[0], a4[1], a4[2] = _accel_row(p4[0], p4[1], p4[2], v4[0], v4[1])
-            xn = x + h / 6.0 * (u + 2 * v2 + 2 * v3 + v4)
-            un = u + h / 6.0 * (a1 + 2 * a2 + 2 * a3 + a4)
-            hn = _height_row(xn[0], xn[1], xn[2], ground_alt, ground_radius)
+            y0, y1, y2, w0, w1, w2 = _rk4_row(x0, x1, x2, u0, u1, u2, h)
+            hn = _height_row(y0, y1, y2, ground_alt, ground_radius)
             if hn < 0.0:
                 t_cross[i] = t
-                p0[i] = x
-                v0[i] = u
+                p0[i, 0], p0[i, 1], p0[i, 2] = x0, x1, x2
+                v0[i, 0], v0[i, 1], v0[i, 2] = u0, u1, u2
                 h1[i] = hn
                 break
-            x, u = xn, un
+            x0, x1, x2, u0, u1, u2 = y0, y1, y2, w0, w1, w2
             t += h
     return t_cross, p0, v0, h1
 

@@ -37,7 +37,7 @@ class SightingLog:
             return
         cur = self.tables[force]
         changed, track_id, sensors, times = _noted(cur.track_id, cur.sensor, cur.time,
-                                                   np.asarray(track_ids, np.int64), int(sensor), float(t),
+                                                   np.ascontiguousarray(track_ids, np.int64), int(sensor), float(t),
                                                    SIGHTING_HORIZON_S)
         if changed:
             self.tables[force] = Sightings(track_id, sensors, times)
