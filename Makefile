@@ -7,7 +7,10 @@ VIEWER = src/amdsim/review/viewer
 
 install:
 	$(PIP) install --quiet --disable-pip-version-check -e .
-	@if [ -f $(VIEWER)/package.json ]; then npm --prefix $(VIEWER) ci --no-audit --no-fund --loglevel=error || npm --prefix $(VIEWER) install --no-audit --no-fund --loglevel=error; fi
+	@# compile the engine's numba kernels into their cache while npm installs the viewer (engine/warm.py)
+	@$(PYTHON) -m amdsim.engine.warm & warm=$$!; \
+	if [ -f $(VIEWER)/package.json ]; then npm --prefix $(VIEWER) ci --no-audit --no-fund --loglevel=error || npm --prefix $(VIEWER) install --no-audit --no-fund --loglevel=error; fi; \
+	wait $$warm
 
 install-test: install system-deps
 	$(PIP) install --quiet --disable-pip-version-check -e ".[test]"

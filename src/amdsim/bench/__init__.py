@@ -11,6 +11,8 @@ BENCHMARKS: dict[str, str] = {
     "montecarlo": "amdsim.bench.montecarlo",
     "startup": "amdsim.bench.startup",
     "engagement": "amdsim.bench.engagement",
+    "scale": "amdsim.bench.scale",
+    "first_run": "amdsim.bench.first_run",
 }
 
 

@@ -121,20 +121,25 @@ def _track_reasons(f: int, pic: Picture, book: EngagementBook, coord: Coordinati
     why = np.where(pic.confirmed, int(Why.FEASIBLE), -1).astype(np.int8)
     why[pic.confirmed & (t - pic.t_update > max_age)] = Why.TRACK_STALE
     status = book.status[f]
-    related = pic.related_ids() if status else {}
-    for i, tid in enumerate(pic.track_id.tolist()):
-        if why[i] != Why.FEASIBLE:
-            continue
-        # the threat's status under this id and under every id the link fused it with
-        for st in [status.get(k) for k in (tid, *related.get(tid, ()))]:
-            if st is None:
+    # the ids C2 engaged are the ones whose aliases matter (the others have no status)
+    if status:          # no status at all: nothing is engaged, believed dead or awaited
+        related = pic.related_ids(np.fromiter(status.keys(), np.int64, len(status)))
+        feasible, dead, engaging = int(Why.FEASIBLE), int(Why.BELIEVED_DEAD), int(Why.ENGAGING)
+        codes, t_update = why.tolist(), pic.t_update.tolist()
+        for i, tid in enumerate(pic.track_id.tolist()):
+            if codes[i] != feasible:
                 continue
-            if st.believed_dead and pic.t_update[i] > st.next_allowed:
-                st.believed_dead = False  # the picture shows it still flying: the kill assessment was wrong
-            if st.believed_dead:
-                why[i] = Why.BELIEVED_DEAD
-            elif st.inflight > 0 or st.awaiting > 0 or t < st.next_allowed:
-                why[i] = Why.ENGAGING
+            # the threat's status under this id and under every id the link fused it with
+            for st in [status.get(k) for k in (tid, *related.get(tid, ()))]:
+                if st is None:
+                    continue
+                if st.believed_dead and t_update[i] > st.next_allowed:
+                    st.believed_dead = False  # the picture shows it still flying: the kill assessment was wrong
+                if st.believed_dead:
+                    codes[i] = dead
+                elif st.inflight > 0 or st.awaiting > 0 or t < st.next_allowed:
+                    codes[i] = engaging
+        why = np.array(codes, np.int8)
     ally = coord.engaged_by_allies(f, t, pic.pos, pic.pos_sigma)
     why[(why == Why.FEASIBLE) & ally] = Why.ALLY_ENGAGED
     return why

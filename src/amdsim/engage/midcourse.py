@@ -78,7 +78,7 @@ def _current_ids(pic: Picture, want: np.ndarray) -> np.ndarray:
     out = want.copy()
     missing = ~np.isin(want, pic.track_id)
     if missing.any():
-        related = pic.related_ids()
+        related = pic.related_ids(want[missing])
         present = set(pic.track_id.tolist())
         for i in np.flatnonzero(missing).tolist():
             out[i] = next((k for k in related.get(int(want[i]), ()) if k in present), int(want[i]))

@@ -8,6 +8,7 @@ interceptor that expired or a threat that impacted this step must not carry a Na
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from amdsim.core.constants import MAX_SPEED_MPS
 from amdsim.core.errors import SimulationError
@@ -27,28 +28,49 @@ def check_world(r) -> None:
     """
     w, cs = r.world, r.cs
     dt = cs.dt
-    ended_now = np.isfinite(w.t_end) & (w.t_end >= w.t - dt - 1e-9)
-    rows = np.flatnonzero(w.is_active | ended_now)
-    if rows.size == 0:
-        return
-    pos, vel = w.pos[rows], w.vel[rows]
-    finite = np.isfinite(pos).all(axis=1) & np.isfinite(vel).all(axis=1)
-    if not finite.all():
-        _raise_non_finite(r, int(rows[np.flatnonzero(~finite)[0]]))
-    speed2 = np.einsum("ij,ij->i", vel, vel)
-    fast = speed2 > MAX_SPEED**2
-    if fast.any():
-        row = int(rows[np.flatnonzero(fast)[0]])
-        raise SimulationError(f"speed {np.sqrt(speed2[np.flatnonzero(fast)[0]]):.0f} m/s exceeds the physical limit "
-                              f"{MAX_SPEED:.0f} m/s", time_s=w.t, mover=cs.movers.name[row])
-    step = pos - w.pos_prev[rows]
-    dist2 = np.einsum("ij,ij->i", step, step)
     limit = MAX_SPEED * dt + DISPLACEMENT_SLACK_M
-    jump = dist2 > limit**2
-    if jump.any():
-        k = np.flatnonzero(jump)[0]
-        raise SimulationError(f"moved {np.sqrt(dist2[k]):.0f} m in one {dt:g} s step, more than the physical limit "
-                              f"{limit:.0f} m ({MAX_SPEED:.0f} m/s)", time_s=w.t, mover=cs.movers.name[int(rows[k])])
+    what, row, value = _first_violation(w.t, dt, w.t_end, w.is_active, w.pos, w.vel, w.pos_prev, MAX_SPEED ** 2,
+                                        limit ** 2)
+    if what == NON_FINITE:
+        _raise_non_finite(r, row)
+    if what == TOO_FAST:
+        raise SimulationError(f"speed {value:.0f} m/s exceeds the physical limit {MAX_SPEED:.0f} m/s", time_s=w.t,
+                              mover=cs.movers.name[row])
+    if what == JUMPED:
+        raise SimulationError(f"moved {value:.0f} m in one {dt:g} s step, more than the physical limit "
+                              f"{limit:.0f} m ({MAX_SPEED:.0f} m/s)", time_s=w.t, mover=cs.movers.name[row])
+
+
+#: Codes of :func:`_first_violation`.
+NONE, NON_FINITE, TOO_FAST, JUMPED = 0, 1, 2, 3
+
+
+@njit(cache=True)
+def _first_violation(t, dt, t_end, is_active, pos, vel, pos_prev, max_speed2, limit2):
+    """(code, row, value) of the first check a row in the world this step fails, in the order of
+    :func:`check_world` (all rows non-finite first, then speed (value m/s), then distance (value m));
+    ``(NONE, -1, 0.0)`` when all pass. One compiled pass instead of a dozen numpy calls per step."""
+    n = pos.shape[0]
+    checked = np.zeros(n, np.bool_)
+    for i in range(n):
+        checked[i] = is_active[i] or (np.isfinite(t_end[i]) and t_end[i] >= t - dt - 1e-9)
+    for i in range(n):
+        if checked[i]:
+            for j in range(3):
+                if not (np.isfinite(pos[i, j]) and np.isfinite(vel[i, j])):
+                    return NON_FINITE, i, 0.0
+    for i in range(n):
+        if checked[i]:
+            s2 = vel[i, 0] * vel[i, 0] + vel[i, 1] * vel[i, 1] + vel[i, 2] * vel[i, 2]
+            if s2 > max_speed2:
+                return TOO_FAST, i, np.sqrt(s2)
+    for i in range(n):
+        if checked[i]:
+            d0, d1, d2 = pos[i, 0] - pos_prev[i, 0], pos[i, 1] - pos_prev[i, 1], pos[i, 2] - pos_prev[i, 2]
+            dist2 = d0 * d0 + d1 * d1 + d2 * d2
+            if dist2 > limit2:
+                return JUMPED, i, np.sqrt(dist2)
+    return NONE, -1, 0.0
 
 
 def _raise_non_finite(r, row: int) -> None:

@@ -196,8 +196,11 @@ def write_scenario_copy(cs, out: Path) -> bool:
     src = getattr(cs, "extras", {}).get("scenario_source")
     if not src:
         return False
-    text = ("# amdsim: the scenario of this folder as run (overrides applied); `amdsim explain` reruns it\n"
-            f"# source: {json.dumps(src['path'])}\n" + yaml.safe_dump(src["raw"], sort_keys=False, allow_unicode=True))
+    text = getattr(cs, "extras", {}).get("scenario_copy_text")
+    if text is None:   # the same for every replication of a batch: dump it once (a third of a run folder's writing)
+        text = ("# amdsim: the scenario of this folder as run (overrides applied); `amdsim explain` reruns it\n"
+                f"# source: {json.dumps(src['path'])}\n" + yaml.safe_dump(src["raw"], sort_keys=False, allow_unicode=True))
+        cs.extras["scenario_copy_text"] = text
     _atomic(Path(out) / SCENARIO_COPY, lambda fh: fh.write(text), binary=False)
     return True
 

@@ -28,10 +28,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 from scipy.stats import chi2
 
 from amdsim.core.geodesy import EARTH_MU, WGS84_A, WGS84_E2, ecef2geodetic, enu_basis
-from amdsim.core.gravity import accel
+from amdsim.core.gravity import J2, OMEGA_EARTH, accel
 
 _WGS84_B = WGS84_A * np.sqrt(1.0 - WGS84_E2)
 
@@ -106,6 +107,47 @@ def ballistic_ground_cross(pos: np.ndarray, vel: np.ndarray, direction: float = 
     pos_ground (K,3) m, time_s (K,) s (signed with ``direction``), found (K,) bool.
     Points already under the ground, or not reaching it within ``max_time_s``, are not found (NaN).
     """
+    if not rotating:
+        return _ground_cross_numpy(pos, vel, direction, step_s, max_time_s, ground_alt, ground_radius, mu)
+    p = np.array(pos, float).reshape(-1, 3)
+    v = np.array(vel, float).reshape(-1, 3)
+    k = p.shape[0]
+    h = float(direction) * step_s
+    out_p = np.full((k, 3), np.nan)
+    out_t = np.full(k, np.nan)
+    found = np.zeros(k, bool)
+    # on the rotating earth (the engine's model) the fixed steps run as one compiled loop per point (the
+    # arithmetic of _rk4 and ground_height in the same order: the numpy loop's result to the bit)
+    radius = -1.0 if ground_radius is None else float(ground_radius)
+    t_cross, p0, v0, h1 = _step_to_ground(np.ascontiguousarray(p), np.ascontiguousarray(v), h, float(max_time_s),
+                                          float(ground_alt), radius)
+    c = np.flatnonzero(np.isfinite(t_cross))
+    if c.size:
+        pt, tau = _refine_crossing(p0[c], v0[c], h1[c], h, mu, rotating, ground_alt, ground_radius)
+        out_p[c] = pt
+        out_t[c] = t_cross[c] + tau
+        found[c] = True
+    return out_p, out_t, found
+
+
+def _refine_crossing(pc, vc, h1c, h, mu, rotating, ground_alt, ground_radius):
+    """Ground point (K,3) and time into the step (K,) s of states ``pc``, ``vc`` whose step of ``h`` s
+    ends at height ``h1c`` < 0: a linear first guess, then two Newton steps on the height."""
+    h0 = ground_height(pc, ground_alt, ground_radius)
+    tau = h * h0 / (h0 - h1c)                               # linear first guess inside the step
+    for _ in range(2):                                       # Newton on height(tau)
+        pt, vt = _rk4(pc, vc, tau, mu, rotating)
+        up = pt / np.linalg.norm(pt, axis=1, keepdims=True)
+        rate = np.einsum("ki,ki->k", vt, up)
+        tau = tau - ground_height(pt, ground_alt, ground_radius) / np.where(rate == 0, np.inf, rate)
+    pt, _ = _rk4(pc, vc, tau, mu, rotating)
+    return pt, tau
+
+
+def _ground_cross_numpy(pos, vel, direction, step_s, max_time_s, ground_alt, ground_radius, mu):
+    """:func:`ballistic_ground_cross` around a non-rotating earth (point-mass gravity), all steps on arrays
+    (numpy's vectorised power is not libm's, so this path stays in numpy to keep its results)."""
+    rotating = False
     p = np.array(pos, float).reshape(-1, 3)
     v = np.array(vel, float).reshape(-1, 3)
     k = p.shape[0]
@@ -123,15 +165,7 @@ def ballistic_ground_cross(pos: np.ndarray, vel: np.ndarray, direction: float = 
         crossed = h1 < 0.0
         if np.any(crossed):
             c = np.flatnonzero(crossed)
-            pc, vc = p[c], v[c]
-            h0 = ground_height(pc, ground_alt, ground_radius)
-            tau = h * h0 / (h0 - h1[c])                     # linear first guess inside the step
-            for _ in range(2):                               # Newton on height(tau)
-                pt, vt = _rk4(pc, vc, tau, mu, rotating)
-                up = pt / np.linalg.norm(pt, axis=1, keepdims=True)
-                rate = np.einsum("ki,ki->k", vt, up)
-                tau = tau - ground_height(pt, ground_alt, ground_radius) / np.where(rate == 0, np.inf, rate)
-            pt, _ = _rk4(pc, vc, tau, mu, rotating)
+            pt, tau = _refine_crossing(p[c], v[c], h1[c], h, mu, rotating, ground_alt, ground_radius)
             out_p[idx[c]] = pt
             out_t[idx[c]] = t + tau
             found[idx[c]] = True
@@ -140,6 +174,83 @@ def ballistic_ground_cross(pos: np.ndarray, vel: np.ndarray, direction: float = 
         p, v = p1, v1
         t += h
     return out_p, out_t, found
+
+
+@njit(cache=True, inline="always")
+def _accel_row(x, y, z, vx, vy):
+    """One row of core/gravity.accel on the rotating earth, operation for operation."""
+    r2 = (x * x + y * y) + z * z
+    r = np.sqrt(r2)
+    g = -EARTH_MU / (r2 * r)
+    kk = 1.5 * J2 * WGS84_A ** 2 / r2
+    zz = z * z / r2
+    ax = g * x * (1 + kk * (1 - 5 * zz))
+    ay = g * y * (1 + kk * (1 - 5 * zz))
+    az = g * z * (1 + kk * (3 - 5 * zz))
+    w = OMEGA_EARTH
+    return ax + (w * w * x + 2 * w * vy), ay + (w * w * y - 2 * w * vx), az
+
+
+@njit(cache=True, inline="always")
+def _height_row(x, y, z, ground_alt, ground_radius):
+    """One row of :func:`ground_height` (``ground_radius`` < 0: the ellipsoid)."""
+    r = np.sqrt((x * x + y * y) + z * z)
+    if ground_radius >= 0.0:
+        return r - ground_radius - ground_alt
+    sin2 = (z / r) ** 2
+    surf = WGS84_A * _WGS84_B / np.sqrt(_WGS84_B ** 2 * (1.0 - sin2) + WGS84_A ** 2 * sin2)
+    return r - surf - ground_alt
+
+
+@njit(cache=True, inline="always")
+def _rk4_row(x0, x1, x2, u0, u1, u2, h):
+    """One row of :func:`_rk4` on the rotating earth (scalar step ``h``), operation for operation."""
+    a10, a11, a12 = _accel_row(x0, x1, x2, u0, u1)
+    p20, p21, p22 = x0 + 0.5 * h * u0, x1 + 0.5 * h * u1, x2 + 0.5 * h * u2
+    v20, v21, v22 = u0 + 0.5 * h * a10, u1 + 0.5 * h * a11, u2 + 0.5 * h * a12
+    a20, a21, a22 = _accel_row(p20, p21, p22, v20, v21)
+    p30, p31, p32 = x0 + 0.5 * h * v20, x1 + 0.5 * h * v21, x2 + 0.5 * h * v22
+    v30, v31, v32 = u0 + 0.5 * h * a20, u1 + 0.5 * h * a21, u2 + 0.5 * h * a22
+    a30, a31, a32 = _accel_row(p30, p31, p32, v30, v31)
+    p40, p41, p42 = x0 + h * v30, x1 + h * v31, x2 + h * v32
+    v40, v41, v42 = u0 + h * a30, u1 + h * a31, u2 + h * a32
+    a40, a41, a42 = _accel_row(p40, p41, p42, v40, v41)
+    k = h / 6.0
+    return (x0 + k * (u0 + 2 * v20 + 2 * v30 + v40), x1 + k * (u1 + 2 * v21 + 2 * v31 + v41),
+            x2 + k * (u2 + 2 * v22 + 2 * v32 + v42), u0 + k * (a10 + 2 * a20 + 2 * a30 + a40),
+            u1 + k * (a11 + 2 * a21 + 2 * a31 + a41), u2 + k * (a12 + 2 * a22 + 2 * a32 + a42))
+
+
+@njit(cache=True)
+def _step_to_ground(p, v, h, max_time_s, ground_alt, ground_radius):
+    """Fixed RK4 steps of ``h`` s per point (rotating earth) until the height turns negative (within
+    ``max_time_s``); scalar arithmetic only (no array temporaries: quick to compile and to run).
+
+    Returns t (K,) s of the step start before the crossing (NaN: never crossed or under the ground at
+    the start), the state p, v (K,3) there and the height (K,) m after the step.
+    """
+    k = p.shape[0]
+    t_cross = np.full(k, np.nan)
+    p0 = np.empty((k, 3))
+    v0 = np.empty((k, 3))
+    h1 = np.full(k, np.nan)
+    for i in range(k):
+        x0, x1, x2, u0, u1, u2 = p[i, 0], p[i, 1], p[i, 2], v[i, 0], v[i, 1], v[i, 2]
+        if not _height_row(x0, x1, x2, ground_alt, ground_radius) >= 0.0:
+            continue
+        t = 0.0
+        while abs(t) < max_time_s:
+            y0, y1, y2, w0, w1, w2 = _rk4_row(x0, x1, x2, u0, u1, u2, h)
+            hn = _height_row(y0, y1, y2, ground_alt, ground_radius)
+            if hn < 0.0:
+                t_cross[i] = t
+                p0[i, 0], p0[i, 1], p0[i, 2] = x0, x1, x2
+                v0[i, 0], v0[i, 1], v0[i, 2] = u0, u1, u2
+                h1[i] = hn
+                break
+            x0, x1, x2, u0, u1, u2 = y0, y1, y2, w0, w1, w2
+            t += h
+    return t_cross, p0, v0, h1
 
 
 def cubature_points(x: np.ndarray, P: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 #: Number of reason codes (``c2.reasons.Why`` has values 0 .. N_REASONS - 1).
 N_REASONS = 19
@@ -80,19 +81,14 @@ class Considerations:
         real = truth >= 0
         if not real.any() or shooters.size == 0:
             return
-        why = why[:, real]
-        kk = np.repeat(shooters, why.shape[1])
-        nn = np.tile(truth[real], shooters.size)
-        code = why.ravel().astype(np.int64)
-        self._note_segments(t, kk, nn, code)
-        # two tracks on one threat in a cycle: each counts (duplicate (k, n) pairs accumulate)
-        flat, hits = np.unique(np.ravel_multi_index((kk, nn, code), self.count.shape), return_counts=True)
-        self.count.reshape(-1)[flat] += hits.astype(self.count.dtype)
-        self.first_time[kk, nn] = np.minimum(self.first_time[kk, nn], t)
-        self.last_time[kk, nn] = t
-        self.last_why[kk, nn] = code
-        ok = np.isin(code, feasible_codes)
-        self.first_feasible[kk[ok], nn[ok]] = np.minimum(self.first_feasible[kk[ok], nn[ok]], t)
+        if t != self._cycle_now:
+            self._cycle_prev, self._cycle_now = self._cycle_now, t
+        closed = _note_kernel(float(t), float(self._cycle_prev), shooters.astype(np.int64),
+                              truth[real].astype(np.int64), np.ascontiguousarray(why[:, real]).astype(np.int64),
+                              np.asarray(feasible_codes, np.int64), self.count, self.first_time, self.last_time,
+                              self.first_feasible, self.last_why, self.seg_start, self.seg_cycles)
+        if closed.shape[1]:
+            self._closed.append(closed)
 
     def note_rank(self, t: float, force: int, truth: np.ndarray, value: np.ndarray) -> None:
         """Log one cycle of force ``force``'s threat evaluation: ``value`` (M,) the threat value of each
@@ -135,24 +131,66 @@ class Considerations:
         for name in ("rank_cycles", "rank_first", "rank_first_of", "rank_best", "rank_last", "rank_last_of"):
             setattr(self, name, grow(getattr(self, name), 0))
 
-    def _note_segments(self, t: float, kk: np.ndarray, nn: np.ndarray, code: np.ndarray) -> None:
-        """Extend or start each pair's run of one reason (before ``last_why``/``last_time`` move on)."""
-        if t != self._cycle_now:
-            self._cycle_prev, self._cycle_now = self._cycle_now, t
-        # two tracks on one threat in one call: the last one stands for the pair, as in last_why
-        flat = kk * self.first_time.shape[1] + nn
-        _, last = np.unique(flat[::-1], return_index=True)
-        pick = flat.size - 1 - last
-        k, n, c = kk[pick], nn[pick], code[pick]
-        prev_code = self.last_why[k, n].astype(np.int64)
-        prev_t = self.last_time[k, n]
-        again = prev_t >= t        # already noted in this cycle (held back, then eligible): same run
-        fresh = (prev_code != c) & ~again | (prev_t < self._cycle_prev) & ~again
-        close = fresh & (prev_code >= 0)
-        if close.any():
-            kc, nc = k[close], n[close]
-            self._closed.append(np.stack([kc, nc, prev_code[close], self.seg_start[kc, nc], prev_t[close],
-                                          self.seg_cycles[kc, nc]]).astype(float))
-        self.seg_start[k[fresh], n[fresh]] = t
-        self.seg_cycles[k[fresh], n[fresh]] = 0
-        self.seg_cycles[k[~again], n[~again]] += 1
+
+@njit(cache=True)
+def _note_kernel(t: float, cycle_prev: float, shooters: np.ndarray, truth: np.ndarray, why: np.ndarray,
+                 feasible: np.ndarray, count: np.ndarray, first_time: np.ndarray, last_time: np.ndarray,
+                 first_feasible: np.ndarray, last_why: np.ndarray, seg_start: np.ndarray, seg_cycles: np.ndarray
+                 ) -> np.ndarray:
+    """One cycle of :meth:`Considerations.note` in one compiled pass over the (shooter, track) pairs,
+    row-major (``why`` (K',M') int, ``truth`` (M',) movers of the real tracks); updates the arrays in place
+    and returns the reason runs it closes, (6, R) float rows (shooter, mover, code, first s, last s, cycles),
+    in (shooter, mover) order.
+
+    Runs first (before ``last_why``/``last_time`` move on): two tracks on one threat in a cycle, the last
+    one stands for the pair. Then the counts: each track counts (duplicate pairs accumulate).
+    """
+    n_k, n_m = why.shape
+    n_movers = first_time.shape[1]
+    n = n_k * n_m
+    flat = np.empty(n, np.int64)
+    for a in range(n_k):
+        for b in range(n_m):
+            flat[a * n_m + b] = shooters[a] * n_movers + truth[b]
+    order = np.argsort(flat, kind="mergesort")        # stable: the last of a group is the last noted
+    closed = np.empty((6, n))
+    n_closed = 0
+    for q in range(n):
+        i = order[q]
+        if q + 1 < n and flat[order[q + 1]] == flat[i]:
+            continue                                  # not the last of its pair
+        k = flat[i] // n_movers
+        m = flat[i] % n_movers
+        c = why[i // n_m, i % n_m]
+        prev_code = np.int64(last_why[k, m])
+        prev_t = last_time[k, m]
+        again = prev_t >= t                           # already noted in this cycle: same run
+        fresh = ((prev_code != c) and not again) or ((prev_t < cycle_prev) and not again)
+        if fresh and prev_code >= 0:
+            closed[0, n_closed] = k
+            closed[1, n_closed] = m
+            closed[2, n_closed] = prev_code
+            closed[3, n_closed] = seg_start[k, m]
+            closed[4, n_closed] = prev_t
+            closed[5, n_closed] = seg_cycles[k, m]
+            n_closed += 1
+        if fresh:
+            seg_start[k, m] = t
+            seg_cycles[k, m] = 0
+        if not again:
+            seg_cycles[k, m] += 1
+    for i in range(n):
+        k = flat[i] // n_movers
+        m = flat[i] % n_movers
+        c = why[i // n_m, i % n_m]
+        count[k, m, c] += 1
+        if t < first_time[k, m]:
+            first_time[k, m] = t
+        last_time[k, m] = t
+        last_why[k, m] = c
+        for f in feasible:
+            if c == f:
+                if t < first_feasible[k, m]:
+                    first_feasible[k, m] = t
+                break
+    return closed[:, :n_closed].copy()

@@ -95,12 +95,21 @@ class Picture:
     identity: np.ndarray | None = None  # (M,) int8
     roe: Any = None                     # world.identity.Roe over (K shooters, M tracks)
 
-    def related_ids(self) -> dict[int, list[int]]:
-        """Per track id of the picture, the other ids the same threat was known by (``aliases`` both ways)."""
+    def related_ids(self, among: NDArray[np.int64] | None = None) -> dict[int, list[int]]:
+        """Per track id of the picture, the other ids the same threat was known by (``aliases`` both ways).
+
+        With ``among`` (ids), only the alias pairs with a side in it need be read: the lists of the ids in
+        ``among`` are whole, the others keep (at least) their related ids that are in ``among``, in order.
+        The alias table grows with every fusion of the run, so a caller that needs a few ids passes them.
+        """
         out: dict[int, list[int]] = {}
         if self.aliases is None or self.aliases[0].size == 0:
             return out
-        for a, b in zip(self.aliases[0].tolist(), self.aliases[1].tolist(), strict=True):
+        src, dst = self.aliases
+        if among is not None and src.size > 64:     # a short table is quicker to read whole
+            hit = np.flatnonzero(np.isin(src, among) | np.isin(dst, among))
+            src, dst = src[hit], dst[hit]
+        for a, b in zip(src.tolist(), dst.tolist(), strict=True):
             out.setdefault(b, []).append(a)
             out.setdefault(a, []).append(b)
         return out
