@@ -109,6 +109,8 @@ class TrackerConfig:
     q: CV white-noise acceleration spectral density (m^2/s^3); q_ca: CA white-noise jerk density
     (m^2/s^5); q_quiet, q_manoeuvre: the imm_cv modes' densities (m^2/s^3); imm_switch: probability
     per scan of leaving a mode (IMM Markov chain).
+    delete_miss_prob: > 0 lets a confirmed track seldom seen miss more scans before deletion
+    (:func:`amdsim.tracking.lifecycle.lifecycle`); the engine sets it, the offline tracker does not.
     pd: detection probability assumed by JPDA; clutter_density: false detections per m^3 assumed by
     JPDA (0 = estimated from the detections in each cluster's gates).
 
@@ -134,6 +136,7 @@ class TrackerConfig:
     init_accel_sigma: float = 30.0
     max_sigma: float = 20_000.0
     max_coast_s: float = np.inf
+    delete_miss_prob: float = 0.0
     pd: float = _scenario_default("pd")
     clutter_density: float = 0.0
 
@@ -457,7 +460,7 @@ class Tracker:
         seen = np.ones(self.size, bool) if in_view is None else np.asarray(in_view(x[:, :3]), bool)
         keep = lifecycle(hit, seen, self.hist, self.age, self.misses, self.confirmed, self.t_update,
                                  np.ascontiguousarray(P[:, :3, :3]), t, c.m, c.n, c.delete_misses,
-                                 c.tentative_misses, c.max_coast_s, c.max_sigma)
+                                 c.tentative_misses, c.max_coast_s, c.max_sigma, c.delete_miss_prob)
         if not keep.all():
             self._take(np.flatnonzero(keep))
 
