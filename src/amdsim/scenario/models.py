@@ -581,7 +581,7 @@ class Tracking(Strict):
     process_noise_mps2: Pos = Field(20.0, le=1000.0, description="White-noise acceleration spectral level, as an acceleration standard deviation (m/s^2).")
     quiet_noise_mps2: Pos = Field(0.5, le=1000.0, description="imm_cv and imm_cv_gravity: the quiet (and free-fall) mode's white-noise acceleration level, as an acceleration standard deviation (m/s^2).")
     manoeuvre_noise_mps2: Pos = Field(50.0, le=1000.0, description="imm_cv and imm_cv_gravity: the manoeuvre mode's white-noise acceleration level, as an acceleration standard deviation (m/s^2; 50 covers 5 g turns).")
-    mode_switch_prob: float = Field(0.005, gt=0.0, lt=0.5, description="IMM motions: probability per scan of leaving a mode (Markov chain).")
+    mode_switch_prob: float = Field(0.005, gt=0.0, lt=0.5, description="IMM motions: probability of leaving a mode per second (per scan at 1 s scans; over a gap of dt s, 1 - (1 - p)^dt).")
     jerk_noise_mps3: Pos = Field(20.0, le=1000.0, description="CA/IMM white-noise jerk spectral level, as a jerk standard deviation (m/s^3).")
     assumed_pd: float = Field(0.9, gt=0.0, le=1.0, description="Detection probability JPDA assumes.")
     gate_prob: float = Field(0.999, gt=0.5, lt=1.0, description="Chi-square gate probability.")

@@ -108,7 +108,7 @@ class TrackerConfig:
     association: ``gnn`` global nearest neighbour, ``jpda`` joint probabilistic data association.
     q: CV white-noise acceleration spectral density (m^2/s^3); q_ca: CA white-noise jerk density
     (m^2/s^5); q_quiet, q_manoeuvre: the imm_cv modes' densities (m^2/s^3); imm_switch: probability
-    per scan of leaving a mode (IMM Markov chain).
+    per second of leaving a mode (IMM Markov chain, :meth:`Tracker.mode_transition`).
     delete_miss_prob: > 0 lets a confirmed track seldom seen miss more scans before deletion
     (:func:`amdsim.tracking.lifecycle.lifecycle`); the engine sets it, the offline tracker does not.
     pd: detection probability assumed by JPDA; clutter_density: false detections per m^3 assumed by
@@ -175,9 +175,7 @@ class Tracker:
         gravity = {"imm_gravity": [1], "imm_cv_gravity": [2]}.get(cfg.motion, [])
         self.gravity_modes = np.array(gravity, np.int64)
         self.gate = chi2_ppf3(cfg.gate_prob)
-        p = cfg.imm_switch
-        # Markov chain of the modes: stay with 1 - p, leave to each other mode alike
-        self.trans = np.full((self.r, self.r), p / max(self.r - 1, 1)) + np.eye(self.r) * (1 - p - p / max(self.r - 1, 1))
+        self.trans = self.mode_transition(1.0)
         self.time = -np.inf             # the clock every track's state refers to
         self.next_id = 0
         n, r = self.dim, self.r
@@ -238,6 +236,15 @@ class Tracker:
             x, P = imm_combine(xm, Pm, mu)
         return x[:, :6], P[:, :6, :6]
 
+    def mode_transition(self, dt: float) -> np.ndarray:
+        """(r,r) Markov matrix of the IMM's modes over dt seconds: ``imm_switch`` is the probability of
+        leaving a mode per second (per scan at 1 s scans), so a mode is left with 1 - (1 - p)^dt over a
+        longer gap (the mean sojourn time stays the same whatever the revisit; Bar-Shalom, Li &
+        Kirubarajan 2001, 11.6.7), to each other mode alike."""
+        r = self.r
+        leave = 1.0 - (1.0 - self.cfg.imm_switch) ** max(dt, 0.0)
+        return np.full((r, r), leave / max(r - 1, 1)) + np.eye(r) * (1.0 - leave - leave / max(r - 1, 1))
+
     # ------------------------------------------------------------ filtering
     def _model(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
         """F, Q (r,n,n) for a step of dt seconds (cached: scans come at a few distinct periods)."""
@@ -277,7 +284,9 @@ class Tracker:
         if self.r == 1:
             xm, Pm, mu = self.xm, self.Pm, self.mu
         else:
-            xm, Pm, mu = imm_mix(self.xm, self.Pm, self.mu, self.trans)
+            dt = float(t - self.time)
+            trans = self.trans if dt == 1.0 else self.mode_transition(dt)
+            xm, Pm, mu = imm_mix(self.xm, self.Pm, self.mu, trans)
         x0 = xm
         xm = np.einsum("rij,nrj->nri", F, xm)
         if self.gravity_modes.size:
