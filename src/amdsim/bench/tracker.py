@@ -211,7 +211,7 @@ def run_case(n_targets: int, n_scans: int, **config) -> dict:
     scans, truth = simulate_scans(n_targets, n_scans)
     res = {"targets": n_targets, "scans": n_scans, "false_alarms_per_scan": FALSE_ALARMS, "pd": PD,
            "sigma_m": SIGMA_M, "motion": config.get("motion", "cv"), "association": config.get("association", "gnn")}
-    res.update(track_scans(scans, truth, **config))
+    res.update(track_scans(scans, truth, **{"motion": "cv", **config}))
     if n_targets == 200 and res["motion"] == "cv" and res["association"] == "gnn":
         res["aim_scans_per_s"] = 300
     return res
