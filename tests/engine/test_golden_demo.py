@@ -13,14 +13,14 @@ from tests.engine.golden import run_digests
 GOLDEN = {
     "movers": "51dff6f4f78d471aa1d7122e0d7c17d025d1f462e726f7710c9a0aabbd56d4de",
     "sensors": "9fe3a0f2227600298d7a9be94a61804a773d89b54a52fb337d662bd6f34abb27",
-    "events": "a63e98e398ef167071f3445ff8c273ec8d8c001b1a6da359441993143641571e",
-    "states": "fcc0e0037c92e3c8d459d521fd2d4672a1ee48e5d20228c87e1bd03476922fe8",
-    "detections": "ee3e281fcdbdeb68949314387babcfe23333e2685ad3d8d471f7960f87305c40",
-    "tracks": "2b3a005b2d926b9fc47801f0e8669dbf5d5d2bdce6344f734429343eabb44058",
-    "engagements": "4643f547cc08fee7ab541640adf20a53948859f84d807659ea98da8e710cfe4b",
-    "killchain": "c1f85943cb671075b8d6f2ee63abda8d7d3330ac114dfbaf8462ba74a1a68e08",
-    "magazines": "eaf67e46468ba9c4862799969d0f5c43692acd5676a52a6d2b5db09a2f0f2309",
-    "summary": "9bcda7e3e17e647d3dceb6c27fe56e938400aaf71dafbd03ba9c36224b51e8da",
+    "events": "44e77a8233f49c5caeb6be4e341e447faeebe2d68d566efac9a15d3fd002eea6",
+    "states": "8e53a5194ff33bb069790b5ba049b161dd14ab81912ca8a5fcf4125178827825",
+    "detections": "fe7bc6df7f1dbd3bf918d1c0621486276e6da43836aa2daa8d71dc7af017eafc",
+    "tracks": "46de7f60e600668630ca91cd444030ecfb464f75efdb875b6b63a88d7da86c60",
+    "engagements": "617319d032a100411312ee7b4ad3932ad255b382437e2d7708e1af75367676fb",
+    "killchain": "0b3d0bb99771f1f4329f016c026bb791828734a46bfdef96ab494bb8fe1b7768",
+    "magazines": "cd572fd8704e167886737ec1cee448ac9c0519dc78d310858fcf9ab0c34e3667",
+    "summary": "3cbc3a7ece578c6ad4ee88cc87c742a6d2f20ed6ef185e1c3570aa1226bdcc9b",
 }
 
 

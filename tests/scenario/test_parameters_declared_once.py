@@ -31,7 +31,7 @@ from ..conftest import DATA
 
 #: TrackerConfig fields no scenario sets: the engine's own rules (core/constants.py), the filter's
 #: internals, and the offline tracker's clutter density.
-TRACKER_OWN = {"imm_switch", "tentative_misses", "init_speed_sigma", "init_accel_sigma", "max_sigma", "max_coast_s",
+TRACKER_OWN = {"tentative_misses", "delete_miss_prob", "init_speed_sigma", "init_accel_sigma", "max_sigma", "max_coast_s",
                "clutter_density"}
 #: `tracking:` fields ``amdsim track`` has no option for: it always runs the Kalman tracker.
 NOT_CLI = {"model"}

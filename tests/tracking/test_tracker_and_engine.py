@@ -20,7 +20,7 @@ def test_nees_of_a_constant_velocity_target_is_chi_square_consistent():
     chol = np.linalg.cholesky(process_noise(np.array([1.0]), q)[0])
     nees = np.zeros(steps)
     for _ in range(runs):
-        trk = Tracker(q=q, m=1, n=1, init_speed_sigma=300.0, gate_prob=1 - 1e-9)
+        trk = Tracker(motion="cv", q=q, m=1, n=1, init_speed_sigma=300.0, gate_prob=1 - 1e-9)
         x = np.array([0.0, 0.0, 1000.0, 200.0, -50.0, 0.0])
         for k in range(steps):
             if k:

@@ -19,7 +19,7 @@ def _cluttered_track(association: str, seed: int, n_clutter: float = 40.0, half_
     every scan; the track starts on the target. True when the track held: from scan 5 on, its error
     stayed under the clutter's half-width (a track that wandered onto false detections ends km away)."""
     g = np.random.default_rng(seed)
-    trk = Tracker(association=association, m=1, n=1, q=1.0, init_speed_sigma=300.0, delete_misses=5)
+    trk = Tracker(motion="cv", association=association, m=1, n=1, q=1.0, init_speed_sigma=300.0, delete_misses=5)
     v = np.array([250.0, 0.0])
     for k in range(60):
         p = v * k
@@ -72,26 +72,27 @@ def _first_track_errors(cfg: TrackerConfig, truth: np.ndarray, rng) -> np.ndarra
     return np.array(e)
 
 
-@pytest.mark.parametrize("motion", ["imm", "ca"])
+@pytest.mark.parametrize("motion", ["imm", "ca", "imm_cv"])
 def test_manoeuvre_models_beat_a_quiet_cv_filter_in_a_4g_turn(motion):
     # Bar-Shalom, Li & Kirubarajan 2001, 11.7: the IMM follows a manoeuvre a low-noise CV filter lags;
     # the CA model follows it too at the price of more noise on the straight legs (10 Monte Carlo runs)
     truth = _turning_target()
-    cfgs = {"cv": TrackerConfig(q=1.0, m=1, n=1), motion: TrackerConfig(motion=motion, q=1.0, q_ca=400.0, m=1, n=1)}
+    cfgs = {"cv": TrackerConfig(motion="cv", q=1.0, m=1, n=1),
+            motion: TrackerConfig(motion=motion, q=1.0, q_ca=400.0, imm_switch=0.05, m=1, n=1)}
     errs = {name: np.array([_first_track_errors(cfg, truth, np.random.default_rng(run)) for run in range(10)])
             for name, cfg in cfgs.items()}
     rms = {name: {leg: float(np.sqrt(np.mean(e[:, sl] ** 2))) for leg, sl in
                   (("turn", slice(32, 50)), ("straight", slice(15, 30)))} for name, e in errs.items()}
     assert rms[motion]["turn"] < 0.6 * rms["cv"]["turn"], rms
-    if motion == "imm":
+    if motion.startswith("imm"):
         # on the straight leg before the turn the IMM is about as good as the CV filter
-        assert rms["imm"]["straight"] < 1.5 * rms["cv"]["straight"], rms
+        assert rms[motion]["straight"] < 1.5 * rms["cv"]["straight"], rms
 
 
 def test_imm_mode_probability_moves_to_ca_in_the_turn_and_back():
     truth = _turning_target(steps=90, turn_from=30, turn_to=45)
     rng = np.random.default_rng(7)
-    trk = Tracker(motion="imm", q=1.0, q_ca=400.0, m=1, n=1)
+    trk = Tracker(motion="imm", q=1.0, q_ca=400.0, imm_switch=0.05, m=1, n=1)
     mu_ca = []
     for k, p in enumerate(truth):
         trk.step(float(k), *_scan([p + rng.normal(0, SIGMA, 2)]))

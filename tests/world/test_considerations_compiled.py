@@ -40,6 +40,16 @@ class NumpyConsiderations(Considerations):
         prev_code = self.last_why[k, n].astype(np.int64)
         prev_t = self.last_time[k, n]
         again = prev_t >= t
+        switch = again & (prev_code != c) & (prev_code >= 0)
+        if switch.any():
+            ks, ns = k[switch], n[switch]
+            before = self.seg_cycles[ks, ns] - 1
+            done = before > 0
+            if done.any():
+                self._closed.append(np.stack([ks[done], ns[done], prev_code[switch][done], self.seg_start[ks, ns][done],
+                                              np.full(int(done.sum()), self._cycle_prev), before[done]]).astype(float))
+            self.seg_start[ks, ns] = t
+            self.seg_cycles[ks, ns] = 1
         fresh = (prev_code != c) & ~again | (prev_t < self._cycle_prev) & ~again
         close = fresh & (prev_code >= 0)
         if close.any():

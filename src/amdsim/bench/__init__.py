@@ -7,6 +7,7 @@ BENCHMARKS: dict[str, str] = {
     "engine": "amdsim.bench.engine",
     "sensors": "amdsim.bench.sensors",
     "tracker": "amdsim.bench.tracker",
+    "siap": "amdsim.bench.siap",
     "wta": "amdsim.bench.wta",
     "montecarlo": "amdsim.bench.montecarlo",
     "startup": "amdsim.bench.startup",

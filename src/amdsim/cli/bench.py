@@ -16,7 +16,7 @@ from amdsim.cli.app import app
 @app.command()
 def bench(
     only: list[str] = typer.Option(
-        None, "--only", help="Run only these benchmarks (repeat the option): engine, sensors, tracker, wta, montecarlo, startup, engagement, scale, first_run."
+        None, "--only", help="Run only these benchmarks (repeat the option): engine, sensors, tracker, siap, wta, montecarlo, startup, engagement, scale, first_run."
     ),
     out: Path = typer.Option(Path("bench-results/bench.json"), "--out", help="Where to write the JSON results."),
     quick: bool = typer.Option(False, "--quick", help="Smaller sizes, for a smoke test (figures not comparable)."),

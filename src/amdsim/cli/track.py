@@ -36,9 +36,9 @@ def _choices(name: str) -> list[str]:
     return list(typing.get_args(_FIELDS[name].annotation))
 
 
-#: imm_gravity adds free fall towards the earth's centre: it needs ECEF measurements, and a
-#: detections file is in a local Cartesian frame, so the offline tracker does not offer it.
-Motion = StrEnum("Motion", {m: m for m in _choices("motion") if m != "imm_gravity"})  # type: ignore[misc]  # members from the model
+#: imm_gravity and imm_cv_gravity add free fall towards the earth's centre: they need ECEF measurements,
+#: and a detections file is in a local Cartesian frame, so the offline tracker does not offer them.
+Motion = StrEnum("Motion", {m: m for m in _choices("motion") if not m.endswith("gravity")})  # type: ignore[misc]  # members from the model
 Association = StrEnum("Association", {a: a for a in _choices("association")})  # type: ignore[misc]
 
 _CONFIRM_DEFAULT = f"{_default('confirm_m')}/{_default('confirm_n')}"
@@ -50,12 +50,16 @@ def track(
     detections: Path = typer.Argument(..., help="Parquet file: time_s, sensor_id, x_m, y_m [, z_m] [, sigma_m or sigma_x_m/sigma_y_m/sigma_z_m]."),
     out: Path = typer.Option(..., "--out", "-o", help="Output Parquet file of tracks."),
     motion: Motion = typer.Option(Motion(_default("motion")), "--motion", "--model",
-                                  help=f"{_help('motion')} Offline: not imm_gravity (it needs ECEF measurements)."),
+                                  help=f"{_help('motion')} Offline: not the gravity ones (they need ECEF measurements)."),
     association: Association = typer.Option(Association(_default("association")), "--association",
                                             help=_help("association")),
     process_noise_mps2: float = typer.Option(_default("process_noise_mps2"), "--process-noise",
                                              help=_help("process_noise_mps2")),
     jerk_noise_mps3: float = typer.Option(_default("jerk_noise_mps3"), "--jerk-noise", help=_help("jerk_noise_mps3")),
+    quiet_noise_mps2: float = typer.Option(_default("quiet_noise_mps2"), "--quiet-noise", help=_help("quiet_noise_mps2")),
+    manoeuvre_noise_mps2: float = typer.Option(_default("manoeuvre_noise_mps2"), "--manoeuvre-noise",
+                                               help=_help("manoeuvre_noise_mps2")),
+    mode_switch_prob: float = typer.Option(_default("mode_switch_prob"), "--mode-switch", help=_help("mode_switch_prob")),
     assumed_pd: float = typer.Option(_default("assumed_pd"), "--pd", help=_help("assumed_pd")),
     gate_prob: float = typer.Option(_default("gate_prob"), "--gate", help=_help("gate_prob")),
     confirm: str = typer.Option(_CONFIRM_DEFAULT, "--confirm", help=_CONFIRM_HELP),
@@ -71,7 +75,9 @@ def track(
     """Track recorded detections: Kalman filter (CV, CA or IMM), chi-square gate, GNN or JPDA
     association, one-point initiation, M-of-N confirmation, deletion after missed scans.
 
-    The defaults are a scenario file's `tracking:` defaults; the measurement noise defaults to 50 m.
+    The defaults are a scenario file's `tracking:` defaults (an IMM of a quiet and a manoeuvring
+    constant-velocity mode, GNN); the measurement noise defaults to 50 m. sensor_id may be numbers
+    or names.
     Output columns: time_s, track_id, x_m, y_m (z_m), vx_mps, vy_mps (vz_mps), confirmed, quality.
     """
     import math
@@ -102,7 +108,8 @@ def track(
     except ValueError:
         raise InputError(f"expected M/N (two whole numbers), got {confirm!r}", file="--confirm") from None
     settings = dict(motion=motion.value, association=association.value, process_noise_mps2=process_noise_mps2,
-                    jerk_noise_mps3=jerk_noise_mps3, assumed_pd=assumed_pd, gate_prob=gate_prob, confirm_m=m,
+                    jerk_noise_mps3=jerk_noise_mps3, quiet_noise_mps2=quiet_noise_mps2,
+                    manoeuvre_noise_mps2=manoeuvre_noise_mps2, mode_switch_prob=mode_switch_prob, assumed_pd=assumed_pd, gate_prob=gate_prob, confirm_m=m,
                     confirm_n=n, delete_misses=delete_misses)
     try:
         cfg = offline_config(settings, **({} if clutter is None else {"clutter_density": clutter}))

@@ -48,6 +48,9 @@ COAST_REVISITS = 3.0
 MIN_COAST_S = 20.0
 #: ... or this long (s) when the force has no sensor of its own.
 NO_SENSOR_COAST_S = 30.0
+#: A confirmed track goes once its run of misses would have this probability for a target still there,
+#: given the track's own hit fraction (tracking/lifecycle.py; notional, Blackman & Popoli 1999, 6.6).
+DELETE_MISS_PROB = 0.01
 
 # -- physical sanity of the state after every step (engine/sanity.py) ----------------------------
 #: No mover in these scenarios flies faster than this (m/s); interceptors and RVs stay well below.

@@ -11,6 +11,7 @@ from amdsim.records.fratricide import contested_summary
 from amdsim.records.leak import leak_causes
 from amdsim.records.recorder import concat_chunks
 from amdsim.tracking.metrics import picture_quality, score_ballistic_estimates
+from amdsim.tracking.siap import raw_measurement_sigma, siap_measures
 from amdsim.world.state import Fate
 
 _f = json_number
@@ -111,6 +112,7 @@ def build_summary(r, replication: int, root_seed: int, complete: bool = True, er
         "magazines": magazines_summary(cs, w),
         "mean_detect_to_first_shot_s": _f(float(np.mean(detect_to_shot))) if detect_to_shot else None,
         "tracking": tracking_quality(r, blue),
+        "siap": siap_summary(r, blue),
         "ballistic_estimates": ballistic_estimates(r),
         "threats": threats,
         "assets": assets,
@@ -152,6 +154,13 @@ def tracking_quality(r, blue: list[int]) -> dict:
     over the pictures recorded at the output rate; scoring only, C2 never sees this)."""
     c = concat_chunks(r.recorder.tracks)
     return {r.cs.force_names[f]: picture_quality(c, f) for f in blue}
+
+
+def siap_summary(r, blue: list[int]) -> dict:
+    """Per blue force, the SIAP measures of its own picture (:mod:`amdsim.tracking.siap`; scoring only)."""
+    c = concat_chunks(r.recorder.tracks)
+    d = concat_chunks(r.recorder.detections)
+    return {r.cs.force_names[f]: siap_measures(c, f, raw_measurement_sigma(d, f, r.cs.movers.is_threat)) for f in blue}
 
 
 def ballistic_estimates(r) -> list[dict]:

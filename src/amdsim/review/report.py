@@ -374,6 +374,12 @@ def _ballistic(ctx: ReportContext) -> str:
     return ballistic_section(ctx.detail_dir, ctx.movers, ctx.table("events"), ctx.summary)
 
 
+def _siap(ctx: ReportContext) -> str:
+    from amdsim.review.siap import siap_section
+
+    return siap_section(ctx.summary)
+
+
 def _engagements(ctx: ReportContext) -> str:
     eng = ctx.table("engagements")
     outcomes = list(eng.get("outcome", []))
@@ -420,7 +426,7 @@ def _contested(ctx: ReportContext) -> str:
 
 
 SECTIONS: list[Section] = [_nations_legend, _answers, _leakers, _contested, _swimlane, _magazines, _details_open,
-                           _batch_statistics, _overview, _timeline, _picture_quality, _detection_ranges, _ballistic,
+                           _batch_statistics, _overview, _timeline, _picture_quality, _siap, _detection_ranges, _ballistic,
                            _engagements, _interceptor_use, _sspk]
 
 

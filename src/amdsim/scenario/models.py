@@ -576,9 +576,12 @@ class Tracking(Strict):
     the options of ``amdsim track`` take their defaults, bounds and descriptions from here."""
 
     model: Literal["kalman", "perfect"] = Field("perfect", description="kalman: tracks from the force's detections; perfect: exact tracks on every detected threat (baseline).")
-    motion: Literal["cv", "ca", "imm", "imm_gravity"] = Field("cv", description="Motion model: constant velocity, constant acceleration, an IMM of both (manoeuvring targets), or imm_gravity: an IMM of constant velocity and free fall (ballistic threats among air-breathers).")
+    motion: Literal["cv", "ca", "imm", "imm_gravity", "imm_cv", "imm_cv_gravity"] = Field("imm_cv", description="Motion model: constant velocity, constant acceleration, an IMM of both, imm_gravity: an IMM of constant velocity and free fall, imm_cv: an IMM of a quiet and a manoeuvring constant-velocity mode, or imm_cv_gravity: imm_cv plus a free-fall mode (ballistic threats among air-breathers; ECEF only).")
     association: Literal["gnn", "jpda"] = Field("gnn", description="Data association: global nearest neighbour, or joint probabilistic data association (dense clutter).")
     process_noise_mps2: Pos = Field(20.0, le=1000.0, description="White-noise acceleration spectral level, as an acceleration standard deviation (m/s^2).")
+    quiet_noise_mps2: Pos = Field(0.5, le=1000.0, description="imm_cv and imm_cv_gravity: the quiet (and free-fall) mode's white-noise acceleration level, as an acceleration standard deviation (m/s^2).")
+    manoeuvre_noise_mps2: Pos = Field(50.0, le=1000.0, description="imm_cv and imm_cv_gravity: the manoeuvre mode's white-noise acceleration level, as an acceleration standard deviation (m/s^2; 50 covers 5 g turns).")
+    mode_switch_prob: float = Field(0.005, gt=0.0, lt=0.5, description="IMM motions: probability of leaving a mode per second (per scan at 1 s scans; over a gap of dt s, 1 - (1 - p)^dt).")
     jerk_noise_mps3: Pos = Field(20.0, le=1000.0, description="CA/IMM white-noise jerk spectral level, as a jerk standard deviation (m/s^3).")
     assumed_pd: float = Field(0.9, gt=0.0, le=1.0, description="Detection probability JPDA assumes.")
     gate_prob: float = Field(0.999, gt=0.5, lt=1.0, description="Chi-square gate probability.")

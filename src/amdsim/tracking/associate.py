@@ -12,7 +12,10 @@ tracks, not with N x M. References: Bar-Shalom, Willett & Tian, *Tracking and Da
 ch. 6 (JPDA); Blackman & Popoli, *Design and Analysis of Modern Tracking Systems* (1999) 6.5 (GNN);
 Fitzgerald, "Development of practical PDA logic for multitarget tracking by microprocessor" (1986)
 (the "cheap JPDA" used on clusters too large to enumerate); Kuhn–Munkres with potentials for the
-small assignment problems.
+small assignment problems; a cluster too large for a dense matrix (a crowd of tracks and detections
+gated together) goes to scipy's sparse LAPJV (``scipy.sparse.csgraph.min_weight_full_bipartite_matching``,
+Crouse, "On implementing 2D rectangular assignment algorithms", IEEE TAES 52(4), 2016) on its gated
+pairs only.
 """
 
 from __future__ import annotations
@@ -22,9 +25,8 @@ from numba import njit
 
 #: Cost standing for "not in the gate" inside a cluster's dense matrix.
 BIG = 1e9
-
-
-
+#: Clusters with more (tracks x detections) cells than this are solved sparse (scipy), not dense.
+DENSE_CELLS = 160_000
 
 @njit(cache=True)
 def _find(parent, a):
@@ -133,14 +135,50 @@ def _cluster_members(ti, di, order, s, e, loc_t, loc_d, tr, de):
     return nt, nd
 
 
+def gnn_assign(ti: np.ndarray, di: np.ndarray, cost: np.ndarray, n_tracks: int, n_dets: int) -> np.ndarray:
+    """Global nearest neighbour: the largest set of gated pairs (ti, di) (P,) with no track or detection
+    used twice, of least total ``cost``, solved cluster by cluster (dense Kuhn-Munkres, or sparse LAPJV
+    for clusters over ``DENSE_CELLS``). Returns (N,) detection per track, -1 none."""
+    det_of, big_order, big_bounds = _gnn_dense(ti, di, cost, n_tracks, n_dets, DENSE_CELLS)
+    for c in range(big_bounds.size - 1):
+        pairs = big_order[big_bounds[c]:big_bounds[c + 1]]
+        t, d = _sparse_assign(ti[pairs], di[pairs], cost[pairs])
+        det_of[t] = d
+    return det_of
+
+
+def _sparse_assign(ti: np.ndarray, di: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One cluster's GNN on its pairs alone: each track also gets a private "no detection" column of a
+    cost above any set of real pairs, so a full matching always exists and the most pairs come first,
+    as with the dense matrix's BIG cells. Returns the assigned (tracks, detections)."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    tr, t_loc = np.unique(ti, return_inverse=True)
+    de, d_loc = np.unique(di, return_inverse=True)
+    w = cost - cost.min() + 1.0                       # positive: the solver drops stored zeros
+    miss = w.sum() + 1.0
+    nt, nd = tr.size, de.size
+    rows = np.r_[t_loc, np.arange(nt)]
+    cols = np.r_[d_loc, nd + np.arange(nt)]
+    g = coo_array((np.r_[w, np.full(nt, miss)], (rows, cols)), shape=(nt, nd + nt)).tocsr()
+    _, col = min_weight_full_bipartite_matching(g)
+    real = col < nd
+    return tr[real], de[col[real]]
+
+
 @njit(cache=True)
-def gnn_assign(ti, di, cost, n_tracks, n_dets):
-    """Global nearest neighbour: the largest set of gated pairs with no track or detection used
-    twice, of least total cost, solved cluster by cluster. Returns (N,) detection per track, -1 none."""
+def _gnn_dense(ti, di, cost, n_tracks, n_dets, max_cells):
+    """The clusters of at most ``max_cells`` cells by Kuhn-Munkres; returns (N,) detection per track and
+    the other clusters' pairs (order, bounds as :func:`cluster_spans`) for the sparse solver."""
     det_of = np.full(n_tracks, -1, np.int64)
+    big_order = np.empty(0, np.int64)
+    big_bounds = np.zeros(1, np.int64)
     if ti.size == 0:
-        return det_of
+        return det_of, big_order, big_bounds
     order, bounds = cluster_spans(ti, di, n_tracks)
+    keep = np.zeros(order.size, np.bool_)
+    big = [0]
     loc_t = np.full(n_tracks, -1, np.int64)
     loc_d = np.full(n_dets, -1, np.int64)
     tr = np.empty(n_tracks, np.int64)
@@ -151,6 +189,14 @@ def gnn_assign(ti, di, cost, n_tracks, n_dets):
             det_of[ti[order[s]]] = di[order[s]]
         else:
             nt, nd = _cluster_members(ti, di, order, s, e, loc_t, loc_d, tr, de)
+            if nt * nd > max_cells:
+                keep[s:e] = True
+                big.append(big[-1] + e - s)
+                for k in range(nt):
+                    loc_t[tr[k]] = -1
+                for k in range(nd):
+                    loc_d[de[k]] = -1
+                continue
             transpose = nt > nd
             a = np.full((nd, nt) if transpose else (nt, nd), BIG)
             for q in range(s, e):
@@ -171,12 +217,4 @@ def gnn_assign(ti, di, cost, n_tracks, n_dets):
                 loc_t[tr[k]] = -1
             for k in range(nd):
                 loc_d[de[k]] = -1
-    return det_of
-
-
-
-
-
-
-
-
+    return det_of, order[keep], np.array(big, np.int64)

@@ -1,6 +1,6 @@
 """The offline tracker: run the multi-target tracker over recorded detections in a Parquet file.
 
-Input columns: ``time_s``, ``sensor_id``, ``x_m``, ``y_m`` and optionally ``z_m`` (a local
+Input columns: ``time_s``, ``sensor_id`` (numbers or names), ``x_m``, ``y_m`` and optionally ``z_m`` (a local
 Cartesian frame), with optional per-row standard deviations ``sigma_m`` or ``sigma_x_m``,
 ``sigma_y_m``, ``sigma_z_m``. Output: one row per track per scan time: ``time_s``, ``track_id``,
 ``x_m``, ``y_m`` (``z_m``), ``vx_mps``, ``vy_mps`` (``vz_mps``), ``confirmed`` and ``quality``
@@ -38,6 +38,13 @@ def read_detections(path: Path) -> dict[str, np.ndarray]:
                 raise InputError(Problem(name, col, f"missing column; expected columns {', '.join(REQUIRED)}"
                                                      " (+ optional z_m, sigma_m)"))
             continue
+        if col == "sensor_id" and _is_text(table.schema.field(col).type):
+            names = table.column(col).to_numpy(zero_copy_only=False)
+            if any(v is None for v in names):
+                raise InputError(Problem(name, col, "contains empty (null) sensor names"))
+            # scans group by sensor: a name becomes the index of its sorted unique names
+            cols[col] = np.unique(names.astype(str), return_inverse=True)[1].astype(float)
+            continue
         try:
             arr = table.column(col).to_numpy(zero_copy_only=False).astype(float)
         except (pa.ArrowInvalid, ValueError, TypeError):
@@ -51,6 +58,11 @@ def read_detections(path: Path) -> dict[str, np.ndarray]:
         if col in cols and np.any(cols[col] <= 0):
             raise InputError(Problem(name, col, "standard deviations must be positive"))
     return cols
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t)
+                or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type)))
 
 
 def offline_config(settings: dict | None = None, **extras) -> TrackerConfig:
@@ -86,6 +98,8 @@ def track_detections(cols: dict[str, np.ndarray], sigma_m: float, config: Tracke
     starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
     ends = np.r_[starts[1:], k]
     trk = Tracker(config or offline_config())
+    if not has_z:
+        trk.make_planar()
     out: dict[str, list] = {c: [] for c in ("time_s", "track_id", "x", "confirmed", "quality")}
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
         idx = order[s:e]

@@ -14,6 +14,7 @@ import numpy as np
 
 from amdsim.core.constants import (
     COAST_REVISITS,
+    DELETE_MISS_PROB,
     INIT_SPEED_SIGMA_MPS,
     MIN_COAST_S,
     NO_SENSOR_COAST_S,
@@ -98,7 +99,8 @@ class KalmanTracking:
             coast = max(MIN_COAST_S, COAST_REVISITS * float(revisit.max())) if revisit.size else NO_SENSOR_COAST_S
             # the scenario's `tracking:` settings, plus the engine's own rules for what it does not set
             cfg = TrackerConfig.from_settings(cs.tracking, tentative_misses=TENTATIVE_MISSES,
-                                              init_speed_sigma=INIT_SPEED_SIGMA_MPS, max_coast_s=coast)
+                                              init_speed_sigma=INIT_SPEED_SIGMA_MPS, max_coast_s=coast,
+                                              delete_miss_prob=DELETE_MISS_PROB)
             self.trackers[f] = Tracker(cfg)
             self.trackers[f].rotating = cs.earth_rotation
         self._estimated: dict[int, set[int]] = {f: set() for f in self.trackers}

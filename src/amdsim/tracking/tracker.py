@@ -35,12 +35,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import chi2
 
 from amdsim.core.constants import TENTATIVE_MISSES
 from amdsim.scenario.models import Tracking
 from amdsim.tracking.associate import gnn_assign
-from amdsim.tracking.gate import gate_pairs
+from amdsim.tracking.gate import chi2_ppf3, gated
 from amdsim.tracking.jpda import jpda_weights
 from amdsim.tracking.kalman import (
     ca_model,
@@ -53,7 +52,8 @@ from amdsim.tracking.kalman import (
 from amdsim.tracking.lifecycle import lifecycle
 
 #: Motion models: (number of modes r, state length n).
-MOTIONS = {"cv": (1, 6), "ca": (1, 9), "imm": (2, 9), "imm_gravity": (2, 6)}
+MOTIONS = {"cv": (1, 6), "ca": (1, 9), "imm": (2, 9), "imm_gravity": (2, 6), "imm_cv": (2, 6),
+           "imm_cv_gravity": (3, 6)}
 #: Scans over which the track quality (hit fraction) is measured.
 QUALITY_WINDOW = 8
 _LOG_2PI = float(np.log(2.0 * np.pi))
@@ -75,6 +75,9 @@ SCENARIO_FIELDS: dict[str, tuple[str, Callable]] = {
     "motion": ("motion", _as_is),
     "association": ("association", _as_is),
     "process_noise_mps2": ("q", _squared),
+    "quiet_noise_mps2": ("q_quiet", _squared),
+    "manoeuvre_noise_mps2": ("q_manoeuvre", _squared),
+    "mode_switch_prob": ("imm_switch", _as_is),
     "jerk_noise_mps3": ("q_ca", _squared),
     "assumed_pd": ("pd", _as_is),
     "gate_prob": ("gate_prob", _as_is),
@@ -98,10 +101,16 @@ class TrackerConfig:
 
     motion: ``cv`` constant velocity, ``ca`` constant acceleration, ``imm`` an IMM of both,
     ``imm_gravity`` an IMM of constant velocity and free fall (constant velocity plus point-mass
-    gravity, for ballistic threats among air-breathers; the measurement frame must then be ECEF).
+    gravity, for ballistic threats among air-breathers; the measurement frame must then be ECEF),
+    ``imm_cv`` an IMM of a quiet CV mode (``q_quiet``) and a manoeuvre CV mode (``q_manoeuvre``)
+    (Bar-Shalom, Li & Kirubarajan 2001, sec. 11.7: two white-noise levels), ``imm_cv_gravity`` those
+    two and a free-fall mode (``q_quiet``), ECEF only.
     association: ``gnn`` global nearest neighbour, ``jpda`` joint probabilistic data association.
     q: CV white-noise acceleration spectral density (m^2/s^3); q_ca: CA white-noise jerk density
-    (m^2/s^5); imm_switch: probability per scan of leaving a mode (IMM Markov chain).
+    (m^2/s^5); q_quiet, q_manoeuvre: the imm_cv modes' densities (m^2/s^3); imm_switch: probability
+    per second of leaving a mode (IMM Markov chain, :meth:`Tracker.mode_transition`).
+    delete_miss_prob: > 0 lets a confirmed track seldom seen miss more scans before deletion
+    (:func:`amdsim.tracking.lifecycle.lifecycle`); the engine sets it, the offline tracker does not.
     pd: detection probability assumed by JPDA; clutter_density: false detections per m^3 assumed by
     JPDA (0 = estimated from the detections in each cluster's gates).
 
@@ -114,8 +123,10 @@ class TrackerConfig:
     motion: str = _scenario_default("motion")
     association: str = _scenario_default("association")
     q: float = _scenario_default("q")
+    q_quiet: float = _scenario_default("q_quiet")
+    q_manoeuvre: float = _scenario_default("q_manoeuvre")
     q_ca: float = _scenario_default("q_ca")
-    imm_switch: float = 0.05
+    imm_switch: float = _scenario_default("imm_switch")
     gate_prob: float = _scenario_default("gate_prob")
     m: int = _scenario_default("m")
     n: int = _scenario_default("n")
@@ -125,6 +136,7 @@ class TrackerConfig:
     init_accel_sigma: float = 30.0
     max_sigma: float = 20_000.0
     max_coast_s: float = np.inf
+    delete_miss_prob: float = 0.0
     pd: float = _scenario_default("pd")
     clutter_density: float = 0.0
 
@@ -160,10 +172,10 @@ class Tracker:
         self.cfg = cfg
         self.r, self.dim = MOTIONS[cfg.motion]
         # modes whose prediction adds point-mass gravity (free fall) to constant velocity
-        self.gravity_modes = np.array([1]) if cfg.motion == "imm_gravity" else np.zeros(0, np.int64)
-        self.gate = float(chi2.ppf(cfg.gate_prob, 3))
-        p = cfg.imm_switch
-        self.trans = np.array([[1 - p, p], [p, 1 - p]])
+        gravity = {"imm_gravity": [1], "imm_cv_gravity": [2]}.get(cfg.motion, [])
+        self.gravity_modes = np.array(gravity, np.int64)
+        self.gate = chi2_ppf3(cfg.gate_prob)
+        self.trans = self.mode_transition(1.0)
         self.time = -np.inf             # the clock every track's state refers to
         self.next_id = 0
         n, r = self.dim, self.r
@@ -181,6 +193,17 @@ class Tracker:
         self._models: dict[float, tuple[np.ndarray, np.ndarray]] = {}
         #: free fall on the rotating earth (J2, Coriolis, centrifugal) or point-mass gravity (core/gravity.py)
         self.rotating = True
+        #: planar data (x, y only; z measured flat): see :meth:`make_planar`
+        self.planar = False
+
+    def make_planar(self) -> None:
+        """Track 2-D data in the 3-D filter exactly: no process noise and no initial velocity along z
+        (the z state stays at its measured 0, with one covariance for every mode, so the IMM's mode
+        likelihoods and the GNN costs are the 2-D ones times one common factor), and the 2-dof gate
+        -2 ln(1 - P_G) (Bar-Shalom, Willett & Tian 2011, table 2.3.1)."""
+        self.planar = True
+        self.gate = float(-2.0 * np.log1p(-self.cfg.gate_prob))
+        self._models.clear()
 
     # ---------------------------------------------------------------- views
     @property
@@ -213,6 +236,15 @@ class Tracker:
             x, P = imm_combine(xm, Pm, mu)
         return x[:, :6], P[:, :6, :6]
 
+    def mode_transition(self, dt: float) -> np.ndarray:
+        """(r,r) Markov matrix of the IMM's modes over dt seconds: ``imm_switch`` is the probability of
+        leaving a mode per second (per scan at 1 s scans), so a mode is left with 1 - (1 - p)^dt over a
+        longer gap (the mean sojourn time stays the same whatever the revisit; Bar-Shalom, Li &
+        Kirubarajan 2001, 11.6.7), to each other mode alike."""
+        r = self.r
+        leave = 1.0 - (1.0 - self.cfg.imm_switch) ** max(dt, 0.0)
+        return np.full((r, r), leave / max(r - 1, 1)) + np.eye(r) * (1.0 - leave - leave / max(r - 1, 1))
+
     # ------------------------------------------------------------ filtering
     def _model(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
         """F, Q (r,n,n) for a step of dt seconds (cached: scans come at a few distinct periods)."""
@@ -226,10 +258,20 @@ class Tracker:
             F, Q = ca_model(np.array([dt]), c.q_ca)
         elif c.motion == "imm_gravity":
             F, Q = cv_model(np.array([dt, dt]), c.q)
+        elif c.motion == "imm_cv":
+            F, Q = cv_model(np.array([dt, dt]), 1.0)
+            Q = Q * np.array([c.q_quiet, c.q_manoeuvre])[:, None, None]
+        elif c.motion == "imm_cv_gravity":
+            F, Q = cv_model(np.array([dt, dt, dt]), 1.0)
+            Q = Q * np.array([c.q_quiet, c.q_manoeuvre, c.q_quiet])[:, None, None]
         else:
             F0, Q0 = cv_in_ca_model(np.array([dt]), c.q)
             F1, Q1 = ca_model(np.array([dt]), c.q_ca)
             F, Q = np.concatenate([F0, F1]), np.concatenate([Q0, Q1])
+        if self.planar:
+            Q = Q.copy()
+            Q[:, 2::3, :] = 0.0
+            Q[:, :, 2::3] = 0.0
         if len(self._models) > 64:
             self._models.clear()
         self._models[dt] = (F, Q)
@@ -242,7 +284,9 @@ class Tracker:
         if self.r == 1:
             xm, Pm, mu = self.xm, self.Pm, self.mu
         else:
-            xm, Pm, mu = imm_mix(self.xm, self.Pm, self.mu, self.trans)
+            dt = float(t - self.time)
+            trans = self.trans if dt == 1.0 else self.mode_transition(dt)
+            xm, Pm, mu = imm_mix(self.xm, self.Pm, self.mu, trans)
         x0 = xm
         xm = np.einsum("rij,nrj->nri", F, xm)
         if self.gravity_modes.size:
@@ -300,7 +344,7 @@ class Tracker:
         ``d2`` is the best mode's and ``logdet`` is set so that d2 + logdet = -2 ln of that sum (up to
         the constant), which is what GNN costs and JPDA weighs. Scoring by the best mode alone let the
         wide CA mode of one track take a neighbour's detection."""
-        parts = [gate_pairs(np.ascontiguousarray(xm[:, j, :3]), np.ascontiguousarray(Pm[:, j, :3, :3]),
+        parts = [gated(np.ascontiguousarray(xm[:, j, :3]), np.ascontiguousarray(Pm[:, j, :3, :3]),
                                     z, R, self.gate) for j in range(self.r)]
         if self.r == 1:
             return parts[0]
@@ -425,7 +469,7 @@ class Tracker:
         seen = np.ones(self.size, bool) if in_view is None else np.asarray(in_view(x[:, :3]), bool)
         keep = lifecycle(hit, seen, self.hist, self.age, self.misses, self.confirmed, self.t_update,
                                  np.ascontiguousarray(P[:, :3, :3]), t, c.m, c.n, c.delete_misses,
-                                 c.tentative_misses, c.max_coast_s, c.max_sigma)
+                                 c.tentative_misses, c.max_coast_s, c.max_sigma, c.delete_miss_prob)
         if not keep.all():
             self._take(np.flatnonzero(keep))
 
@@ -441,6 +485,8 @@ class Tracker:
         P = np.zeros((k, self.r, self.dim, self.dim))
         P[:, :, :3, :3] = R[:, None]
         P[:, :, 3:6, 3:6] = np.eye(3) * c.init_speed_sigma**2
+        if self.planar:
+            P[:, :, 5, 5] = 0.0
         if self.dim == 9:
             P[:, :, 6:, 6:] = np.eye(3) * c.init_accel_sigma**2
         if self.r > 1:

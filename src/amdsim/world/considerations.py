@@ -165,6 +165,20 @@ def _note_kernel(t: float, cycle_prev: float, shooters: np.ndarray, truth: np.nd
         prev_code = np.int64(last_why[k, m])
         prev_t = last_time[k, m]
         again = prev_t >= t                           # already noted in this cycle: same run
+        if again and prev_code != c and prev_code >= 0:
+            # ... unless the reason changed within the cycle (held back, then eligible with another reason):
+            # the run so far ends at the previous cycle and the last reason holds this cycle, as in last_why
+            before = seg_cycles[k, m] - 1
+            if before > 0:
+                closed[0, n_closed] = k
+                closed[1, n_closed] = m
+                closed[2, n_closed] = prev_code
+                closed[3, n_closed] = seg_start[k, m]
+                closed[4, n_closed] = cycle_prev
+                closed[5, n_closed] = before
+                n_closed += 1
+            seg_start[k, m] = t
+            seg_cycles[k, m] = 1
         fresh = ((prev_code != c) and not again) or ((prev_t < cycle_prev) and not again)
         if fresh and prev_code >= 0:
             closed[0, n_closed] = k
