@@ -130,6 +130,8 @@ class Session:
         """Step in pace with the wall clock until the scenario's end (or ``stop``); then write the folder."""
         stop = stop or threading.Event()
         try:
+            if self.pace.steps == 0 and not self.finished:
+                self.advance()   # the first step compiles the numba kernels: the pacing clock starts after it
             wall0, sim0 = time.monotonic(), self.r.world.t
             speed = self.speed
             while not self.finished and not stop.is_set():
@@ -191,6 +193,9 @@ class Session:
         views: dict = {None: truth_view(self)}
         for f in np.flatnonzero(self.cs.force_side == BLUE).tolist():
             views[f] = force_view(self, f)
+        published = time.time() * 1000.0   # ms since the epoch: the consoles' update latency is measured from it
+        for v in views.values():
+            v["published"] = published
         with self._changed:
             self._views = views
             self.version += 1
