@@ -165,10 +165,8 @@ class Session:
                            "max_speed": round(self.pace.max_speed(self.cs.dt), 1),
                            "max_lag_s": round(self.pace.max_lag_s, 3)}
         write_run_folder(self.r, summary, Path(self.out))
-        with self._changed:
-            self.done = True
-            self.version += 1
-            self._changed.notify_all()
+        self.done = True
+        self._publish()
         return summary
 
     def _drain(self) -> None:
@@ -190,9 +188,10 @@ class Session:
                 ops.submit(t, console, force, what, proposal, arg)
 
     def _publish(self) -> None:
-        views: dict = {None: truth_view(self)}
+        status = {"done": self.done, "paused": self.paused, "speed": self.speed, "error": self.error}
+        views: dict = {None: truth_view(self.r, status)}
         for f in np.flatnonzero(self.cs.force_side == BLUE).tolist():
-            views[f] = force_view(self, f)
+            views[f] = force_view(self.r, f, status)
         published = time.time() * 1000.0   # ms since the epoch: the consoles' update latency is measured from it
         for v in views.values():
             v["published"] = published

@@ -8,16 +8,12 @@ the radars and the links.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from amdsim.c2.decide import evaluate_threats
 from amdsim.core.geodesy import ecef2geodetic
 from amdsim.core.kinds import BLUE, KIND_NAMES
-
-if TYPE_CHECKING:
-    from amdsim.live.session import Session
+from amdsim.engine.replication import Replication
 
 #: Event kinds a force console shows as alerts, when they concern that force or its assets.
 ALERTS = ("launch_warning", "impact", "asset_damaged", "intercept", "interceptor_launch", "engagement_proposal",
@@ -32,9 +28,10 @@ def _latlon(pos: np.ndarray) -> tuple[list[float], list[float], list[float]]:
             np.round(alt, 0).tolist())
 
 
-def force_view(s: Session, f: int) -> dict:
-    """Force ``f``'s console: picture, ranked threats, proposals, magazines, own interceptors, alerts."""
-    r, cs, w = s.r, s.cs, s.r.world
+def force_view(r: Replication, f: int, status: dict) -> dict:
+    """Force ``f``'s console: picture, ranked threats, proposals, magazines, own interceptors, alerts;
+    ``status`` (the session's state: done, paused, speed) is copied in."""
+    cs, w = r.cs, r.world
     pic = r.pictures[f]
     lat, lon, alt = _latlon(pic.pos)
     tracks = [{"id": int(tid), "lat": lat[i], "lon": lon[i], "alt": alt[i], "confirmed": bool(pic.confirmed[i]),
@@ -59,14 +56,13 @@ def force_view(s: Session, f: int) -> dict:
     flying = np.flatnonzero(w.is_active & (cs.movers.kind == _INTERCEPTOR) & (cs.movers.force == f))
     ilat, ilon, _ = _latlon(w.pos[flying])
     interceptors = [{"lat": ilat[i], "lon": ilon[i]} for i in range(flying.size)]
-    return {"force": cs.force_names[f], "t": round(w.t, 3), "done": s.done, "paused": s.paused, "speed": s.speed,
-            "tracks": tracks, "threats": threats, "proposals": proposals, "magazines": magazines,
-            "interceptors": interceptors, "alerts": _alerts(s, f)}
+    return {**status, "force": cs.force_names[f], "t": round(w.t, 3), "tracks": tracks, "threats": threats, "proposals": proposals, "magazines": magazines,
+            "interceptors": interceptors, "alerts": _alerts(r, f)}
 
 
-def truth_view(s: Session) -> dict:
+def truth_view(r: Replication, status: dict) -> dict:
     """The exercise-control console: the truth, the threats that can be launched now, radars and links."""
-    r, cs, w = s.r, s.cs, s.r.world
+    cs, w = r.cs, r.world
     m = cs.movers
     act = np.flatnonzero(w.is_active)
     lat, lon, alt = _latlon(w.pos[act])
@@ -81,13 +77,12 @@ def truth_view(s: Session) -> dict:
     blue = np.flatnonzero(cs.force_side == BLUE).tolist()
     links = [{"a": cs.force_names[a], "b": cs.force_names[b], "up": bool(r.link.drop[a, b] < 1.0)}
              for i, a in enumerate(blue) for b in blue[i + 1:]]
-    return {"force": None, "t": round(w.t, 3), "duration": cs.duration, "done": s.done, "paused": s.paused,
-            "speed": s.speed, "movers": movers, "injectable": injectable, "radars": radars, "links": links,
-            "forces": cs.force_names, "alerts": _alerts(s, None), "error": s.error}
+    return {**status, "force": None, "t": round(w.t, 3), "duration": cs.duration, "movers": movers, "injectable": injectable, "radars": radars, "links": links,
+            "forces": cs.force_names, "alerts": _alerts(r, None)}
 
 
-def _alerts(s: Session, f: int | None) -> list[dict]:
-    log, names = s.r.log, s.cs.force_names
+def _alerts(r: Replication, f: int | None) -> list[dict]:
+    log, names = r.log, r.cs.force_names
     out: list[dict] = []
     for i in range(len(log) - 1, max(len(log) - 5000, 0) - 1, -1):
         if len(out) >= ALERT_TAIL:
