@@ -110,7 +110,7 @@ def drill(small_compiled, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("drill")
     session = Session(small_compiled, out, approve="manual", decision_time=120.0, speed=SPEED)
-    srv = LiveServer(session, "127.0.0.1", 0)
+    srv = LiveServer(session, "127.0.0.1", 0).start_http()
     seen = {"interceptors": 0, "intercept_alert": False, "clicked": [], "latency_ms": [], "views": 0}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
@@ -123,7 +123,7 @@ def drill(small_compiled, tmp_path_factory):
             pg.on("pageerror", lambda e: errors.append(str(e)))
             pg.goto(f"http://127.0.0.1:{srv.port}{path}")
             pages[name] = pg
-        srv.start()
+        srv.start_engine()
         t_start = time.monotonic()
         for pg in pages.values():
             pg.wait_for_function("() => window.amdsimLive.ready", timeout=30000, polling=100)
@@ -178,7 +178,7 @@ def test_drill_operators_approve_and_deny_in_the_consoles(drill, small_compiled)
     assert seen["interceptors"] >= 1 and seen["intercept_alert"]
     # denied: the ballistic missile (every proposal against it denied) hits the base, the raid's one leaker
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["leakers"] == 1 and summary["complete"] is True
+    assert summary["leakers"] == 1 and summary["live"]["approve"] == "manual"
     ev = pq.read_table(out / "events.parquet").to_pandas()
     srbm = small_compiled.movers.name.index("srbm.1")
     assert ((ev.kind == "impact") & (ev.actor_id == srbm)).sum() == 1

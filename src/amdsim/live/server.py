@@ -44,7 +44,17 @@ class LiveServer:
         return f"http://{h}:{self.port}/" + (f"?token={self.token}" if self.token else "")
 
     def start(self) -> LiveServer:
+        """Serve the consoles and start the engine."""
+        return self.start_http().start_engine()
+
+    def start_http(self) -> LiveServer:
+        """Serve the consoles (the engine waits at t = 0 until :meth:`start_engine`)."""
         self.http.start()
+        while not self.server.started and self.http.is_alive():
+            self.http.join(0.02)
+        return self
+
+    def start_engine(self) -> LiveServer:
         self.engine.start()
         return self
 
@@ -63,7 +73,8 @@ class LiveServer:
     def stop(self) -> None:
         """Stop the engine (the run folder is written if the session got that far) and the server."""
         self.stop_engine.set()
-        self.engine.join()
+        if self.engine.is_alive():
+            self.engine.join()
         self.server.should_exit = True
         self.http.join(5.0)
         self.sock.close()

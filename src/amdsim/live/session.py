@@ -136,7 +136,8 @@ class Session:
             speed = self.speed
             while not self.finished and not stop.is_set():
                 if self.paused or speed != self.speed:   # a pause or a new speed restarts the pacing clock
-                    self._drain()
+                    if self._drain():
+                        self._publish()   # the consoles see the pause or the new speed at once
                     if self.paused:
                         stop.wait(0.05)
                     wall0, sim0, speed = time.monotonic(), self.r.world.t, self.speed
@@ -145,7 +146,8 @@ class Session:
                 ahead = self.r.world.t + self.cs.dt - target
                 if ahead > 0:
                     stop.wait(min(ahead / speed, 0.05))
-                    self._drain()
+                    if self._drain():
+                        self._publish()
                     continue
                 self.pace.max_lag_s = max(self.pace.max_lag_s, -ahead)
                 self.advance()
@@ -169,15 +171,18 @@ class Session:
         self._publish()
         return summary
 
-    def _drain(self) -> None:
+    def _drain(self) -> bool:
+        """Take the queued commands; True if the pacing changed (pause, resume, speed)."""
         ops = self.r.operators
         assert ops is not None
         t = self.r.world.t
+        pacing = False
         while True:
             try:
                 console, what, force, proposal, arg, value = self._commands.get_nowait()
             except queue.Empty:
-                return
+                return pacing
+            pacing |= what in PACING
             if what == "pause":
                 self.paused = True
             elif what == "resume":
