@@ -1,8 +1,8 @@
 """The live exercise's web server: console pages and one WebSocket per console (Starlette on uvicorn).
 
 Routes: ``/`` (the consoles to choose from), ``/console?force=NAME`` (a force's operator console),
-``/control`` (exercise control), ``/static/*`` (the pages' scripts), ``/vendor/leaflet/*`` (the
-viewer's Leaflet, offline), ``/ws?force=NAME`` or ``/ws?control=1`` (the push and the commands).
+``/control`` (exercise control), ``/static/*`` (the pages' scripts), ``/vendor/*`` (the viewer's
+Leaflet, topojson-client and world-atlas land, offline), ``/ws?force=NAME`` or ``/ws?control=1`` (the push and the commands).
 
 Hardening: the WebSocket's Origin must be this server's own; with a host other than loopback every
 request needs the access token printed at start (``?token=``); a client message is at most
@@ -32,7 +32,8 @@ from amdsim.core.kinds import BLUE
 from amdsim.live.session import Session
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-LEAFLET_DIR = Path(__file__).resolve().parents[1] / "review" / "viewer" / "node_modules" / "leaflet" / "dist"
+NODE_MODULES = Path(__file__).resolve().parents[1] / "review" / "viewer" / "node_modules"
+LEAFLET_DIR = NODE_MODULES / "leaflet" / "dist"
 #: Largest console message accepted (bytes).
 MAX_MESSAGE = 2048
 #: Console messages accepted per second (a burst of this many, refilled at this rate).
@@ -103,6 +104,8 @@ def make_app(session: Session, *, token: str | None = None, origins: tuple[str, 
     routes = [Route("/", index), Route("/console", page("console.html")), Route("/control", page("control.html")),
               Mount("/static", StaticFiles(directory=STATIC_DIR)),
               Mount("/vendor/leaflet", StaticFiles(directory=LEAFLET_DIR)),
+              Mount("/vendor/topojson-client", StaticFiles(directory=NODE_MODULES / "topojson-client" / "dist")),
+              Mount("/vendor/world-atlas", StaticFiles(directory=NODE_MODULES / "world-atlas")),
               WebSocketRoute("/ws", socket)]
     return Starlette(routes=routes, exception_handlers={404: not_found, 500: server_error})
 

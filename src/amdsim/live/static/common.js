@@ -7,6 +7,10 @@ function liveParams() { return new URLSearchParams(window.location.search); }
 function liveMap() {
   const map = L.map("map", { preferCanvas: true }).setView([37, 126.5], 8);
   L.control.scale().addTo(map);
+  fetch("/vendor/world-atlas/land-50m.json").then((r) => r.json()).then((topo) => {
+    L.geoJSON(topojson.feature(topo, topo.objects.land), { interactive: false,
+      style: () => ({ className: "land", fillColor: "#e8e4d8", fillOpacity: 1, color: "#7a7a6a", weight: 0.8 }) }).addTo(map);
+  }).catch((err) => showError("land outline unavailable: " + err.message));
   return map;
 }
 
