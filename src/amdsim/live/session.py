@@ -12,6 +12,7 @@ ahead and steps flat out when behind, and :attr:`Session.pace` keeps how far beh
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -154,8 +155,10 @@ class Session:
             self.finish()
         except Exception as exc:   # the session's error goes to the log and the consoles, never a traceback
             self.error = f"{type(exc).__name__}: {exc}"
+            self.done = True
+            with contextlib.suppress(Exception):   # the consoles learn that the session stopped, if a view still builds
+                self._publish()
             with self._changed:
-                self.done = True
                 self._changed.notify_all()
             raise
 
