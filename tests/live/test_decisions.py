@@ -128,3 +128,18 @@ def test_replay_through_the_cli(session_folder, small_scenario_path, tmp_path, m
                           "--out", out, "--no-report") == 0
     assert (out / "decisions.parquet").read_bytes() == (session_folder / "decisions.parquet").read_bytes()
     assert (out / "events.parquet").read_bytes() == (session_folder / "events.parquet").read_bytes()
+
+
+def test_a_sessions_own_seed_travels_with_its_decisions(small_compiled, small_scenario_path, tmp_path, monkeypatch):
+    """`amdsim live --seed 11`: the replay needs no --seed, the seed is a setting row of decisions.parquet."""
+    from tests.conftest import cli_in_process
+
+    s = Session(small_compiled, tmp_path / "live", approve="auto", seed=11)
+    drive(s, {})
+    s.finish()
+    assert [r["arg"] for r in pq.read_table(tmp_path / "live" / "decisions.parquet").to_pylist() if r["what"] == "seed"] == ["11"]
+    out = tmp_path / "replay"
+    assert cli_in_process(monkeypatch, "run", small_scenario_path, "--decisions", tmp_path / "live" / "decisions.parquet",
+                          "--out", out, "--no-report") == 0
+    for name in PARQUET:
+        assert (out / f"{name}.parquet").read_bytes() == (tmp_path / "live" / f"{name}.parquet").read_bytes(), name

@@ -27,6 +27,8 @@ ANSWERS = ("approve", "deny")
 CONTROL = ("inject", "radar_down", "radar_up", "link_down", "link_up")
 #: Session settings recorded as the first rows of decisions.parquet (the replay reads them back).
 SETTING = "manual"
+#: The setting row that carries a root seed given on the command line.
+SEED = "seed"
 #: The console name of the doctrine's default, taken when a proposal's decision time runs out.
 DOCTRINE = "doctrine"
 
@@ -72,10 +74,13 @@ class Operators:
     records: list[dict] = field(default_factory=list)
     next_proposal: int = 0
     next_serial: int = 0
+    seed: int | None = None                 # the session's root seed when not the scenario's (the replay uses it)
 
     def __post_init__(self) -> None:
         for f in np.flatnonzero(self.manual).tolist():
             self._record(0.0, -1, "session", f, SETTING, -1, f"decision_time={self.decision_time:g}", np.nan)
+        if self.seed is not None:
+            self._record(0.0, -1, "session", -1, SEED, -1, str(self.seed), np.nan)
 
     def submit(self, time: float, console: str, force: int, what: str, proposal: int = -1, arg: str = "",
                serial: int | None = None) -> Decision:

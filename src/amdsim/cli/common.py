@@ -22,6 +22,7 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
         from amdsim.engine.operators import load_decisions
 
         operators = load_decisions(decisions, cs)
+        seed = operators.seed if seed is None else seed   # the session's own seed, recorded with its decisions
     with folder_lock(out):     # one writer from the first removal to the report (records/writer.py)
         # the previous run's outputs go first; an unwritable folder is reported before the simulation
         begin_run_folder(out)

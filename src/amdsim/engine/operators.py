@@ -19,6 +19,7 @@ from amdsim.c2.approval import (
     ANSWERS,
     CONTROL,
     DOCTRINE,
+    SEED,
     SETTING,
     Decision,
     Operators,
@@ -124,11 +125,14 @@ def load_decisions(path: Path, cs: CompiledScenario) -> Operators:
         raise InputError(Problem(str(path), missing[0], "a column of decisions.parquet"))
     manual = np.zeros(len(cs.force_names), bool)
     decision_time = 30.0
+    seed = None
     for row in t:
         if row["what"] == SETTING:
             manual[row["force"]] = True
             decision_time = float(row["arg"].split("=", 1)[1])
-    ops = Operators(manual=manual, decision_time=decision_time)
+        elif row["what"] == SEED:
+            seed = int(row["arg"])
+    ops = Operators(manual=manual, decision_time=decision_time, seed=seed)
     for row in t:
         if row["what"] in ANSWERS + CONTROL and row["console"] != DOCTRINE:
             ops.submit(row["time"], row["console"], row["force"], row["what"], row["proposal"], row["arg"],

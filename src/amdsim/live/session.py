@@ -71,11 +71,11 @@ class Session:
     version: int = 0                        # bumped after each published step
 
     def __post_init__(self) -> None:
-        seed = self.cs.seed if self.seed is None else self.seed
-        self.seed = seed
-        self.r = new_replication(self.cs, replication_seed(seed, 0))
+        given = self.seed
+        self.seed = self.cs.seed if given is None else given
+        self.r = new_replication(self.cs, replication_seed(self.seed, 0))
         manual = (self.cs.force_side == BLUE) if self.approve == "manual" else np.zeros(len(self.cs.force_names), bool)
-        self.r.operators = Operators(manual=manual, decision_time=self.decision_time)
+        self.r.operators = Operators(manual=manual, decision_time=self.decision_time, seed=given)
         self._commands: queue.Queue = queue.Queue(maxsize=10_000)
         self._changed = threading.Condition()
         self._views: dict = {}
