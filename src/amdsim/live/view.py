@@ -17,7 +17,8 @@ from amdsim.engine.replication import Replication
 
 #: Event kinds a force console shows as alerts, when they concern that force or its assets.
 ALERTS = ("launch_warning", "impact", "asset_damaged", "intercept", "interceptor_launch", "engagement_proposal",
-          "engagement_approved", "engagement_denied", "link_down", "link_up", "radar_down", "radar_up")
+          "engagement_approved", "engagement_denied", "link_down", "link_up", "radar_down", "radar_up",
+          "link_lost", "link_restored", "threat_injected")
 #: How many alerts of the log's tail a console gets.
 ALERT_TAIL = 12
 
