@@ -194,3 +194,18 @@ def test_drill_replays_byte_identical(drill, small_compiled, tmp_path):
     run_replication(small_compiled, 0, tmp_path, operators=load_decisions(out / "decisions.parquet", small_compiled))
     for name in PARQUET:
         assert (out / f"{name}.parquet").read_bytes() == (tmp_path / f"{name}.parquet").read_bytes(), name
+
+
+def test_cli_live_auto_ends_by_itself_with_a_normal_run_folder(small_scenario_path, tmp_path, monkeypatch, capsys):
+    """`amdsim live --approve auto`: each C2 approves its own, the session ends at the scenario's end, and
+    the folder is a run folder like `amdsim run`'s (summary.json, report.html, decisions.parquet)."""
+    from tests.conftest import cli_in_process
+
+    out = tmp_path / "auto"
+    assert cli_in_process(monkeypatch, "live", small_scenario_path, "--out", out, "--approve", "auto",
+                          "--speed", "1000", "--port", "0") == 0
+    assert (out / "summary.json").exists() and (out / "report.html").exists()
+    assert json.loads((out / "summary.json").read_text())["live"]["steps"] == 420
+    assert pq.read_table(out / "decisions.parquet").num_rows == 0   # no manual force, no operator input
+    assert "consoles at" in capsys.readouterr().err   # the console (rich) writes to stderr
+    assert cli_in_process(monkeypatch, "live", small_scenario_path, "--out", out, "--approve", "sometimes") == 2
