@@ -35,19 +35,28 @@ def live(
     `amdsim run SCENARIO --decisions OUT/decisions.parquet --out D2` replays the session exactly.
     Ctrl-C ends a manual session (the run folder is written with what was simulated).
     """
+    from amdsim.core.errors import InputError, Problem
+    from amdsim.records.writer import begin_run_folder, folder_lock
+    from amdsim.scenario import load_compiled
+
+    if approve not in ("manual", "auto"):
+        raise InputError(Problem("--approve", "", f"manual or auto, not {approve!r}"))
+    cs = load_compiled(scenario)
+    with folder_lock(out):   # one writer of OUT for the whole session (records/writer.py)
+        begin_run_folder(out)
+        _serve(cs, out, approve, decision_time, speed, seed, port, host, report)
+
+
+def _serve(cs, out: Path, approve: str, decision_time: float, speed: float, seed: int | None, port: int, host: str,
+           report: bool) -> None:
+    """Serve the session until its end (auto) or Ctrl-C (manual); then the summary line and the report."""
     import secrets
 
     from amdsim.cli.common import console, write_report_if_available
     from amdsim.core.errors import InputError, Problem
     from amdsim.live.server import LOOPBACK, LiveServer
     from amdsim.live.session import Session
-    from amdsim.records.writer import begin_run_folder
-    from amdsim.scenario import load_compiled
 
-    if approve not in ("manual", "auto"):
-        raise InputError(Problem("--approve", "", f"manual or auto, not {approve!r}"))
-    cs = load_compiled(scenario)
-    begin_run_folder(out)
     session = Session(cs, out, approve=approve, decision_time=decision_time, speed=speed, seed=seed)
     token = None if host in LOOPBACK else secrets.token_urlsafe(16)
     try:
