@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "batch_cmds",
     "review_cmds",
     "explain",
+    "live",
 )
 
 

@@ -10,22 +10,28 @@ from amdsim.montecarlo.progress import console
 
 def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str | None = None,
                realtime: bool = False, speed: float = 1.0, report: bool = True, overrides: dict | None = None,
-               strict: bool = False) -> dict:
+               strict: bool = False, decisions: Path | None = None) -> dict:
     from amdsim.records.writer import begin_run_folder, folder_lock
     from amdsim.scenario import load_compiled
 
     cs = load_compiled(scenario, overrides=overrides or None)
     check_plausibility(scenario, overrides, strict=strict)
     address = _parse_address(dis) if dis else None
+    operators = None
+    if decisions is not None:   # replay a live session's operator decisions (engine/operators.py)
+        from amdsim.engine.operators import load_decisions
+
+        operators = load_decisions(decisions, cs)
+        seed = operators.seed if seed is None else seed   # the session's own seed, recorded with its decisions
     with folder_lock(out):     # one writer from the first removal to the report (records/writer.py)
         # the previous run's outputs go first; an unwritable folder is reported before the simulation
         begin_run_folder(out)
         return _run_single_locked(cs, out, seed=seed, address=address, realtime=realtime, speed=speed,
-                                  report=report)
+                                  report=report, operators=operators)
 
 
 def _run_single_locked(cs, out: Path, *, seed: int | None, address: tuple[str, int] | None, realtime: bool,
-                       speed: float, report: bool) -> dict:
+                       speed: float, report: bool, operators=None) -> dict:
     from rich.progress import (
         BarColumn,
         Progress,
@@ -46,7 +52,7 @@ def _run_single_locked(cs, out: Path, *, seed: int | None, address: tuple[str, i
             bar.update(task, completed=t, sim=f"t={t:7.0f}/{cs.duration:.0f} s")
 
         try:
-            summary = run_replication(cs, 0, out, root_seed=seed, progress=progress)
+            summary = run_replication(cs, 0, out, root_seed=seed, progress=progress, operators=operators)
         except SimulationError as exc:
             console.print(f"[red]stopped:[/] {exc.user_message()}\n"
                           f"partial results (marked complete: false) are in {out}")

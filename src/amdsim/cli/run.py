@@ -24,6 +24,8 @@ def run(
     realtime: bool = typer.Option(False, "--realtime", help="With --dis: pace the PDUs to wall-clock time."),
     speed: float = typer.Option(1.0, "--speed", min=0.001, help="With --realtime: time compression factor."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html into OUT at the end."),
+    decisions: Path = typer.Option(None, "--decisions", help="Replay a live session: apply the operator decisions "
+                                   "and control actions of its decisions.parquet (from `amdsim live`)."),
     set_: list[str] = typer.Option(None, "--set", help="PATH=VALUE dotted override of the scenario, repeatable, "
                                    "e.g. --set tracking.model=kalman --set link.latency_s=4."),
 ) -> None:
@@ -43,9 +45,11 @@ def run(
         if len(values) != 1:
             raise InputError(Problem("--set", path, "run takes one value per path (use `amdsim sweep` for several)"))
         overrides[path] = values[0]
+    if decisions is not None and replications != 1:
+        raise InputError(Problem("--decisions", "", "a live session replays as one replication (leave out -n)"))
     if replications == 1 and cluster is None and not resume and not retry_failed:
         run_single(scenario, out, seed=seed, dis=dis, realtime=realtime, speed=speed, report=report,
-                   overrides=overrides, strict=strict)
+                   overrides=overrides, strict=strict, decisions=decisions)
         return
     from amdsim.cli.common import run_many
 

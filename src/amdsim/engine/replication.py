@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from amdsim.c2.approval import Operators
 from amdsim.c2.coordination import CoordinationChannel
 from amdsim.c2.strike import plan_strikes
 from amdsim.c2.wta import Assigner, wta_assigner
@@ -73,6 +74,7 @@ class Replication:
     launch_warning: LaunchWarningState = field(default_factory=LaunchWarningState)  # reports on their way (sensors/launch_warning.py)
     considered: Considerations | None = None  # C2's reason codes per (shooter, threat): the kill chain's evidence
     contested: ContestedState | None = None   # IFF, outages and identities (issue 20); None: nothing contested
+    operators: Operators | None = None        # operators in the loop (c2/approval.py); None: C2 alone
 
 
 def new_replication(cs: CompiledScenario, seed_seq: np.random.SeedSequence, tracking: TrackingStage | None = None,

@@ -6,8 +6,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from amdsim.c2.approval import Operators
 from amdsim.core.errors import SimulationError
 from amdsim.core.rng import replication_seed
+from amdsim.engine.operators import decisions_table
 from amdsim.engine.replication import Replication, new_replication
 from amdsim.engine.sanity import check_world
 from amdsim.engine.step import step
@@ -25,13 +27,17 @@ from amdsim.world.tables import CompiledScenario
 
 
 def simulate(cs: CompiledScenario, replication: int = 0, root_seed: int | None = None,
-             progress: Callable[[float], None] | None = None, record_detections: bool = True) -> Replication:
+             progress: Callable[[float], None] | None = None, record_detections: bool = True,
+             operators: Operators | None = None) -> Replication:
     """Run replication ``replication`` to the end and return its final state (nothing written).
+
+    ``operators`` replays a live session's decisions (``engine/operators.py``).
 
     A :class:`SimulationError` stops the run; the replication so far is attached as ``exc.replication``.
     """
     seed = cs.seed if root_seed is None else root_seed
     r = new_replication(cs, replication_seed(seed, replication), record_detections=record_detections)
+    r.operators = operators
     n = cs.n_steps
     every = max(1, n // 200)
     try:
@@ -49,7 +55,8 @@ def simulate(cs: CompiledScenario, replication: int = 0, root_seed: int | None =
 
 
 def run_replication(cs: CompiledScenario, replication: int = 0, out_dir: Path | None = None, *,
-                    root_seed: int | None = None, progress: Callable[[float], None] | None = None) -> dict:
+                    root_seed: int | None = None, progress: Callable[[float], None] | None = None,
+                    operators: Operators | None = None) -> dict:
     """Simulate one replication and, if ``out_dir`` is given, write its run folder. Returns the summary.
 
     If the simulation stops on a :class:`SimulationError`, what was computed is still written,
@@ -58,7 +65,7 @@ def run_replication(cs: CompiledScenario, replication: int = 0, out_dir: Path | 
     seed = cs.seed if root_seed is None else root_seed
     t0 = time.perf_counter()
     try:
-        r = simulate(cs, replication, seed, progress)
+        r = simulate(cs, replication, seed, progress, operators=operators)
     except SimulationError as exc:
         stopped = exc.replication
         if not isinstance(stopped, Replication):  # simulate() attaches the state reached; nothing to write without it
@@ -94,6 +101,8 @@ def _write_run_folder(r: Replication, summary: dict, out: Path) -> None:
     write_parquet_atomic(killchain_table(r), out / "killchain.parquet")
     write_scenario_copy(cs, out)
     write_parquet_atomic(tables.magazines_table(cs, r.recorder, r.world.mag), out / "magazines.parquet")
+    if r.operators is not None:   # a live session or its replay: the operators' record
+        write_parquet_atomic(decisions_table(r.operators, cs), out / "decisions.parquet")
     clean = {k: v for k, v in summary.items() if not k.startswith("_")}
     write_json_atomic(clean, out / "summary.json")
 

@@ -17,6 +17,7 @@ from amdsim.engage.assess import assess_kills
 from amdsim.engage.impact import assess_impacts
 from amdsim.engage.intercept import fly_interceptors
 from amdsim.engage.launch import launch_due, place_orders
+from amdsim.engine.operators import operate, propose
 from amdsim.engine.replication import Replication
 from amdsim.links.degrade import degrade_c2
 from amdsim.links.shared_picture import share_pictures
@@ -33,6 +34,7 @@ from amdsim.sensors.sense import sense
 def step(r: Replication) -> None:
     """Advance replication ``r`` by one major step ``r.cs.dt``."""
     cs, w, dt, log = r.cs, r.world, r.cs.dt, r.log
+    operate(r)                                                                    # operators: decisions, control
     apply_strikes(w, cs, r.strikes, log, until=w.t + dt)                          # c2: left of launch
     moved = advance_movers(w, cs, dt, surface=r.terrain.surface)                  # movers
     w.t += dt
@@ -52,7 +54,7 @@ def step(r: Replication) -> None:
     if r.schedule.c2_due(w.t):
         cycle = r.schedule.begin_c2_cycle(w.t)
         identify(r.contested, w, cs, r.pictures)                                  # c2: identity, ROE
-        orders = decide(w, cs, r.pictures, r.book, r.coord, r.solver, r.considered)  # c2
+        orders = propose(r, decide(w, cs, r.pictures, r.book, r.coord, r.solver, r.considered))  # c2 (manual: proposals)
         if cs.shooters.is_fighter.any() and r.schedule.fighters_due(cycle):
             vector_fighters(w, cs, r.pictures, r.book, r.fighter_state)
         place_orders(w, cs, orders, r.book, r.launches, log, r.coord, r.pictures, r.streams)  # engage

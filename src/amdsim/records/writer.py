@@ -46,7 +46,8 @@ LOCK_FILE = ".amdsim.lock"
 #: Files a run writes into its folder; :func:`begin_run_folder` removes them before a new run.
 RUN_OUTPUTS = ("movers.parquet", "sensors.parquet", "events.parquet", "states.parquet", "detections.parquet",
                "tracks.parquet", "engagements.parquet", "killchain.parquet", "magazines.parquet",
-               "scenario.yaml", "error.txt", "summary.json", "report.html", "explain.json", "run.czml")
+               "scenario.yaml", "error.txt", "summary.json", "report.html", "explain.json", "run.czml",
+               "decisions.parquet")
 #: Files derived from a whole batch; removed when a batch (or its resume) starts, rewritten at its end.
 BATCH_OUTPUTS = ("report.html", "stats.json", "stats.csv")
 KILL_ENV = "AMDSIM_KILL_AT_WRITE"
