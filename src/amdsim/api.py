@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from amdsim.core.errors import InputError, Problem
-from amdsim.results.views import TABLES, open_views, run_folders
+from amdsim.results.views import TABLES, open_views, run_folders, variant_names
 
 __all__ = ["Results", "open", "run"]
 
 
 def run(scenario: str | Path, out: str | Path | None = None, replications: int = 1,
         set: Mapping[str, Any] | Iterable[str] | None = None, seed: int | None = None, *,
-        workers: int | None = None, progress: bool = False) -> Results:
+        unset: Iterable[str] | str | None = None, workers: int | None = None, progress: bool = False) -> Results:
     """Simulate ``scenario`` and return its results.
 
     Parameters
@@ -46,7 +46,11 @@ def run(scenario: str | Path, out: str | Path | None = None, replications: int =
     replications : int
         Monte Carlo replications (a batch above 1, on ``workers`` local processes).
     set : mapping or iterable of str, optional
-        Dotted overrides, ``{"tracking.model": "perfect"}`` or ``["link.latency_s=4"]`` (one value per path).
+        Changes as ``amdsim run --set``: ``{"tracking.model": "perfect"}`` or ``["link.latency_s=4",
+        "batteries[id=alpha_long].launchers=2", "aew=[]"]`` (one value per path; docs/variants.md).
+    unset : iterable of str, optional
+        Removals as ``amdsim run --unset``: ``["aew[id=aew_avalon]"]`` (a list entry, or a field back to
+        its default).
     seed : int, optional
         Root seed (default: the scenario's).
     workers, progress
@@ -57,7 +61,7 @@ def run(scenario: str | Path, out: str | Path | None = None, replications: int =
     from amdsim.scenario import demo_path, load_compiled
 
     path = demo_path() if str(scenario) == "demo" else Path(scenario)
-    overrides = _overrides(set)
+    overrides = _overrides(set, unset)
     folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="amdsim-run-"))
     if replications < 1:
         raise InputError(Problem("replications", str(replications), "expected at least one replication"))
@@ -78,21 +82,16 @@ def open(folder: str | Path) -> Results:  # amdsim.open(DIR): shadows open() her
     return Results(folder)
 
 
-def _overrides(spec: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
-    if spec is None:
-        return {}
-    if isinstance(spec, Mapping):
-        return dict(spec)
-    if isinstance(spec, str):
-        spec = [spec]
-    from amdsim.montecarlo.sweep import parse_set_options
+def _overrides(spec: Mapping[str, Any] | Iterable[str] | None, unset: Iterable[str] | str | None) -> dict[str, Any]:
+    from amdsim.scenario.overrides import parse_path, single_overrides
 
-    out = {}
-    for path, values in parse_set_options(list(spec)):
-        if len(values) != 1:
-            raise InputError(Problem("set", path, "one value per path (a sweep of values: amdsim.api is for one run)"))
-        out[path] = values[0]
-    return out
+    unsets = [unset] if isinstance(unset, str) else list(unset or [])
+    if isinstance(spec, Mapping):
+        for path in spec:
+            parse_path(str(path), "set")
+        return {**spec, **single_overrides(None, unsets)}
+    sets = [spec] if isinstance(spec, str) else list(spec or [])
+    return single_overrides(sets, unsets, command="amdsim.run")
 
 
 class Results:
@@ -106,7 +105,7 @@ class Results:
     summary : dict
         A run's summary.json; a batch's manifest.json; a sweep's sweep.json.
     summaries : dict
-        ``{replication: summary.json}`` (a sweep: ``{(variant, replication): ...}``).
+        ``{replication: summary.json}`` (a sweep: ``{(variant name, replication): ...}``).
     leakers : pandas.DataFrame
         One row per leaker: replication, threat, asset, cause, because, launch and impact times.
     tables : list of str
@@ -132,9 +131,10 @@ class Results:
 
     @property
     def summaries(self) -> dict:
+        names = variant_names(self.folder) if self.kind == "sweep" else {}
         out: dict = {}
         for v, k, r in self._runs:
-            out[k if v is None else (v, k)] = _read_json(r / "summary.json")
+            out[k if v is None else (names.get(v, f"variant_{v:02d}"), k)] = _read_json(r / "summary.json")
         return out
 
     @property
@@ -196,8 +196,8 @@ class Results:
         return self.table(name)
 
     # -- counterfactuals ---------------------------------------------------------------------
-    def explain(self, factors: Iterable[str] | None = None, set: Iterable[str] | None = None, *,
-                workers: int | None = None, cluster: str | None = None, progress: bool = False) -> dict:
+    def explain(self, factors: Iterable[str] | None = None, set: Iterable[str] | None = None,
+                unset: Iterable[str] | None = None, *, workers: int | None = None, cluster: str | None = None, progress: bool = False) -> dict:
         """Rerun the replications with one idealisation at a time (:func:`amdsim.montecarlo.explain.explain`);
         writes ``explain.json`` into the folder and returns it."""
         from amdsim.montecarlo.explain import explain
@@ -206,7 +206,8 @@ class Results:
             raise InputError("explain one variant of a sweep: amdsim.open(sweep / 'variant_00').explain()",
                              file=str(self.folder))
         sets = [set] if isinstance(set, str) else list(set) if set is not None else None
-        return explain(self.folder, factors, sets, workers=workers, cluster=cluster, progress=progress)
+        unsets = [unset] if isinstance(unset, str) else list(unset) if unset is not None else None
+        return explain(self.folder, factors, sets, unsets, workers=workers, cluster=cluster, progress=progress)
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *self.tables})

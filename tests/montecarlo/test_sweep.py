@@ -16,7 +16,7 @@ def test_set_values_are_yaml_scalars():
                     ("a.b", ["name"])]
 
 
-@pytest.mark.parametrize("bad", ["fighters.count", "=1", "a..b=1", "a.b=", "a.b=[1]"])
+@pytest.mark.parametrize("bad", ["fighters.count", "=1", "a..b=1", "a.b=", "a.b=[1", "a[x].b=1", "a[id=x=1"])
 def test_malformed_set_option_names_set(bad):
     with pytest.raises(InputError, match="--set"):
         parse_set_options([bad])
@@ -43,15 +43,18 @@ def test_sweep_variants_share_seeds_and_record_overrides(small_scenario_path, tm
     # the same value twice: two variants that must be identical (common random numbers, same root seed)
     doc = run_sweep(small_scenario_path, [("batteries.interceptors_per_launcher", [4, 4])], 1, out,
                     workers=1, progress=False)
-    assert [v["name"] for v in doc["variants"]] == ["variant_00", "variant_01"]
+    assert [v["name"] for v in doc["variants"]] == ["batteries.interceptors_per_launcher=4",
+                                                    "batteries.interceptors_per_launcher=4 (2)"]
+    assert [v["folder"] for v in doc["variants"]] == ["variant_00", "variant_01"]
     m0 = json.loads((out / "variant_00" / "manifest.json").read_text())
     m1 = json.loads((out / "variant_01" / "manifest.json").read_text())
     assert m0["overrides"] == {"batteries.interceptors_per_launcher": 4} and m0["root_seed"] == m1["root_seed"]
-    assert json.loads((out / "sweep.json").read_text())["baseline"] == "variant_00"
+    assert json.loads((out / "sweep.json").read_text())["baseline"] == "batteries.interceptors_per_launcher=4"
     from amdsim.results.views import run_query
 
-    rows = run_query(out, "SELECT variant, replication, count(*) AS n FROM events GROUP BY ALL ORDER BY 1").to_pylist()
-    assert [(r["variant"], r["replication"]) for r in rows] == [(0, 0), (1, 0)] and rows[0]["n"] == rows[1]["n"]
+    rows = run_query(out, "SELECT variant_index, replication, count(*) AS n FROM events GROUP BY ALL ORDER BY 1"
+                     ).to_pylist()
+    assert [(r["variant_index"], r["replication"]) for r in rows] == [(0, 0), (1, 0)] and rows[0]["n"] == rows[1]["n"]
     for name in ("events.parquet", "engagements.parquet"):
         assert (out / "variant_00/rep_00000" / name).read_bytes() == (out / "variant_01/rep_00000" / name).read_bytes()
 
@@ -60,3 +63,27 @@ def test_sweep_variants_share_seeds_and_record_overrides(small_scenario_path, tm
     with pytest.raises(InputError, match="its variants is"):
         run_sweep(small_scenario_path, [("batteries.interceptors_per_launcher", [4, 3])], 1, out, progress=False,
                   resume=True)
+
+
+def test_variants_file_names_everywhere(small_scenario_path, tmp_path):
+    """A variants file's names reach sweep.json, `amdsim stats` (stats.json/csv) and SQL's variant column;
+    an unnamed variant is named by its settings; the folders stay variant_XX."""
+    from amdsim.results.stats import batch_statistics, statistics_rows
+    from amdsim.results.views import run_query
+    from amdsim.scenario.overrides import read_variants_file
+
+    vf = tmp_path / "variants.yaml"
+    vf.write_text("variants:\n  - name: as written\n  - unset: ['aew[id=aew]']\n")
+    out = tmp_path / "sweep"
+    doc = run_sweep(small_scenario_path, None, 1, out, variants=read_variants_file(vf), workers=1, progress=False)
+    assert [(v["name"], v["folder"]) for v in doc["variants"]] == [("as written", "variant_00"),
+                                                                   ("aew[id=aew] removed", "variant_01")]
+    assert json.loads((out / "variant_01" / "manifest.json").read_text())["overrides"] == {"unset aew[id=aew]": None}
+    st = batch_statistics(out)
+    assert st["baseline"] == "as written" and set(st["variants"]) == {"as written", "aew[id=aew] removed"}
+    assert {r["variant"] for r in statistics_rows(st)} == {"as written", "aew[id=aew] removed"}
+    rows = run_query(out, "SELECT variant, variant_index, count(*) AS n FROM movers WHERE name = 'aew' "
+                          "GROUP BY ALL ORDER BY variant_index").to_pylist()
+    assert rows == [{"variant": "as written", "variant_index": 0, "n": 1}]      # the AEW is gone from variant 1
+    s = run_query(out, "SELECT variant FROM summary ORDER BY variant_index").to_pylist()
+    assert [r["variant"] for r in s] == ["as written", "aew[id=aew] removed"]

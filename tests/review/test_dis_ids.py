@@ -54,6 +54,7 @@ def _wide_copy(run_dir: Path, out: Path) -> dict[int, int]:
         for c in idcols:
             t = t.set_column(t.schema.get_field_index(c), c, pa.array(new(t.column(c).to_numpy())))
         pq.write_table(t, out / f"{name}.parquet")
+    (out / "scenario.yaml").write_bytes((run_dir / "scenario.yaml").read_bytes())   # force ids per nation
     old = pq.read_table(run_dir / "movers.parquet").column("mover_id").to_pylist()
     return {int(m) * 65536 + 5: int(m) for m in old}
 

@@ -12,8 +12,12 @@ from amdsim.cli.app import app
 @app.command()
 def sweep(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
-    set_: list[str] = typer.Option(..., "--set", help="PATH=V1,V2,... dotted override with values to sweep "
-                                   "(repeatable; the variants are the cross product)."),
+    set_: list[str] = typer.Option(None, "--set", help="PATH=V1,V2,... dotted override with values to sweep "
+                                   "(repeatable; the variants are the cross product), e.g. link.latency_s=1,5 or "
+                                   "batteries[id=alpha_long].launchers=2,4 or aew=[]."),
+    variants_file: Path = typer.Option(None, "--variants", help="Variants file (YAML): named variants, each a set of "
+                                       "set:/unset: changes, the first the baseline (docs/variants.md); with --set, "
+                                       "each variant crossed with the --set values."),
     out: Path = typer.Option(..., "--out", "-o", help="Sweep folder: sweep.json and one batch per variant_XX."),
     replications: int = typer.Option(10, "--replications", "-n", min=1, help="Replications per variant."),
     workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes (0: all cores)."),
@@ -23,17 +27,24 @@ def sweep(
     strict: bool = typer.Option(False, "--strict", help="Plausibility warnings are errors (exit 2, every one listed)."),
     seed: int = typer.Option(None, "--seed", min=0, help="Root seed shared by all variants (default: the scenario's)."),
 ) -> None:
-    """Run every variant of SCENARIO with common random numbers, e.g. --set fighters.count=0,2,4.
+    """Run every variant of SCENARIO with common random numbers, e.g. --set fighters.count=0,2,4
+    or --variants variants.yaml.
 
-    A replication that fails is recorded as failed with its error; every other replication of every
+    Each variant is named by the variants file or by its settings ("aew[id=aew_avalon] removed,
+    link.latency_s=5"); `amdsim stats`, `amdsim query` and `amdsim report` show the names. A replication that fails is recorded as failed with its error; every other replication of every
     variant finishes, and the sweep exits with status 3 naming the failed ones.
     """
-    from amdsim.montecarlo.sweep import parse_set_options, run_sweep, sweep_variants
+    from amdsim.core.errors import InputError, Problem
+    from amdsim.montecarlo.sweep import plan_variants, run_sweep
+    from amdsim.scenario.overrides import parse_set_options, read_variants_file
 
-    sets = parse_set_options(set_)
-    _sweep_plausibility(scenario, sweep_variants(sets), strict)
-    doc = run_sweep(scenario, sets, replications, out, workers=workers or None, cluster=cluster, resume=resume,
-                    root_seed=seed, retry_failed=retry_failed)
+    if not set_ and variants_file is None:
+        raise InputError(Problem("--set", "", "a sweep needs --set PATH=V1,V2,... and/or --variants FILE"))
+    sets = parse_set_options(set_ or [])
+    named = read_variants_file(variants_file) if variants_file is not None else None
+    _sweep_plausibility(scenario, plan_variants(sets, named), strict)
+    doc = run_sweep(scenario, sets, replications, out, variants=named, workers=workers or None, cluster=cluster,
+                    resume=resume, root_seed=seed, retry_failed=retry_failed)
     from amdsim.cli.common import console, print_failures
 
     console.print(f"{len(doc['variants'])} variants x {replications} replications in [bold]{out}[/]; "
@@ -46,7 +57,7 @@ def sweep(
         raise ReplicationsFailedError(failures, replications * len(doc["variants"]))
 
 
-def _sweep_plausibility(scenario: Path, variants: list[dict], strict: bool) -> None:
+def _sweep_plausibility(scenario: Path, variants: list[tuple[str, dict]], strict: bool) -> None:
     """Plausibility warnings of every variant, each printed once (with the variants it concerns when
     not all); an invalid variant is left to ``run_sweep``, which reports it against ``--set``."""
     from amdsim.cli.common import print_warnings
@@ -55,7 +66,7 @@ def _sweep_plausibility(scenario: Path, variants: list[dict], strict: bool) -> N
 
     seen: dict[tuple[str, str, str], list[int]] = {}
     order = []
-    for i, ov in enumerate(variants):
+    for i, (_name, ov) in enumerate(variants):
         try:
             found = check_file(scenario, ov or None)
         except InputError:
@@ -67,7 +78,7 @@ def _sweep_plausibility(scenario: Path, variants: list[dict], strict: bool) -> N
                 order.append(w)
             seen[key].append(i)
     raise_if_strict(order, strict)
-    notes = {j: "only in " + ", ".join(f"variant_{i:02d}" for i in seen[(w.file, w.path, w.message)])
+    notes = {j: "only in " + ", ".join(f"variant_{i:02d} ({variants[i][0]})" for i in seen[(w.file, w.path, w.message)])
              for j, w in enumerate(order) if len(seen[(w.file, w.path, w.message)]) < len(variants)}
     print_warnings(order, notes)
 
@@ -76,8 +87,8 @@ def _sweep_plausibility(scenario: Path, variants: list[dict], strict: bool) -> N
 def query(
     folder: Path = typer.Argument(..., help="Run, batch or sweep folder."),
     sql: str = typer.Argument(..., help="SQL over the views events, engagements, killchain, magazines, summary, "
-                              "tracks, states, detections, movers, sensors (columns replication, and variant for "
-                              "sweeps)."),
+                              "tracks, states, detections, movers, sensors (columns replication, and for sweeps variant, "
+                              "the variant's name, and variant_index)."),
     csv_out: Path = typer.Option(None, "--csv", help="Write the result to this CSV file instead of printing it."),
     parquet_out: Path = typer.Option(None, "--parquet", help="Write the result to this Parquet file."),
     limit: int = typer.Option(50, "--limit", min=1, help="Rows printed (files get every row)."),
@@ -130,8 +141,8 @@ def stats(
     """Statistics with 95 % confidence intervals; writes stats.json and stats.csv into FOLDER.
 
     Probability of zero leakers (Wilson), leakers per asset, interceptors per kill, detection range of
-    low flyers (< 100 m), double engagements; for a sweep, each variant minus the baseline (variant_00),
-    paired by replication.
+    low flyers (< 100 m), double engagements; for a sweep, each variant (by its name) minus the
+    baseline (the first variant), paired by replication.
     """
     from rich.console import Console
     from rich.markup import escape

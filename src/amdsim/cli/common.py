@@ -10,7 +10,7 @@ from amdsim.montecarlo.progress import console
 
 def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str | None = None,
                realtime: bool = False, speed: float = 1.0, report: bool = True, overrides: dict | None = None,
-               strict: bool = False, decisions: Path | None = None) -> dict:
+               strict: bool = False, decisions: Path | None = None, dis_rate: float | None = None) -> dict:
     from amdsim.records.writer import begin_run_folder, folder_lock
     from amdsim.scenario import load_compiled
 
@@ -27,11 +27,11 @@ def run_single(scenario: Path, out: Path, *, seed: int | None = None, dis: str |
         # the previous run's outputs go first; an unwritable folder is reported before the simulation
         begin_run_folder(out)
         return _run_single_locked(cs, out, seed=seed, address=address, realtime=realtime, speed=speed,
-                                  report=report, operators=operators)
+                                  report=report, operators=operators, dis_rate=dis_rate)
 
 
 def _run_single_locked(cs, out: Path, *, seed: int | None, address: tuple[str, int] | None, realtime: bool,
-                       speed: float, report: bool, operators=None) -> dict:
+                       speed: float, report: bool, operators=None, dis_rate: float | None = None) -> dict:
     from rich.progress import (
         BarColumn,
         Progress,
@@ -60,7 +60,7 @@ def _run_single_locked(cs, out: Path, *, seed: int | None, address: tuple[str, i
     wall = time.perf_counter() - t0
     _print_summary(summary, out, wall, cs.duration)
     if address is not None:
-        _stream_dis(out, address, realtime, speed)
+        _stream_dis(out, address, realtime, speed, dis_rate)
     if report:
         write_report_if_available(out)
     return summary
@@ -140,15 +140,16 @@ def _parse_address(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def _stream_dis(out: Path, address: tuple[str, int], realtime: bool, speed: float) -> None:
+def _stream_dis(out: Path, address: tuple[str, int], realtime: bool, speed: float, rate: float | None = None) -> None:
     from amdsim.core.errors import InputError
 
     try:
         from amdsim.review.dis import stream_run
     except ImportError:
         raise InputError("DIS streaming is not available in this build", file="--dis") from None
-    n = stream_run(out, address=address, realtime=realtime, speed=speed)
-    console.print(f"DIS: sent {n} PDUs to {address[0]}:{address[1]}")
+    n = (stream_run(out, address=address, realtime=realtime, speed=speed) if rate is None
+         else stream_run(out, address=address, realtime=realtime, speed=speed, rate_pdu_s=rate))
+    console.print(f"DIS: sent {n} PDUs to {address[0]}:{address[1]}; entity names: {out / 'dis_entities.json'}")
 
 
 def _names(names: list[str], most: int = 6) -> str:

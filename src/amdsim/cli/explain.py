@@ -9,7 +9,7 @@ import typer
 from amdsim.cli.app import app
 
 FACTOR_HELP = ("Built-in idealisation to try (repeatable): perfect_picture, no_link_latency, unlimited_interceptors, "
-               "no_reaction_time, coordination_on. Default: all five, unless only --set is given.")
+               "no_reaction_time, coordination_on. Default: all five, unless only --set/--unset are given.")
 
 
 @app.command()
@@ -17,7 +17,9 @@ def explain(
     folder: Path = typer.Argument(..., help="Run folder or batch folder written by `amdsim run` (it holds scenario.yaml)."),
     factor: list[str] = typer.Option(None, "--factor", "-f", help=FACTOR_HELP),
     set_: list[str] = typer.Option(None, "--set", help="PATH=V[,V...]: a change of your own to try, one factor per value "
-                                   "(repeatable), e.g. --set aew.0.on_station_s=0 or --set batteries.0.position.lat_deg=35.2."),
+                                   "(repeatable), e.g. --set aew.0.on_station_s=0 or --set batteries[id=alpha_long].position.lat_deg=35.2."),
+    unset: list[str] = typer.Option(None, "--unset", help="PATH: remove a list entry or field as a factor of your own "
+                                    "(repeatable), e.g. --unset aew[id=aew_avalon]."),
     workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes (0: all cores)."),
     cluster: str = typer.Option(None, "--cluster", help="Run the reruns on an existing Dask cluster, e.g. tcp://127.0.0.1:8786."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar of the reruns."),
@@ -38,7 +40,7 @@ def explain(
 
     from amdsim.montecarlo.explain import explain as run_explain
 
-    doc = run_explain(folder, factor or None, set_ or None, workers=workers or None, cluster=cluster,
+    doc = run_explain(folder, factor or None, set_ or None, unset or None, workers=workers or None, cluster=cluster,
                       progress=progress)
     out = Console()
     out.width = max(out.width, 140)     # names and intervals readable in narrow terminals (as `amdsim stats`)

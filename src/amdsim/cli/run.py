@@ -27,7 +27,12 @@ def run(
     decisions: Path = typer.Option(None, "--decisions", help="Replay a live session: apply the operator decisions "
                                    "and control actions of its decisions.parquet (from `amdsim live`)."),
     set_: list[str] = typer.Option(None, "--set", help="PATH=VALUE dotted override of the scenario, repeatable, "
-                                   "e.g. --set tracking.model=kalman --set link.latency_s=4."),
+                                   "e.g. --set tracking.model=kalman --set link.latency_s=4 --set "
+                                   "batteries[id=alpha_long].launchers=2 --set aew=[]."),
+    unset: list[str] = typer.Option(None, "--unset", help="PATH: remove a list entry or a field (back to its default), "
+                                    "repeatable, e.g. --unset aew[id=aew_avalon]."),
+    dis_rate: float = typer.Option(None, "--dis-rate", min=0, help="With --dis: PDUs per second at most (default "
+                                   "2000, what a listener on loopback keeps up with; 0: unpaced)."),
 ) -> None:
     """Simulate SCENARIO and write Parquet tables, summary.json and report.html into OUT.
 
@@ -38,18 +43,14 @@ def run(
     """
     from amdsim.cli.common import run_single
     from amdsim.core.errors import InputError, Problem
-    from amdsim.montecarlo.sweep import parse_set_options
+    from amdsim.scenario.overrides import single_overrides
 
-    overrides = {}
-    for path, values in parse_set_options(set_ or []):
-        if len(values) != 1:
-            raise InputError(Problem("--set", path, "run takes one value per path (use `amdsim sweep` for several)"))
-        overrides[path] = values[0]
+    overrides = single_overrides(set_, unset)
     if decisions is not None and replications != 1:
         raise InputError(Problem("--decisions", "", "a live session replays as one replication (leave out -n)"))
     if replications == 1 and cluster is None and not resume and not retry_failed:
         run_single(scenario, out, seed=seed, dis=dis, realtime=realtime, speed=speed, report=report,
-                   overrides=overrides, strict=strict, decisions=decisions)
+                   overrides=overrides, strict=strict, decisions=decisions, dis_rate=dis_rate)
         return
     from amdsim.cli.common import run_many
 

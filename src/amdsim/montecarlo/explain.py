@@ -51,13 +51,18 @@ from amdsim.core.errors import InputError, Problem, SimulationError
 from amdsim.engine.run import simulate
 from amdsim.montecarlo.batch import MANIFEST, dask_client, rep_dir, replication_outcomes
 from amdsim.montecarlo.progress import BatchBar
-from amdsim.montecarlo.sweep import parse_set_options
 from amdsim.records.leak import leakers
 from amdsim.records.writer import SCENARIO_COPY, folder_lock, write_json_atomic
 from amdsim.scenario.compile import compile_scenario
 from amdsim.scenario.load import read_scenario_dict, scenario_from_dict, scenario_hash
 from amdsim.scenario.models import Battery, Fighters
-from amdsim.scenario.overrides import apply_overrides
+from amdsim.scenario.overrides import (
+    UNSET,
+    apply_overrides,
+    parse_set_options,
+    parse_unset_options,
+    yaml_scalar,
+)
 
 EXPLAIN = "explain.json"
 LEVEL = 0.95
@@ -181,23 +186,23 @@ def _leakers_of(summary: dict) -> list[dict]:
 # the variants
 
 
-def variants(raw: dict, factors: Iterable[str] | None, sets: list[str] | None) -> dict[str, dict[str, Any]]:
+def variants(raw: dict, factors: Iterable[str] | None, sets: list[str] | None,
+             unsets: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """{factor name: overrides}: the built-in ``factors`` (default: all of them, unless only ``sets``
-    are given), then one factor ``PATH=V`` per value of each ``--set PATH=V1,V2`` option."""
-    names = list(factors) if factors else ([] if sets else list(FACTORS))
+    or ``unsets`` are given), then one factor ``PATH=V`` per value of each ``--set PATH=V1,V2``
+    option, then one factor ``PATH removed`` per ``--unset PATH``."""
+    names = list(factors) if factors else ([] if sets or unsets else list(FACTORS))
     out: dict[str, dict[str, Any]] = {}
     for name in names:
         out[name] = factor_overrides(name, raw)
     for path, values in parse_set_options(list(sets or [])):
         for v in values:
-            out[f"{path}={_yaml_scalar(v)}"] = {path: v}
+            out[f"{path}={yaml_scalar(v)}"] = {path: v}
+    for path in parse_unset_options(list(unsets or [])):
+        out[f"{path} removed"] = {UNSET + path: None}
     if not out:
         raise InputError(Problem("--factor", "", "no factor to explain with"))
     return out
-
-
-def _yaml_scalar(v) -> str:
-    return "true" if v is True else "false" if v is False else "null" if v is None else str(v)
 
 
 def compile_variants(raw: dict, base: Path, copy: Path, overrides: dict[str, dict]) -> dict[str, Any]:
@@ -244,7 +249,8 @@ def _rerun_named(variants_cs: dict, name: str, k: int, root_seed: int) -> dict:
 # the command
 
 
-def explain(folder, factors: Iterable[str] | None = None, sets: list[str] | None = None, *,
+def explain(folder, factors: Iterable[str] | None = None, sets: list[str] | None = None,
+            unsets: list[str] | None = None, *,
             workers: int | None = None, cluster: str | None = None, progress: bool = True,
             executor: Executor | None = None) -> dict[str, Any]:
     """Rerun the replications of the run or batch ``folder`` once per factor; write and return explain.json.
@@ -254,9 +260,11 @@ def explain(folder, factors: Iterable[str] | None = None, sets: list[str] | None
     folder : path
         A run folder or a batch folder written by ``amdsim run`` (with its ``scenario.yaml``).
     factors : names, optional
-        Built-in factors (:data:`FACTORS`); default all of them, unless only ``sets`` are given.
+        Built-in factors (:data:`FACTORS`); default all of them, unless only ``sets``/``unsets`` are given.
     sets : list of str, optional
         ``PATH=V[,V...]`` changes, one factor per value (as ``amdsim sweep --set``).
+    unsets : list of str, optional
+        ``PATH`` removals (as ``amdsim run --unset``), one factor each (``"aew[id=aew_avalon] removed"``).
     workers, cluster, executor
         Local worker processes (default: all cores), an existing Dask scheduler's address, or an
         executor of the caller's (as :func:`amdsim.montecarlo.batch.run_batch`).
@@ -269,7 +277,7 @@ def explain(folder, factors: Iterable[str] | None = None, sets: list[str] | None
     if base["sha256"] and scenario_hash(raw) != base["sha256"]:
         raise InputError(f"{copy} does not hash to the scenario_sha256 the folder's results record: it is not the "
                          "scenario they were run from", file=str(copy))
-    overrides = variants(raw, factors, sets)
+    overrides = variants(raw, factors, sets, unsets)
     compiled = compile_variants(raw, base_dir, copy, overrides)
     reps = sorted(base["leakers"])
     seed = int(base["root_seed"])

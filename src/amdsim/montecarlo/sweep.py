@@ -1,100 +1,102 @@
-"""Sweeps: the cross product of ``--set PATH=V1,V2`` options, one batch per variant, common random numbers.
+"""Sweeps: the variants of a variants file and/or the cross product of ``--set PATH=V1,V2`` options,
+one batch per variant, common random numbers.
 
 Layout::
 
-    sweep.json           variants (name, overrides), replications, root seed; variant_00 is the baseline
-    variant_00/          a batch folder (manifest.json with its overrides, rep_XXXXX/ ...)
+    sweep.json           {"scenario", "root_seed", "n_replications", "baseline": name of the first variant,
+                          "variants": [{"name", "folder": "variant_XX", "overrides"}]}
+    variant_00/          a batch folder (manifest.json with its overrides, rep_XXXXX/ ...): the baseline
     variant_01/ ...
+
+A variant's ``name`` is the variants file's, else built from its settings
+(:func:`amdsim.scenario.overrides.describe`: ``"aew[id=aew_avalon] removed, link.latency_s=5"``);
+``amdsim stats``, ``amdsim query`` (the ``variant`` column) and ``amdsim report`` show it.
 """
 
 from __future__ import annotations
 
-import itertools
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import Any
 
 from amdsim.core.errors import InputError, Problem
 from amdsim.montecarlo.batch import check_resumable, run_batch
 from amdsim.montecarlo.progress import console
-from amdsim.records.writer import BATCH_OUTPUTS, folder_lock, write_json_atomic
+from amdsim.records.writer import write_json_atomic
 from amdsim.scenario import load_compiled
-from amdsim.scenario.load import parse_yaml_scalar
+from amdsim.scenario.overrides import describe, parse_set_options, sweep_variants, unique_names
 
 SWEEP = "sweep.json"
 
 
-def parse_set_options(options: list[str]) -> list[tuple[str, list]]:
-    """Parse ``PATH=V1,V2,...`` options into ``[(path, [values...])]``; values are YAML scalars."""
-    out: list[tuple[str, list]] = []
-    for opt in options:
-        path, eq, values = opt.partition("=")
-        path = path.strip()
-        if not eq or not path or not values.strip():
-            raise InputError(Problem("--set", opt, "expected PATH=VALUE[,VALUE...], e.g. fighters.count=0,2,4"))
-        if any(not part for part in path.split(".")):
-            raise InputError(Problem("--set", opt, "empty part in the dotted path"))
-        parsed = []
-        for text in values.split(","):
-            parsed.append(parse_yaml_scalar(text.strip(), path))   # numeric-literal guard (core/literal.py)
-        out.append((path, parsed))
-    return out
+def variant_folder(i: int) -> str:
+    """The folder of the ``i``-th variant in a sweep folder."""
+    return f"variant_{i:02d}"
 
 
-def sweep_variants(sets: list[tuple[str, list]]) -> list[dict]:
-    """Cross product of the set options, first option varying slowest: a list of override dicts."""
-    if not sets:
-        return [{}]
-    paths = [p for p, _ in sets]
-    return [dict(zip(paths, combo, strict=False)) for combo in itertools.product(*(v for _, v in sets))]
+def plan_variants(sets: list[tuple[str, list]] | None = None,
+                  variants: list[tuple[str, dict[str, Any]]] | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """``[(name, overrides)]`` of a sweep: each variant of a variants file (default: one baseline)
+    crossed with the cross product of the ``--set`` options; names unique, the first is the baseline."""
+    base = variants or [("", {})]
+    out = []
+    for (name, ov), extra in ((b, e) for b in base for e in sweep_variants(list(sets or []))):
+        both = {**ov, **extra}
+        label = ", ".join(x for x in (name, describe(extra) if extra else "") if x) or describe(both)
+        out.append((label, both))
+    return list(zip(unique_names([n for n, _ in out]), [ov for _, ov in out], strict=True))
 
 
-def run_sweep(scenario: Path, sets: list[tuple[str, list]], n_replications: int, out_dir, *,
+def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replications: int, out_dir, *,
+              variants: list[tuple[str, dict[str, Any]]] | None = None,
               workers: int | None = None, cluster: str | None = None, resume: bool = False,
               root_seed: int | None = None, progress: bool = True, retry_failed: bool = False,
               executor: Executor | None = None) -> dict:
-    """Run one batch per variant into ``out_dir/variant_XX`` with the same root seed; returns sweep.json's dict
-    plus ``failures``: {variant_XX: {replication: error}} of the replications that failed (every variant
-    runs to the end whatever fails; see :func:`amdsim.montecarlo.batch.run_batch`).
+    """Run one batch per variant into ``out_dir/variant_XX`` with the same root seed; returns sweep.json's
+    dict plus ``failures``: {variant_XX: {replication: error}} of the replications that failed (every
+    variant runs to the end whatever fails; see :func:`amdsim.montecarlo.batch.run_batch`).
 
-    Every variant is validated (and so every bad ``--set`` reported) before the first replication runs.
+    The variants are :func:`plan_variants` of ``sets`` (parsed ``--set`` options) and ``variants``
+    (a variants file's, :func:`amdsim.scenario.overrides.read_variants_file`). Every variant is
+    validated, and every problem of every variant reported, before the first replication runs.
     ``retry_failed`` resumes and runs each variant's failed replications again; ``executor`` as for
     :func:`~amdsim.montecarlo.batch.run_batch`.
     """
 
     out = Path(out_dir)
-    variants = sweep_variants(sets)
-    compiled = []
-    for ov in variants:
+    plan = plan_variants(sets, variants)
+    compiled, problems = [], []
+    for name, ov in plan:
         try:
             compiled.append(load_compiled(scenario, overrides=ov))
         except InputError as exc:
-            raise InputError([Problem("--set", f"{_describe(ov)}", str(p)) for p in exc.problems]) from None
+            problems += [Problem(p.file, p.path, p.message + (f" (variant {name!r})" if variants else ""))
+                         for p in exc.problems]
+    if problems:
+        raise InputError(problems)
     seed = int(compiled[0].seed if root_seed is None else root_seed)
     doc = {"scenario": str(scenario), "root_seed": seed, "n_replications": int(n_replications),
-           "baseline": "variant_00",
-           "variants": [{"name": f"variant_{i:02d}", "overrides": ov} for i, ov in enumerate(variants)]}
+           "baseline": plan[0][0],
+           "variants": [{"name": name, "folder": variant_folder(i), "overrides": ov}
+                        for i, (name, ov) in enumerate(plan)]}
     resume = resume or retry_failed
-    with folder_lock(out, "sweep folder"):      # one writer of the sweep (records/writer.py)
-        if (out / SWEEP).is_file():
-            check_resumable(out / SWEEP, doc, ("scenario", "root_seed", "variants", "n_replications"), resume,
-                            "sweep")
-        for name in BATCH_OUTPUTS:      # derived from the whole sweep: stale once it runs again
-            (out / name).unlink(missing_ok=True)
-        write_json_atomic(doc, out / SWEEP)
-        failures: dict[str, dict[int, str]] = {}
-        for i, ov in enumerate(variants):
-            if progress:
-                console.print(f"variant_{i:02d}: {_describe(ov) or 'baseline'}")
-            res = run_batch(scenario, n_replications, out / f"variant_{i:02d}", workers=workers, cluster=cluster,
-                            resume=resume, root_seed=seed, progress=progress, overrides=ov,
-                            retry_failed=retry_failed, executor=executor)
-            if res.failures:
-                failures[f"variant_{i:02d}"] = res.failures
+    if (out / SWEEP).is_file():
+        check_resumable(out / SWEEP, doc, ("scenario", "root_seed", "variants"), resume, "sweep")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the sweep folder {out}: {exc.strerror or exc}", file="--out") from None
+    write_json_atomic(doc, out / SWEEP)
+    failures: dict[str, dict[int, str]] = {}
+    for i, (name, ov) in enumerate(plan):
+        if progress:
+            console.print(f"{variant_folder(i)}: {name}")
+        res = run_batch(scenario, n_replications, out / variant_folder(i), workers=workers, cluster=cluster,
+                        resume=resume, root_seed=seed, progress=progress, overrides=ov,
+                        retry_failed=retry_failed, executor=executor)
+        if res.failures:
+            failures[variant_folder(i)] = res.failures
     return {**doc, "failures": failures}
 
 
-def _describe(ov: dict) -> str:
-    return " ".join(f"{k}={v}" for k, v in ov.items())
-
-
-__all__ = ["parse_set_options", "run_sweep", "sweep_variants"]
+__all__ = ["SWEEP", "parse_set_options", "plan_variants", "run_sweep", "sweep_variants", "variant_folder"]

@@ -25,7 +25,7 @@ import numpy as np
 
 from amdsim.records.writer import _atomic, write_json_atomic
 from amdsim.results.intervals import proportion_summary, t_interval
-from amdsim.results.views import open_views
+from amdsim.results.views import open_views, variant_names
 
 LOW_FLYER_ALT_M = 100.0
 LEVEL = 0.95
@@ -44,7 +44,7 @@ def per_replication_metrics(folder: Path) -> dict[int | None, dict[str, np.ndarr
     """
     con = open_views(folder)
     cols = set(con.sql("SELECT * FROM summary LIMIT 0").columns)
-    vexpr = "variant" if "variant" in cols else "NULL::INTEGER"
+    vexpr = "variant_index" if "variant_index" in cols else "NULL::INTEGER"
     assets = sorted(c for c in cols if c.startswith("leakers_per_asset_"))
     fields = {**FIELDS, **{a: a for a in assets}}
     pick = ["replication", f"{vexpr} AS variant"] + [f"{c}" if c in cols else "NULL" for c in fields.values()]
@@ -52,7 +52,7 @@ def per_replication_metrics(folder: Path) -> dict[int | None, dict[str, np.ndarr
     low = {}
     tables = {r[0] for r in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
     if "events" in tables:
-        vcol = "variant" if "variant" in cols else "NULL::INTEGER"
+        vcol = "variant_index" if "variant_index" in cols else "NULL::INTEGER"
         low = {(v, k): d for v, k, d in con.sql(
             f"SELECT {vcol} AS v, replication, avg(value) FROM events WHERE kind = 'detection' "
             f"AND target_id >= 0 AND alt_m < {LOW_FLYER_ALT_M} AND isfinite(value) GROUP BY ALL").fetchall()}
@@ -73,7 +73,7 @@ def failed_replications(folder: Path) -> dict[int | None, list[dict]]:
     cols = set(con.sql("SELECT * FROM summary LIMIT 0").columns)
     if "complete" not in cols:
         return {}
-    vexpr = "variant" if "variant" in cols else "NULL::INTEGER"
+    vexpr = "variant_index" if "variant_index" in cols else "NULL::INTEGER"
     err = "CAST(error AS VARCHAR)" if "error" in cols else "NULL"
     rows = con.sql(f"SELECT {vexpr} AS v, replication, {err} FROM summary WHERE complete IS DISTINCT FROM true "
                    "ORDER BY v, replication").fetchall()
@@ -149,8 +149,9 @@ def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
     For a batch: ``{"kind": "batch", "n_replications", "n_failed", "failed": [{replication, error}],
     "metrics": {name: {mean, lo, hi, n, ...}}}``; ``n_replications`` counts the failed ones, the
     metrics leave them out (``n_incomplete`` is ``n_failed``, under its older name).
-    For a sweep additionally ``"variants": {variant_XX: {"overrides", "metrics"}}`` and
-    ``"comparison": [{metric, variant, mean, baseline_mean, diff, lo, hi, n_pairs}]``.
+    For a sweep additionally ``"variants": {name: {"folder": "variant_XX", "overrides", "metrics"}}``
+    (names from sweep.json, in folder order) and ``"comparison": [{metric, variant (its name), mean,
+    baseline_mean, diff, lo, hi, n_pairs}]``.
     """
     folder = Path(batch_dir)
     all_reps = per_replication_metrics(folder)
@@ -163,15 +164,16 @@ def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
                 "n_replications": int(all_reps[None]["replication"].size), "n_failed": len(fails),
                 "n_incomplete": len(fails), "failed": fails, "metrics": metric_statistics(m, level)}
     sweep = _read_sweep(folder)
+    names = variant_names(folder)
     per_variant = {v: m for v, m in per.items() if v is not None}   # every key, in a sweep
     variants: dict[str, dict[str, Any]] = {}
     comparison: list[dict[str, Any]] = []
     base_v = min(per_variant)
     base = per_variant[base_v]
     for v in sorted(per_variant):
-        name = f"variant_{v:02d}"
+        name = names.get(v, f"variant_{v:02d}")
         fails = failed.get(v, [])
-        variants[name] = {"overrides": sweep.get(name, {}),
+        variants[name] = {"folder": f"variant_{v:02d}", "overrides": sweep.get(name, {}),
                           "n_replications": int(all_reps[v]["replication"].size), "n_failed": len(fails),
                           "n_incomplete": len(fails), "failed": fails,
                           "metrics": metric_statistics(per_variant[v], level)}
@@ -183,7 +185,7 @@ def batch_statistics(batch_dir, level: float = LEVEL) -> dict:
                                "mean": variants[name]["metrics"][metric]["mean"],
                                "baseline_mean": float(np.nanmean(base[metric])) if np.isfinite(base[metric]).any()
                                else math.nan, **d})
-    return {"folder": str(folder), "kind": "sweep", "level": level, "baseline": f"variant_{base_v:02d}",
+    return {"folder": str(folder), "kind": "sweep", "level": level, "baseline": names.get(base_v, f"variant_{base_v:02d}"),
             "variants": variants, "comparison": comparison}
 
 

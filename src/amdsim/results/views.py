@@ -1,7 +1,9 @@
 """DuckDB views over a run, batch or sweep folder: one view per table, plus ``summary`` from summary.json.
 
 Every view over a batch has a ``replication`` column (from the ``rep_XXXXX`` folder name; 0 for a
-single run folder), and over a sweep a ``variant`` column (from ``variant_XX``).
+single run folder), and over a sweep a ``variant`` column, the variant's name from sweep.json
+(``"aew[id=aew_avalon] removed"``; ``variant_XX`` for a sweep that names none), and
+``variant_index``, its number (the ``variant_XX`` folder; 0 is the baseline).
 """
 
 from __future__ import annotations
@@ -49,6 +51,25 @@ def run_folders(folder: Path) -> list[tuple[int | None, int, Path]]:
     return out
 
 
+def variant_names(sweep_dir: str | Path) -> dict[int, str]:
+    """``{variant number: name}`` of a sweep folder from its sweep.json; ``variant_XX`` for a variant
+    it does not name (a sweep of an older amdsim, whose names were its folders')."""
+    folder = Path(sweep_dir)
+    names: dict[int, str] = {}
+    try:
+        listed = json.loads((folder / "sweep.json").read_text()).get("variants", [])
+        for i, v in enumerate(listed):
+            if isinstance(v, dict) and v.get("name"):
+                m = _VAR.match(str(v.get("folder", "")))
+                names[_folder_number(_VAR, m.group(0)) if m else i] = str(v["name"])
+    except (OSError, ValueError, AttributeError, TypeError):
+        pass
+    for d in folder.glob("variant_*"):
+        if _VAR.match(d.name):
+            names.setdefault(_folder_number(_VAR, d.name), d.name)
+    return names
+
+
 def open_views(folder: Path, con=None):
     """Open (or use) a DuckDB connection with the views of ``folder``; returns the connection."""
     import duckdb
@@ -56,6 +77,9 @@ def open_views(folder: Path, con=None):
     runs = run_folders(folder)
     sweep = runs[0][0] is not None
     con = con or duckdb.connect()
+    names = variant_names(folder) if sweep else {}
+    vname = "CASE variant_index " + " ".join(f"WHEN {i} THEN {_sql_str(n)}" for i, n in sorted(names.items())) + \
+        " END AS variant"
     for name in TABLES:
         files = [str(r / f"{name}.parquet") for _, _, r in runs if (r / f"{name}.parquet").is_file()]
         if not files:
@@ -64,23 +88,26 @@ def open_views(folder: Path, con=None):
         if len(runs) == 1 and runs[0][0] is None and not _REP.match(runs[0][2].name):
             cols = "0 AS replication"
         if sweep:
-            cols += ", CAST(regexp_extract(filename, 'variant_(\\d+)/rep_', 1) AS INTEGER) AS variant"
+            cols += ", CAST(regexp_extract(filename, 'variant_(\\d+)/rep_', 1) AS INTEGER) AS variant_index"
         lst = "[" + ", ".join(_sql_str(f) for f in files) + "]"
-        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * EXCLUDE (filename), {cols} "
-                    f"FROM read_parquet({lst}, filename=true, union_by_name=true)")
-    con.register("summary_arrow", summary_table(runs))
+        inner = f"SELECT * EXCLUDE (filename), {cols} FROM read_parquet({lst}, filename=true, union_by_name=true)"
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS " +
+                    (f"SELECT *, {vname} FROM ({inner})" if sweep else inner))
+    con.register("summary_arrow", summary_table(runs, names))
     con.execute("CREATE OR REPLACE VIEW summary AS SELECT * FROM summary_arrow")
     return con
 
 
-def summary_table(runs):
-    """One row per run: scalar summary fields flattened (``counts_killed``, ``leakers_<asset>`` ...)."""
+def summary_table(runs, names: dict[int, str] | None = None):
+    """One row per run: scalar summary fields flattened (``counts_killed``, ``leakers_<asset>`` ...);
+    over a sweep ``variant`` (its name in ``names``, else ``variant_XX``) and ``variant_index`` first."""
     import pyarrow as pa
 
     rows = []
     for v, k, r in runs:
         s = read_summary(r)
-        row = {"variant": v, "replication": k} if v is not None else {"replication": k}
+        row = ({"variant": (names or {}).get(v, f"variant_{v:02d}"), "variant_index": v, "replication": k}
+               if v is not None else {"replication": k})
         row.update(flatten_summary(s))
         rows.append(row)
     keys: list[str] = []
@@ -130,4 +157,4 @@ def run_query(folder: Path, sql: str):
                          f"{', '.join(v for v in (*TABLES, 'summary'))})", file="SQL") from None
 
 
-__all__ = ["TABLES", "flatten_summary", "open_views", "read_summary", "run_folders", "run_query", "summary_table"]
+__all__ = ["TABLES", "flatten_summary", "open_views", "read_summary", "run_folders", "run_query", "summary_table", "variant_names"]

@@ -32,15 +32,22 @@ def __getattr__(name: str) -> Any:
 
 def load_compiled(path: str | Path, overrides: dict | None = None) -> CompiledScenario:
     """Read, validate and compile a scenario file (optionally with dotted-path overrides applied first)."""
+    from amdsim.core.errors import InputError, Problem
     from amdsim.scenario.compile import compile_scenario
     from amdsim.scenario.load import read_scenario_dict, scenario_from_dict, scenario_hash
 
     raw = read_scenario_dict(path)
     if overrides:
-        from amdsim.scenario.overrides import apply_overrides
+        from amdsim.scenario.overrides import apply_overrides, describe
 
         raw = apply_overrides(raw, overrides, file=str(path))
-    sc = scenario_from_dict(raw, file=str(path))
+        try:
+            sc = scenario_from_dict(raw, file=str(path))
+        except InputError as exc:     # the changes made it invalid: say which
+            raise InputError([Problem(f"{p.file} with {describe(overrides)}", p.path, p.message)
+                              for p in exc.problems]) from None
+    else:
+        sc = scenario_from_dict(raw, file=str(path))
     cs = compile_scenario(sc, base_dir=Path(path).resolve().parent, scenario_hash=scenario_hash(raw), file=str(path))
     # what the run folders record as scenario.yaml (records/writer.py), so a run can be rerun (amdsim explain)
     cs.extras["scenario_source"] = {"path": str(Path(path).resolve()), "raw": raw}

@@ -94,10 +94,18 @@ class Orbit(Strict):
         return self
 
 
+class DisForce(Strict):
+    """How a force appears on a DIS stream (``amdsim run --dis``; enumerations of SISO-REF-010)."""
+
+    force_id: int | None = Field(None, ge=0, le=255, description="DIS Force ID (SISO-REF-010: 1 Friendly, 2 Opposing, 3 Neutral, 3n-2/3n-1/3n Friendly/Opposing/Neutral n); default: Friendly n or Opposing n for the side's n-th nation in scenario order.")
+    country: int = Field(0, ge=0, le=65535, description="DIS country code of the force's entities (SISO-REF-010 Country; 0 Other, the default for notional nations).")
+
+
 class Force(Strict):
     id: Ident
     side: Literal["blue", "red"]
     nation: str = Field(min_length=1, max_length=64, description="Nation label (notional).")
+    dis: DisForce = Field(default_factory=DisForce, description="DIS force id and country code of this force's entities (optional).")
 
 
 class Asset(Strict):

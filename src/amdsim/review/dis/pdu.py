@@ -21,10 +21,13 @@ Conventions used for amdsim runs (all notional):
   entity i % 65533 + 1). Mover ids are rows 0..N-1, so a run of up to 65533 movers gets
   (1, 1, mover_id + 1); none (mover id -1) is (1, 1, 0). Event numbers (6.2.34) count 1..65535
   and then start again at 1, as the standard lets exhausted numbers be reused.
-* force id 1 friendly (side blue), 2 opposing (side red), 3 neutral.
+* force id and country code per force (nation) of the scenario (:mod:`amdsim.review.dis.naming`:
+  Friendly n / Opposing n for the n-th nation of a side, or the force's ``dis:`` fields); without a
+  table, :func:`force_id` of the side (1 friendly, 2 opposing, 3 neutral) and country 0 ("Other").
 * entity type: kind 2 (munition) for missiles and interceptors, 1 (platform) otherwise; domain
-  2 air, 1 land, 3 surface; country 0 ("other"); category/subcategory from the mover kind
-  (SISO-REF-010 enumerations are only followed for kind and domain).
+  2 air, 1 land, 3 surface; the force's country; category/subcategory from the mover kind
+  (SISO-REF-010 enumerations are only followed for kind, domain, force and country).
+* marking: a unique form of the mover's name in 11 ASCII characters (:func:`~amdsim.review.dis.naming.entity_markings`).
 * orientation (psi, theta, phi): Tait-Bryan z-y-x angles of the body frame relative to ECEF, body x
   along the velocity (heading and pitch from the velocity in the local NED frame, roll 0).
 * dead reckoning algorithm 2 (DRM_FPW) with the linear acceleration (finite difference of the
@@ -210,10 +213,11 @@ def event_number(serial: int) -> int:
     return (int(serial) - 1) % 0xFFFF + 1
 
 
-def entity_type_record(kind: str) -> bytes:
-    """8-byte entity type record (kind, domain, country 0, category, subcategory, 0, 0)."""
+def entity_type_record(kind: str, country: int = 0) -> bytes:
+    """8-byte entity type record (kind, domain, country, category, subcategory, 0, 0); ``country`` a
+    SISO-REF-010 country code (0 "Other")."""
     k, d, cat, sub = ENTITY_TYPES.get(kind, DEFAULT_ENTITY_TYPE)
-    return _ENTITY_TYPE.pack(k, d, 0, cat, sub, 0, 0)
+    return _ENTITY_TYPE.pack(k, d, int(country), cat, sub, 0, 0)
 
 
 def force_id(side: str) -> int:
@@ -223,7 +227,7 @@ def force_id(side: str) -> int:
 
 def encode_entity_state(time_s: float, mover_id: int, force: int, kind: str, pos_ecef, vel_ecef,
                         orientation, accel_ecef=(0.0, 0.0, 0.0), marking: str = "",
-                        alive: bool = True, ids: EntityIds | None = None) -> bytes:
+                        alive: bool = True, ids: EntityIds | None = None, country: int = 0) -> bytes:
     """One Entity State PDU (144 bytes, IEEE 1278.1-2012 7.2.2).
 
     Parameters
@@ -248,8 +252,10 @@ def encode_entity_state(time_s: float, mover_id: int, force: int, kind: str, pos
         False sets the appearance damage bits to "destroyed" (bits 3-4 = 3).
     ids : EntityIds, optional
         The run's mover -> entity identifier table.
+    country : int
+        SISO-REF-010 country code of the entity type record (0 "Other").
     """
-    etype = entity_type_record(kind)
+    etype = entity_type_record(kind, country)
     appearance = 0 if alive else (3 << 3)
     mark = marking.encode("ascii", "replace")[:11].ljust(11, b"\0")
     return _ENTITY_STATE.pack(
@@ -261,32 +267,32 @@ def encode_entity_state(time_s: float, mover_id: int, force: int, kind: str, pos
 
 def encode_fire(time_s: float, shooter_id: int, target_id: int, munition_id: int, event_serial: int,
                 pos_ecef, vel_ecef, munition_kind: str = "interceptor", range_m: float = 0.0,
-                ids: EntityIds | None = None) -> bytes:
+                ids: EntityIds | None = None, country: int = 0) -> bytes:
     """One Fire PDU (96 bytes, IEEE 1278.1-2012 7.3.2): shooter fires munition (an interceptor
     mover) at target.
 
     ``pos_ecef`` is the launch point (m, float64), ``vel_ecef`` the munition's initial velocity (m/s);
     ``event_serial`` counts the run's events from 1 (sent as :func:`event_number`); ``ids`` as for
-    :func:`encode_entity_state`.
+    :func:`encode_entity_state`; ``country`` the munition's (its shooter's force's).
     """
     return _FIRE.pack(
         _header(PDU_FIRE, FAMILY_WARFARE, time_s, _FIRE.size),
         _entity_id(_resolve(shooter_id, ids)), _entity_id(_resolve(target_id, ids)),
         _entity_id(_resolve(munition_id, ids)), _ENTITY_ID.pack(SITE_ID, APPLICATION_ID, event_number(event_serial)),
-        0, *map(float, pos_ecef), entity_type_record(munition_kind), 1000, 1000, 1, 0,
+        0, *map(float, pos_ecef), entity_type_record(munition_kind, country), 1000, 1000, 1, 0,
         *map(float, vel_ecef), float(range_m))
 
 
 def encode_detonation(time_s: float, shooter_id: int, target_id: int, munition_id: int, event_serial: int,
                       pos_ecef, vel_ecef=(0.0, 0.0, 0.0), result: int = DETONATION_DETONATION,
-                      munition_kind: str = "interceptor", ids: EntityIds | None = None) -> bytes:
+                      munition_kind: str = "interceptor", ids: EntityIds | None = None, country: int = 0) -> bytes:
     """One Detonation PDU (104 bytes, no variable parameters, IEEE 1278.1-2012 7.3.3) at
-    ``pos_ecef`` (m, float64); ``event_serial`` and ``ids`` as for :func:`encode_fire`."""
+    ``pos_ecef`` (m, float64); ``event_serial``, ``ids`` and ``country`` as for :func:`encode_fire`."""
     return _DETONATION.pack(
         _header(PDU_DETONATION, FAMILY_WARFARE, time_s, _DETONATION.size),
         _entity_id(_resolve(shooter_id, ids)), _entity_id(_resolve(target_id, ids)),
         _entity_id(_resolve(munition_id, ids)), _ENTITY_ID.pack(SITE_ID, APPLICATION_ID, event_number(event_serial)),
-        *map(float, vel_ecef), *map(float, pos_ecef), entity_type_record(munition_kind), 1000, 1000, 1, 0,
+        *map(float, vel_ecef), *map(float, pos_ecef), entity_type_record(munition_kind, country), 1000, 1000, 1, 0,
         0.0, 0.0, 0.0, result, 0, 0)
 
 

@@ -20,6 +20,13 @@ import numpy as np
 from amdsim.core.errors import InputError
 from amdsim.core.geodesy import geodetic2ecef
 from amdsim.review.data import load_table
+from amdsim.review.dis.naming import (
+    entity_markings,
+    entity_table,
+    force_ids,
+    run_forces,
+    write_entity_table,
+)
 from amdsim.review.dis.pcap import pcap_write
 from amdsim.review.dis.pdu import (
     DETONATION_DETONATION,
@@ -46,6 +53,24 @@ def event_positions(events: dict) -> np.ndarray:
     return geodetic2ecef(lat, lon, np.asarray(events["alt_m"], float))
 
 
+def run_entities(run_dir: str | Path, movers: dict | None = None) -> list[dict]:
+    """One row per mover of a run folder, in mover order: its DIS entity identifier, unique marking,
+    full name, kind, force, nation, side, DIS force id and country code (``dis_entities.json``)."""
+    movers = movers if movers is not None else load_table(run_dir, "movers")
+    ids_table = EntityIds(movers["mover_id"])
+    per_force = force_ids(run_forces(run_dir))
+    marks = entity_markings(list(movers["name"]))
+    out = []
+    for i, m in enumerate(np.asarray(movers["mover_id"]).tolist()):
+        force, side = str(movers["force"][i]), str(movers["side"][i])
+        fid, country = per_force.get(force, (force_id(side), 0))
+        out.append({"entity": list(ids_table(m)), "marking": marks[i], "name": str(movers["name"][i]),
+                    "mover_id": int(m), "kind": str(movers["kind"][i]), "force": force,
+                    "nation": str(movers["nation"][i]) if "nation" in movers else "", "side": side,
+                    "force_id": int(fid), "country": int(country)})
+    return out
+
+
 def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
     """Every PDU of a run folder in time order (Entity State per mover and output instant first,
     then that instant's Fire/Detonation PDUs).
@@ -54,15 +79,17 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
     Detonation: ``intercept`` (proximate detonation on a hit, plain detonation on a miss; same event
     number as the interceptor's Fire) and ``impact`` (entity impact on an asset, ground impact else).
     Entity identifiers come from the run's movers table (:class:`~amdsim.review.dis.pdu.EntityIds`),
-    so no mover id is ever truncated to 16 bits.
+    so no mover id is ever truncated to 16 bits; markings, force ids and countries from
+    :func:`run_entities`.
     """
 
     run_dir = Path(run_dir)
     movers = load_table(run_dir, "movers")
     states = load_table(run_dir, "states")
     events = load_table(run_dir, "events")
-    side = dict(zip(movers["mover_id"].tolist(), movers["side"], strict=False))
     names = dict(zip(movers["mover_id"].tolist(), movers["name"], strict=False))
+    entity = {e["mover_id"]: e for e in run_entities(run_dir, movers)}
+    country = {m: e["country"] for m, e in entity.items()}
     parent = dict(zip(movers["mover_id"].tolist(), movers["parent_id"].tolist(), strict=False))
     mkind = dict(zip(movers["mover_id"].tolist(), movers["kind"], strict=False))
     by_name = {v: k for k, v in names.items()}
@@ -88,10 +115,10 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
         acc[order[1:]] = a
     orient = orientation_from_velocity(pos, vel) if len(t) else np.zeros((0, 3))
     for i in np.lexsort((ids, t)):
-        mid = int(ids[i])
+        e = entity[int(ids[i])]
         out.append(TimedPdu(float(t[i]), encode_entity_state(
-            t[i], mid, force_id(side.get(mid, "")), kinds[i], pos[i], vel[i], orient[i], acc[i],
-            names.get(mid, str(mid)), bool(alive[i]), ids=ids_table)))
+            t[i], e["mover_id"], e["force_id"], kinds[i], pos[i], vel[i], orient[i], acc[i],
+            e["marking"], bool(alive[i]), ids=ids_table, country=e["country"])))
 
     ev_pdus: list[TimedPdu] = []
     evt = np.asarray(events["time_s"], float)
@@ -111,7 +138,7 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
             fire_number[actor] = (next_number, shooter)
             v0 = _last_velocity(actor, evt[j], t, ids, vel)
             ev_pdus.append(TimedPdu(evt[j], encode_fire(evt[j], shooter, target, actor, next_number, p, v0,
-                                                                ids=ids_table)))
+                                                        ids=ids_table, country=country.get(actor, 0))))
             next_number += 1
         elif kind == "intercept":
             number, shooter = fire_number.get(actor, (next_number, parent.get(actor, -1)))
@@ -120,13 +147,14 @@ def run_pdus(run_dir: str | Path) -> list[TimedPdu]:
             hit = "hit" in str(events["detail"][j]) or "kill" in str(events["detail"][j])
             ev_pdus.append(TimedPdu(evt[j], encode_detonation(
                 evt[j], shooter, target, actor, number, p, _last_velocity(actor, evt[j], t, ids, vel),
-                DETONATION_ENTITY_PROXIMATE if hit else DETONATION_DETONATION, ids=ids_table)))
+                DETONATION_ENTITY_PROXIMATE if hit else DETONATION_DETONATION, ids=ids_table,
+                country=country.get(actor, 0))))
         elif kind == "impact":
             ev_pdus.append(TimedPdu(evt[j], encode_detonation(
                 evt[j], parent.get(actor, -1), target, actor, next_number, p,
                 _last_velocity(actor, evt[j], t, ids, vel),
                 DETONATION_ENTITY_IMPACT if target >= 0 else DETONATION_GROUND_IMPACT,
-                munition_kind=mkind.get(actor, "ballistic_missile"), ids=ids_table)))
+                munition_kind=mkind.get(actor, "ballistic_missile"), ids=ids_table, country=country.get(actor, 0))))
             next_number += 1
     merged = out + ev_pdus
     merged.sort(key=lambda p: p.time_s)  # stable: entity states before events of the same instant
@@ -166,9 +194,23 @@ def _last_velocity(mover, time_s, t, ids, vel):
     return vel[r] if r >= 0 else np.zeros(3)
 
 
+#: Default ceiling of the send rate (PDUs per second): what a listener on loopback keeps up with. Measured
+#: (docs/architecture.md, "DIS pacing"): a Python listener on 127.0.0.1 that decodes each PDU (default
+#: receive buffer) lost 42-59 % of the demo's 9,411 PDUs sent unpaced, 22 % at 50,000 PDU/s and none at
+#: 20,000 PDU/s or below, on a shared two-core machine; 2,000 PDU/s keeps a tenfold margin for slower
+#: receivers and sends the demo in about 5 s.
+DEFAULT_RATE_PDU_S = 2000.0
+#: Sleeps shorter than this are skipped (the pacing sends small bursts instead), seconds.
+_MIN_SLEEP_S = 0.002
+
+
 def stream_run(run_dir: str | Path, address: tuple[str, int] = ("127.0.0.1", 3000), realtime: bool = False,
-               speed: float = 1.0, pcap_path: str | Path | None = None) -> int:
+               speed: float = 1.0, pcap_path: str | Path | None = None,
+               rate_pdu_s: float = DEFAULT_RATE_PDU_S) -> int:
     """Send a run folder's PDUs over UDP to ``address``; return the number of PDUs sent.
+
+    Writes the entity-name mapping ``dis_entities.json`` into the run folder first
+    (:mod:`amdsim.review.dis.naming`).
 
     Parameters
     ----------
@@ -183,11 +225,18 @@ def stream_run(run_dir: str | Path, address: tuple[str, int] = ("127.0.0.1", 300
         Playback speed factor when ``realtime`` (2 = twice real time).
     pcap_path : path, optional
         Also write the PDUs to this pcap file.
+    rate_pdu_s : float
+        At most this many PDUs per second (default :data:`DEFAULT_RATE_PDU_S`, which a listener on
+        loopback receives without loss); 0 sends as fast as the socket takes them. With ``realtime``
+        the later of the two schedules holds.
     """
 
     if speed <= 0:
         raise InputError(f"speed must be positive, got {speed}", file="--speed")
+    if not rate_pdu_s >= 0:
+        raise InputError(f"the PDU rate must be 0 (unpaced) or positive, got {rate_pdu_s}", file="--dis-rate")
     pdus = run_pdus(run_dir)
+    write_entity_table(run_dir, entity_table(run_entities(run_dir), address))
     if pcap_path is not None:
         pcap_write(pcap_path, pdus, address)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -195,11 +244,12 @@ def stream_run(run_dir: str | Path, address: tuple[str, int] = ("127.0.0.1", 300
     try:
         t0_wall = time.monotonic()
         t0_sim = pdus[0].time_s if pdus else 0.0
-        for p in pdus:
-            if realtime:
-                wait = (p.time_s - t0_sim) / speed - (time.monotonic() - t0_wall)
-                if wait > 0:
-                    time.sleep(wait)
+        gap = 1.0 / rate_pdu_s if rate_pdu_s > 0 else 0.0
+        for i, p in enumerate(pdus):
+            due = max((p.time_s - t0_sim) / speed if realtime else 0.0, i * gap)
+            wait = due - (time.monotonic() - t0_wall)
+            if wait > _MIN_SLEEP_S or (realtime and wait > 0):
+                time.sleep(wait)
             sock.sendto(p.data, address)
     finally:
         sock.close()
