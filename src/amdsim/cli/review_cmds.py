@@ -16,12 +16,17 @@ app.add_typer(export_app, name="export")
 def export_czml(
     folder: Path = typer.Argument(..., help="Run folder (or batch folder: its first replication)."),
     out: Path = typer.Option(None, "--out", "-o", help="CZML file to write (default FOLDER/run.czml)."),
-    sensors: bool = typer.Option(True, "--sensors/--no-sensors", help="Add sensor max-range ellipses."),
+    sensors: bool = typer.Option(True, "--sensors/--no-sensors", help="Add sensor coverage ellipses, moving with their hosts."),
+    target_alt_m: float = typer.Option(30.0, "--target-alt-m", min=0.0, max=100_000.0,
+                                       help="Target altitude (m) the coverage is drawn against: each ellipse's radius "
+                                            "is the 4/3-earth horizon range to such a target, at most the sensor's "
+                                            "instrumented range (30: a sea-skimmer)."),
 ) -> None:
-    """Write a CZML document (Cesium) of a run: movers with trails, events, sensor ranges."""
+    """Write a CZML document (Cesium) of a run: movers with trails, named events, sensor coverage
+    against targets at --target-alt-m."""
     from amdsim.review.czml import write_czml
 
-    typer.echo(f"wrote {write_czml(folder, out, sensors=sensors)}")
+    typer.echo(f"wrote {write_czml(folder, out, sensors=sensors, target_alt_m=target_alt_m)}")
 
 
 @app.command()
