@@ -129,9 +129,12 @@ def _print_table(table, limit: int) -> None:
 
 
 def _fmt(v) -> str:
+    """A cell for a rich table: numbers to 6 digits, text escaped (a variant's name has [brackets])."""
+    from rich.markup import escape
+
     if isinstance(v, float):
         return f"{v:.6g}"
-    return "" if v is None else str(v)
+    return "" if v is None else escape(str(v))
 
 
 @app.command()
@@ -158,8 +161,10 @@ def stats(
                                                                                   if sweep_ else [])
     t = Table(*cols, title=f"{folder} ({st['kind']})")
     t.columns[cols.index("metric")].no_wrap = True
+    if sweep_:
+        t.columns[0].overflow = "fold"         # a variant's name is its settings: shown whole
     for r in rows:
-        cells = ([r["variant"]] if sweep_ else []) + [r["metric"], _fmt(r["mean"]), _ci(r["lo"], r["hi"]), str(r["n"])]
+        cells = ([escape(r["variant"])] if sweep_ else []) + [r["metric"], _fmt(r["mean"]), _ci(r["lo"], r["hi"]), str(r["n"])]
         if sweep_:
             cells += [_fmt(r["diff"]), _ci(r["diff_lo"], r["diff_hi"])]
         t.add_row(*cells)

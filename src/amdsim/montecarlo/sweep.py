@@ -90,7 +90,7 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replication
     failures: dict[str, dict[int, str]] = {}
     for i, (name, ov) in enumerate(plan):
         if progress:
-            console.print(f"{variant_folder(i)}: {name}")
+            console.print(f"{variant_folder(i)}: {name}", markup=False)
         res = run_batch(scenario, n_replications, out / variant_folder(i), workers=workers, cluster=cluster,
                         resume=resume, root_seed=seed, progress=progress, overrides=ov,
                         retry_failed=retry_failed, executor=executor)
