@@ -30,6 +30,7 @@ def test_bad_set_and_unset_exit_2_with_did_you_mean(tmp_path):
     bad.write_text("variants:\n  - name: a\n    set: {link.latency_s: 1}\n  - name: b\n    unset: ['aew[id=awe]']\n")
     res = amdsim("sweep", DATA / "small.yaml", "--variants", bad, "--out", tmp_path / "sw")
     assert res.returncode == 2 and "no entry of aew has id=awe; did you mean 'aew'" in res.stderr
+    assert "v.yaml: variant 'b': unset aew[id=awe]" in res.stderr          # said of the file, not of --unset
     assert not (tmp_path / "sw").exists()
 
 

@@ -124,3 +124,26 @@ def test_variants_file_errors_are_listed_together(tmp_path):
     text = str(err.value)
     assert "variants[0].sett" in text and "did you mean 'set'" in text
     assert "variants[1].unset" in text and "'a' is given to 2 variants" in text and "variants[2]" in text
+
+
+def test_api_and_explain_take_the_same_forms(demo_raw):
+    """amdsim.run(set=, unset=) and amdsim explain --set/--unset parse through the same module."""
+    from amdsim.api import _overrides
+    from amdsim.montecarlo.explain import variants
+
+    assert _overrides(["batteries[id=alpha_long].launchers=2"], ["aew[id=aew_avalon]"]) == {
+        "batteries[id=alpha_long].launchers": 2, UNSET + "aew[id=aew_avalon]": None}
+    assert _overrides({"link.latency_s": 4}, "aew[id=aew_avalon]") == {"link.latency_s": 4,
+                                                                      UNSET + "aew[id=aew_avalon]": None}
+    with pytest.raises(InputError, match="one value per path"):
+        _overrides(["link.latency_s=1,5"], None)
+    got = variants(demo_raw, None, ["batteries[id=alpha_long].launchers=2,4"], ["aew[id=aew_avalon]"])
+    assert got == {"batteries[id=alpha_long].launchers=2": {"batteries[id=alpha_long].launchers": 2},
+                   "batteries[id=alpha_long].launchers=4": {"batteries[id=alpha_long].launchers": 4},
+                   "aew[id=aew_avalon] removed": {UNSET + "aew[id=aew_avalon]": None}}
+
+
+def test_every_bad_change_is_listed(demo_raw):
+    with pytest.raises(InputError) as err:
+        apply_overrides(demo_raw, {"lnk.latency_s": 1, UNSET + "aew[id=zzz]": None, "link.latency_s": 2})
+    assert len(err.value.problems) == 2 and [p.file for p in err.value.problems] == ["--set", "--unset"]

@@ -43,7 +43,8 @@ def sweep(
     sets = parse_set_options(set_ or [])
     named = read_variants_file(variants_file) if variants_file is not None else None
     _sweep_plausibility(scenario, plan_variants(sets, named), strict)
-    doc = run_sweep(scenario, sets, replications, out, variants=named, workers=workers or None, cluster=cluster,
+    doc = run_sweep(scenario, sets, replications, out, variants=named,
+                    variants_file=str(variants_file) if variants_file else None, workers=workers or None, cluster=cluster,
                     resume=resume, root_seed=seed, retry_failed=retry_failed)
     from amdsim.cli.common import console, print_failures
 

@@ -24,7 +24,13 @@ from amdsim.montecarlo.batch import check_resumable, run_batch
 from amdsim.montecarlo.progress import console
 from amdsim.records.writer import write_json_atomic
 from amdsim.scenario import load_compiled
-from amdsim.scenario.overrides import describe, parse_set_options, sweep_variants, unique_names
+from amdsim.scenario.overrides import (
+    UNSET,
+    describe,
+    parse_set_options,
+    sweep_variants,
+    unique_names,
+)
 
 SWEEP = "sweep.json"
 
@@ -48,7 +54,7 @@ def plan_variants(sets: list[tuple[str, list]] | None = None,
 
 
 def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replications: int, out_dir, *,
-              variants: list[tuple[str, dict[str, Any]]] | None = None,
+              variants: list[tuple[str, dict[str, Any]]] | None = None, variants_file: str | None = None,
               workers: int | None = None, cluster: str | None = None, resume: bool = False,
               root_seed: int | None = None, progress: bool = True, retry_failed: bool = False,
               executor: Executor | None = None) -> dict:
@@ -57,7 +63,8 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replication
     variant runs to the end whatever fails; see :func:`amdsim.montecarlo.batch.run_batch`).
 
     The variants are :func:`plan_variants` of ``sets`` (parsed ``--set`` options) and ``variants``
-    (a variants file's, :func:`amdsim.scenario.overrides.read_variants_file`). Every variant is
+    (a variants file's, :func:`amdsim.scenario.overrides.read_variants_file`; ``variants_file`` names
+    that file in errors). Every variant is
     validated, and every problem of every variant reported, before the first replication runs.
     ``retry_failed`` resumes and runs each variant's failed replications again; ``executor`` as for
     :func:`~amdsim.montecarlo.batch.run_batch`.
@@ -65,15 +72,18 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replication
 
     out = Path(out_dir)
     plan = plan_variants(sets, variants)
-    compiled, problems = [], []
-    for name, ov in plan:
+    compiled: list = []
+    problems: list[Problem] = []
+    from_file = {k for _, ov in (variants or []) for k in ov}
+    per_file_variant = len(sweep_variants(list(sets or [])))
+    for i, (name, ov) in enumerate(plan):
         try:
             compiled.append(load_compiled(scenario, overrides=ov))
         except InputError as exc:
-            problems += [Problem(p.file, p.path, p.message + (f" (variant {name!r})" if variants else ""))
-                         for p in exc.problems]
+            named = variants[i // per_file_variant][0] if variants else name
+            problems += [_in_variant(p, named, variants_file, from_file) for p in exc.problems]
     if problems:
-        raise InputError(problems)
+        raise InputError(list({str(p): p for p in problems}.values()))      # each problem once
     seed = int(compiled[0].seed if root_seed is None else root_seed)
     doc = {"scenario": str(scenario), "root_seed": seed, "n_replications": int(n_replications),
            "baseline": plan[0][0],
@@ -97,6 +107,14 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replication
         if res.failures:
             failures[variant_folder(i)] = res.failures
     return {**doc, "failures": failures}
+
+
+def _in_variant(p: Problem, name: str, variants_file: str | None, from_file: set[str]) -> Problem:
+    """A problem of a variant's changes, said of the variants file when the change came from it."""
+    key = {"--set": p.path, "--unset": UNSET + p.path}.get(p.file)
+    if key is not None and key in from_file:
+        return Problem(f"{variants_file or 'variants file'}: variant {name!r}", f"{p.file[2:]} {p.path}", p.message)
+    return p
 
 
 __all__ = ["SWEEP", "parse_set_options", "plan_variants", "run_sweep", "sweep_variants", "variant_folder"]

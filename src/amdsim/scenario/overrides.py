@@ -228,18 +228,24 @@ def unique_names(names: list[str]) -> list[str]:
 
 
 def apply_overrides(raw: dict, overrides: Mapping[str, Any], file: str = "--set") -> dict:
-    """A copy of the raw scenario dict ``raw`` with ``overrides`` applied in order (module docstring).
+    """A copy of the raw scenario dict ``raw`` with ``overrides`` applied in order (module docstring);
+    :class:`InputError` listing every change that cannot be applied.
 
     ``file`` is kept for callers that name the scenario; errors name the option (``--set``/``--unset``).
     """
     del file
     out = copy.deepcopy(raw)
+    problems: list[Problem] = []
     for key, value in overrides.items():
         unset = str(key).startswith(UNSET)
         path = str(key)[len(UNSET):] if unset else str(key)
         option = "--unset" if unset else "--set"
-        steps = parse_path(path, option)
-        _Walk(path, option, unset, value).apply(out, steps, _scenario_model(), "")
+        try:
+            _Walk(path, option, unset, value).apply(out, parse_path(path, option), _scenario_model(), "")
+        except InputError as exc:         # every bad change listed, not just the first
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
     return out
 
 
