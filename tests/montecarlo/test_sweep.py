@@ -63,6 +63,15 @@ def test_sweep_variants_share_seeds_and_record_overrides(small_scenario_path, tm
     with pytest.raises(InputError, match="its variants is"):
         run_sweep(small_scenario_path, [("batteries.interceptors_per_launcher", [4, 3])], 1, out, progress=False,
                   resume=True)
+    # a sweep of an older amdsim (variants named variant_XX, no folder key) resumes: only the changes must match
+    older = json.loads((out / "sweep.json").read_text())
+    for i, v in enumerate(older["variants"]):
+        v["name"] = f"variant_{i:02d}"
+        del v["folder"]
+    (out / "sweep.json").write_text(json.dumps(older))
+    again = run_sweep(small_scenario_path, [("batteries.interceptors_per_launcher", [4, 4])], 1, out, progress=False,
+                      resume=True, workers=1)
+    assert again["variants"][1]["name"] == "batteries.interceptors_per_launcher=4 (2)" and not again["failures"]
 
 
 def test_variants_file_names_everywhere(small_scenario_path, tmp_path):

@@ -15,6 +15,7 @@ A variant's ``name`` is the variants file's, else built from its settings
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,13 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replication
                         for i, (name, ov) in enumerate(plan)]}
     resume = resume or retry_failed
     if (out / SWEEP).is_file():
-        check_resumable(out / SWEEP, doc, ("scenario", "root_seed", "variants"), resume, "sweep")
+        # the variants' changes must match; their names may differ (a sweep of an older amdsim named them variant_XX)
+        changes = {"variants": [v["overrides"] for v in doc["variants"]]}
+        check_resumable(out / SWEEP, doc, ("scenario", "root_seed"), resume, "sweep")
+        old = _read_variant_changes(out / SWEEP)
+        if old != changes["variants"]:
+            raise InputError(f"cannot resume {out}: its variants is {old!r}, this sweep has {changes['variants']!r}",
+                             file="--resume")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -107,6 +114,13 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replication
         if res.failures:
             failures[variant_folder(i)] = res.failures
     return {**doc, "failures": failures}
+
+
+def _read_variant_changes(path: Path) -> list | None:
+    try:
+        return [v.get("overrides") for v in json.loads(path.read_text()).get("variants", [])]
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
 
 
 def _in_variant(p: Problem, name: str, variants_file: str | None, from_file: set[str]) -> Problem:
