@@ -93,11 +93,11 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replication
     resume = resume or retry_failed
     if (out / SWEEP).is_file():
         # the variants' changes must match; their names may differ (a sweep of an older amdsim named them variant_XX)
-        changes = {"variants": [v["overrides"] for v in doc["variants"]]}
+        changes = [ov for _, ov in plan]
         check_resumable(out / SWEEP, doc, ("scenario", "root_seed"), resume, "sweep")
         old = _read_variant_changes(out / SWEEP)
-        if old != changes["variants"]:
-            raise InputError(f"cannot resume {out}: its variants is {old!r}, this sweep has {changes['variants']!r}",
+        if old != changes:
+            raise InputError(f"cannot resume {out}: its variants is {old!r}, this sweep has {changes!r}",
                              file="--resume")
     try:
         out.mkdir(parents=True, exist_ok=True)
