@@ -113,3 +113,36 @@ def test_tshark_decodes_markings_forces_and_countries(run_dir, tmp_path):
     assert by_force == {("blue_a", 1, 225), ("blue_b", 4, 0), ("red", 2, 45)}
     names = {e["name"]: e["marking"] for e in want.values()}
     assert all(len(m) <= 11 for m in names.values()) and len(set(names.values())) == len(names)
+
+
+def test_run_dis_cli_paced_and_named(tmp_path):
+    """`amdsim run --dis HOST:PORT --dis-rate R`: every PDU arrives, dis_entities.json is in the run folder."""
+    import sys
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    recv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    recv.bind(("127.0.0.1", 0))
+    recv.settimeout(300.0)
+    got: list[bytes] = []
+
+    def reader():
+        try:
+            while True:
+                got.append(recv.recv(2048))
+                recv.settimeout(2.0)
+        except OSError:
+            pass
+
+    th = threading.Thread(target=reader, daemon=True)
+    th.start()
+    out = tmp_path / "run"
+    port = recv.getsockname()[1]
+    res = subprocess.run([sys.executable, "-m", "amdsim", "run", str(data / "small.yaml"), "--out", str(out),
+                          "--no-report", "--dis", f"127.0.0.1:{port}", "--dis-rate", "5000"],
+                         capture_output=True, text=True, timeout=600)
+    th.join(timeout=30)
+    recv.close()
+    assert res.returncode == 0, res.stderr
+    n = len(dis.run_pdus(out))
+    assert f"sent {n} PDUs" in res.stderr.replace("\n", " ") and len(got) == n
+    assert json.loads((out / "dis_entities.json").read_text())["destination"] == f"127.0.0.1:{port}"
