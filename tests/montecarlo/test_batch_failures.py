@@ -168,8 +168,9 @@ def test_sweep_survives_a_failed_replication(small_scenario_path, tmp_path, monk
                     progress=False, executor=InProcessExecutor())
     assert doc["failures"] == {"variant_00": {1: f"OverflowError: {BUG}"}, "variant_01": {1: f"OverflowError: {BUG}"}}
     st = batch_statistics(tmp_path / "s")
-    for v in ("variant_00", "variant_01"):
-        assert st["variants"][v]["n_failed"] == 1 and st["variants"][v]["metrics"]["leakers"]["n"] == 1
+    assert [v["folder"] for v in st["variants"].values()] == ["variant_00", "variant_01"]     # keyed by name
+    for v in st["variants"].values():
+        assert v["n_failed"] == 1 and v["metrics"]["leakers"]["n"] == 1
     assert {c["n_pairs"] for c in st["comparison"] if c["metric"] == "leakers"} == {1}
 
 
