@@ -14,7 +14,7 @@ def sweep(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     set_: list[str] = typer.Option(None, "--set", help="PATH=V1,V2,... dotted override with values to sweep "
                                    "(repeatable; the variants are the cross product), e.g. link.latency_s=1,5 or "
-                                   "batteries[id=alpha_long].launchers=2,4 or aew=[]."),
+                                   "batteries\\[id=alpha_long].launchers=2,4 or aew=\\[]."),
     variants_file: Path = typer.Option(None, "--variants", help="Variants file (YAML): named variants, each a set of "
                                        "set:/unset: changes, the first the baseline (docs/variants.md); with --set, "
                                        "each variant crossed with the --set values."),
@@ -30,7 +30,7 @@ def sweep(
     """Run every variant of SCENARIO with common random numbers, e.g. --set fighters.count=0,2,4
     or --variants variants.yaml.
 
-    Each variant is named by the variants file or by its settings ("aew[id=aew_avalon] removed,
+    Each variant is named by the variants file or by its settings ("aew\\[id=aew_avalon] removed,
     link.latency_s=5"); `amdsim stats`, `amdsim query` and `amdsim report` show the names. A replication that fails is recorded as failed with its error; every other replication of every
     variant finishes, and the sweep exits with status 3 naming the failed ones.
     """

@@ -17,9 +17,9 @@ def explain(
     folder: Path = typer.Argument(..., help="Run folder or batch folder written by `amdsim run` (it holds scenario.yaml)."),
     factor: list[str] = typer.Option(None, "--factor", "-f", help=FACTOR_HELP),
     set_: list[str] = typer.Option(None, "--set", help="PATH=V[,V...]: a change of your own to try, one factor per value "
-                                   "(repeatable), e.g. --set aew.0.on_station_s=0 or --set batteries[id=alpha_long].position.lat_deg=35.2."),
+                                   "(repeatable), e.g. --set aew.0.on_station_s=0 or --set batteries\\[id=alpha_long].position.lat_deg=35.2."),
     unset: list[str] = typer.Option(None, "--unset", help="PATH: remove a list entry or field as a factor of your own "
-                                    "(repeatable), e.g. --unset aew[id=aew_avalon]."),
+                                    "(repeatable), e.g. --unset aew\\[id=aew_avalon]."),
     workers: int = typer.Option(0, "--workers", "-w", min=0, help="Worker processes (0: all cores)."),
     cluster: str = typer.Option(None, "--cluster", help="Run the reruns on an existing Dask cluster, e.g. tcp://127.0.0.1:8786."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar of the reruns."),

@@ -28,9 +28,9 @@ def run(
                                    "and control actions of its decisions.parquet (from `amdsim live`)."),
     set_: list[str] = typer.Option(None, "--set", help="PATH=VALUE dotted override of the scenario, repeatable, "
                                    "e.g. --set tracking.model=kalman --set link.latency_s=4 --set "
-                                   "batteries[id=alpha_long].launchers=2 --set aew=[]."),
+                                   "batteries\\[id=alpha_long].launchers=2 --set aew=\\[]."),
     unset: list[str] = typer.Option(None, "--unset", help="PATH: remove a list entry or a field (back to its default), "
-                                    "repeatable, e.g. --unset aew[id=aew_avalon]."),
+                                    "repeatable, e.g. --unset aew\\[id=aew_avalon]."),
     dis_rate: float = typer.Option(None, "--dis-rate", min=0, help="With --dis: PDUs per second at most (default "
                                    "2000, what a listener on loopback keeps up with; 0: unpaced)."),
 ) -> None:
