@@ -146,3 +146,40 @@ def test_run_dis_cli_paced_and_named(tmp_path):
     n = len(dis.run_pdus(out))
     assert f"sent {n} PDUs" in res.stderr.replace("\n", " ") and len(got) == n
     assert json.loads((out / "dis_entities.json").read_text())["destination"] == f"127.0.0.1:{port}"
+
+
+def test_realtime_bursts_are_paced_too(run_dir, monkeypatch):
+    """With --realtime, the PDUs of one output instant are spread at the rate, not sent at once."""
+    import amdsim.review.dis.stream as stream
+
+    sent: list[float] = []
+    clock = {"t": 0.0}
+    monkeypatch.setattr(stream.time, "monotonic", lambda: clock["t"])
+    monkeypatch.setattr(stream.time, "sleep", lambda s: clock.__setitem__("t", clock["t"] + s))
+
+    class FakeSocket:
+        def __init__(self, *a):
+            pass
+
+        def setsockopt(self, *a):
+            pass
+
+        def sendto(self, data, address):
+            sent.append(clock["t"])
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(stream.socket, "socket", FakeSocket)
+    n = stream.stream_run(run_dir, ("127.0.0.1", 9), realtime=True, speed=1.0, rate_pdu_s=1000.0)
+    times = [p.time_s for p in dis.run_pdus(run_dir)]
+    assert len(sent) == n == len(times)
+    # each PDU no earlier than its instant (real time) ...
+    assert all(s_ >= t - times[0] - 1e-9 for s_, t in zip(sent, times, strict=True))
+    # ... and an instant's PDUs (one Entity State per mover) spread at 1 ms each, ahead by at most the 2 ms
+    # of skipped short sleeps; unpaced within an instant they would all go at once
+    first = {}
+    for k, (s_, t) in enumerate(zip(sent, times, strict=True)):
+        j = first.setdefault(t, k)
+        assert s_ - sent[j] >= (k - j) * 1e-3 - 2.5e-3
+    assert max(k - first[t] for k, t in enumerate(times)) > 5          # bursts there were

@@ -227,8 +227,9 @@ def stream_run(run_dir: str | Path, address: tuple[str, int] = ("127.0.0.1", 300
         Also write the PDUs to this pcap file.
     rate_pdu_s : float
         At most this many PDUs per second (default :data:`DEFAULT_RATE_PDU_S`, which a listener on
-        loopback receives without loss); 0 sends as fast as the socket takes them. With ``realtime``
-        the later of the two schedules holds.
+        loopback receives without loss): consecutive PDUs at least 1/rate apart (small bursts within
+        2 ms), also within one output instant of a ``realtime`` stream; 0 sends as fast as the socket
+        takes them (and, with ``realtime``, each instant's PDUs at once).
     """
 
     if speed <= 0:
@@ -245,12 +246,14 @@ def stream_run(run_dir: str | Path, address: tuple[str, int] = ("127.0.0.1", 300
         t0_wall = time.monotonic()
         t0_sim = pdus[0].time_s if pdus else 0.0
         gap = 1.0 / rate_pdu_s if rate_pdu_s > 0 else 0.0
-        for i, p in enumerate(pdus):
-            due = max((p.time_s - t0_sim) / speed if realtime else 0.0, i * gap)
+        next_free = 0.0        # the earliest the next PDU may go (s from the start): PDUs at least `gap` apart
+        for p in pdus:
+            due = max((p.time_s - t0_sim) / speed if realtime else 0.0, next_free)
             wait = due - (time.monotonic() - t0_wall)
             if wait > _MIN_SLEEP_S or (realtime and wait > 0):
                 time.sleep(wait)
             sock.sendto(p.data, address)
+            next_free = due + gap
     finally:
         sock.close()
     return len(pdus)
