@@ -56,7 +56,7 @@ def _with_forces(run_dir: Path, out: Path, dis_fields: dict) -> Path:
 
 def test_every_pdu_received_on_loopback(run_dir, tmp_path):
     """Default pacing: a listener on 127.0.0.1 with the system's default receive buffer gets every PDU
-    (unpaced, the demo lost 42-66 %: docs/architecture.md, DIS pacing); the mapping file is written."""
+    (unpaced, the demo lost 42-66 %: docs/architecture.md, DIS stream); the mapping file is written."""
     folder = _with_forces(run_dir, tmp_path / "run", {})
     recv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     recv.bind(("127.0.0.1", 0))

@@ -195,7 +195,7 @@ def _last_velocity(mover, time_s, t, ids, vel):
 
 
 #: Default ceiling of the send rate (PDUs per second): what a listener on loopback keeps up with. Measured
-#: (docs/architecture.md, "DIS pacing"): a Python listener on 127.0.0.1 that decodes each PDU (default
+#: (docs/architecture.md, "DIS stream"): a Python listener on 127.0.0.1 that decodes each PDU (default
 #: receive buffer) lost 42-66 % of the demo's 9,411 PDUs sent unpaced, 22 % at 50,000 PDU/s, 0-0.1 % at
 #: 20,000 PDU/s and none at 10,000 PDU/s or below, on a shared two-core machine; 2,000 PDU/s keeps a tenfold margin for slower
 #: receivers and sends the demo in about 5 s.
