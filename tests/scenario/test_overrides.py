@@ -147,3 +147,10 @@ def test_every_bad_change_is_listed(demo_raw):
     with pytest.raises(InputError) as err:
         apply_overrides(demo_raw, {"lnk.latency_s": 1, UNSET + "aew[id=zzz]": None, "link.latency_s": 2})
     assert len(err.value.problems) == 2 and [p.file for p in err.value.problems] == ["--set", "--unset"]
+
+
+def test_sweep_report_says_removed_for_an_unset():
+    from amdsim.review.sweep_report import variant_label
+
+    entry = {"name": "variant_03", "overrides": {UNSET + "aew[id=aew_avalon]": None, "link.latency_s": 5}}
+    assert variant_label(entry) == "aew[id=aew_avalon] removed, link.latency_s=5"

@@ -29,14 +29,9 @@ from amdsim.review.data import load_summary, replication_dirs
 from amdsim.review.figures import _mpl, svg
 from amdsim.review.format import DASH, interval, label, number, percent
 from amdsim.review.page import html_page, write_html
+from amdsim.scenario.overrides import describe
 
 _FOLDER_NAME = re.compile(r"variant_\d+")
-
-
-def _value_text(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
 
 
 def variant_label(entry: dict) -> str:
@@ -46,7 +41,7 @@ def variant_label(entry: dict) -> str:
     if name and not _FOLDER_NAME.fullmatch(name):
         return name
     ov = entry.get("overrides") or {}
-    return ", ".join(f"{k}={_value_text(v)}" for k, v in ov.items()) or "baseline (scenario as written)"
+    return describe(ov) if ov else "baseline (scenario as written)"
 
 
 def variant_folder(entry: dict, index: int) -> str:
@@ -266,7 +261,7 @@ def _variant_list(folder: Path, entries: list[dict], labels: list[str], data: li
         report = folder / sub / "report.html"
         link = (f'<a href="{html.escape(sub)}/report.html">report</a>' if report.exists()
                 else f"<code>amdsim report {html.escape(str(folder / sub))}</code>")
-        ov = ", ".join(f"{k}={_value_text(v)}" for k, v in (e.get("overrides") or {}).items()) or DASH
+        ov = describe(e["overrides"]) if e.get("overrides") else DASH     # "aew[id=x] removed" for an unset
         rows.append([lab, sub, ov, number(len(d)), Html(link)])
     return "<h2>Variants</h2>" + table(["variant", "folder", "settings", "completed replications", "its review"],
                                        rows, "sweep-variants")
