@@ -23,7 +23,7 @@ from typing import Any
 from amdsim.core.errors import InputError, Problem
 from amdsim.montecarlo.batch import check_resumable, run_batch
 from amdsim.montecarlo.progress import console
-from amdsim.records.writer import write_json_atomic
+from amdsim.records.writer import BATCH_OUTPUTS, folder_lock, write_json_atomic
 from amdsim.scenario import load_compiled
 from amdsim.scenario.overrides import (
     UNSET,
@@ -91,28 +91,27 @@ def run_sweep(scenario: Path, sets: list[tuple[str, list]] | None, n_replication
            "variants": [{"name": name, "folder": variant_folder(i), "overrides": ov}
                         for i, (name, ov) in enumerate(plan)]}
     resume = resume or retry_failed
-    if (out / SWEEP).is_file():
-        # the variants' changes must match; their names may differ (a sweep of an older amdsim named them variant_XX)
-        changes = [ov for _, ov in plan]
-        check_resumable(out / SWEEP, doc, ("scenario", "root_seed"), resume, "sweep")
-        old = _read_variant_changes(out / SWEEP)
-        if old != changes:
-            raise InputError(f"cannot resume {out}: its variants is {old!r}, this sweep has {changes!r}",
-                             file="--resume")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create the sweep folder {out}: {exc.strerror or exc}", file="--out") from None
-    write_json_atomic(doc, out / SWEEP)
-    failures: dict[str, dict[int, str]] = {}
-    for i, (name, ov) in enumerate(plan):
-        if progress:
-            console.print(f"{variant_folder(i)}: {name}", markup=False)
-        res = run_batch(scenario, n_replications, out / variant_folder(i), workers=workers, cluster=cluster,
-                        resume=resume, root_seed=seed, progress=progress, overrides=ov,
-                        retry_failed=retry_failed, executor=executor)
-        if res.failures:
-            failures[variant_folder(i)] = res.failures
+    with folder_lock(out, "sweep folder"):      # one writer of the sweep (records/writer.py)
+        if (out / SWEEP).is_file():
+            # the variants' changes must match; their names may differ (an older amdsim named them variant_XX)
+            changes = [ov for _, ov in plan]
+            check_resumable(out / SWEEP, doc, ("scenario", "root_seed", "n_replications"), resume, "sweep")
+            old = _read_variant_changes(out / SWEEP)
+            if old != changes:
+                raise InputError(f"cannot resume {out}: its variants is {old!r}, this sweep has {changes!r}",
+                                 file="--resume")
+        for stale in BATCH_OUTPUTS:     # derived from the whole sweep: stale once it runs again
+            (out / stale).unlink(missing_ok=True)
+        write_json_atomic(doc, out / SWEEP)
+        failures: dict[str, dict[int, str]] = {}
+        for i, (name, ov) in enumerate(plan):
+            if progress:
+                console.print(f"{variant_folder(i)}: {name}", markup=False)
+            res = run_batch(scenario, n_replications, out / variant_folder(i), workers=workers, cluster=cluster,
+                            resume=resume, root_seed=seed, progress=progress, overrides=ov,
+                            retry_failed=retry_failed, executor=executor)
+            if res.failures:
+                failures[variant_folder(i)] = res.failures
     return {**doc, "failures": failures}
 
 

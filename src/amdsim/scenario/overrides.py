@@ -140,11 +140,19 @@ def parse_path(path: str, option: str = "--set") -> list[Step]:
 
 
 def _yaml_value(text: str, option: str, opt: str) -> Any:
+    """One value after ``=``, behind the numeric-literal and nesting guard of every parser edge
+    (``scenario/load.py``): a scalar, or ``[]`` / a flow list or mapping."""
+    from amdsim.scenario.load import parse_scenario_text, parse_yaml_scalar
+
     try:
-        return yaml.safe_load(text.strip())
-    except yaml.YAMLError:
-        raise InputError(Problem(option, opt, f"value {text.strip()!r} is not a YAML value (a number, a word, "
-                                              "true/false, [] or a flow list/mapping)")) from None
+        return parse_yaml_scalar(text.strip(), opt)
+    except InputError as exc:
+        if not any("is not a scalar" in p.message for p in exc.problems):
+            raise InputError([Problem(option, opt, p.message) for p in exc.problems]) from None
+    try:
+        return parse_scenario_text("value: " + text.strip(), option)["value"]
+    except InputError as exc:
+        raise InputError([Problem(option, opt, f"value {text.strip()!r}: {p.message}") for p in exc.problems]) from None
 
 
 def parse_set_options(options: Iterable[str], option: str = "--set") -> list[tuple[str, list]]:
@@ -399,12 +407,13 @@ def read_variants_file(path: str | Path) -> list[tuple[str, dict[str, Any]]]:
     others are compared with. Every problem is reported with the file and the variant's field path.
     """
     file = str(path)
+    from amdsim.scenario.load import parse_scenario_text
+
     try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the variants file: {exc.strerror or exc}", file=file) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", file=file) from None
+    doc = parse_scenario_text(data, file)      # the guarded YAML reader of scenario files
     example = "variants: [{name: baseline}, {name: no AEW, unset: [\"aew[id=aew_avalon]\"]}]"
     if not isinstance(doc, dict) or not isinstance(doc.get("variants"), list) or not doc["variants"]:
         raise InputError(Problem(file, "variants", f"expected a list of variants, e.g. {example}"))
