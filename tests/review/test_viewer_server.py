@@ -20,8 +20,7 @@ def test_browser_prerequisites_present_when_strict():
 
 
 def test_assets_message_names_install_command(monkeypatch, tmp_path):
-    import amdsim.review.server as server
-
-    monkeypatch.setattr(server, "NODE_MODULES", tmp_path / "node_modules")
+    monkeypatch.setenv("AMDSIM_VIEWER_ASSETS", str(tmp_path / "elsewhere"))
     msg = viewer_assets_missing()
-    assert msg is not None and "npm" in msg and "ci" in msg
+    assert msg is not None and "npm --prefix src/amdsim/review/viewer ci" in msg and "python -m build" in msg
+    assert str(tmp_path / "elsewhere") in msg

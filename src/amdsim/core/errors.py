@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'speed_mps'?)`` for the closest candidates (difflib's ratio >= 0.6), else ''."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=2, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
 
 
 class AmdsimError(Exception):

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from amdsim.review.aar import answers_section, completed, leaker_cards, table
+from amdsim.review.assets import asset_file
 from amdsim.review.data import check_folder, is_batch, load_summary, load_table, replication_dirs
 from amdsim.review.figures import (
     interval_figure,
@@ -42,8 +43,9 @@ from amdsim.review.format import DASH, label, metres, number, quantity, seconds
 from amdsim.review.page import html_page, write_html
 from amdsim.review.palette import force_colors, nation_colors
 
+LAND_ASSET = "world-atlas/land-50m.json"  # the coastline, from the viewer's assets (review/assets.py)
+
 EVENT_ROWS = ("launch", "detection", "engagement_order", "interceptor_launch", "intercept", "impact")
-LAND_FILE = Path(__file__).resolve().parent / "viewer" / "node_modules" / "world-atlas" / "land-50m.json"
 MISSILES = ("ballistic_missile", "cruise_missile", "interceptor")
 
 @dataclass
@@ -246,7 +248,7 @@ def _overview(ctx: ReportContext) -> str:
     ax.legend(loc="lower left", fontsize=8, framealpha=0.85)
     if lx:
         place_labels(ax, np.asarray(lx), np.asarray(ly), lt, lc, fontsize=7, obstacles=marks[np.isfinite(marks).all(1)])
-    note = "" if LAND_FILE.exists() else " (coastline not drawn: the viewer's node_modules are not installed)"
+    note = "" if asset_file(LAND_ASSET) else " (coastline not drawn: the viewer's assets are not installed)"
     ax.set_title("scenario map: tracks of every mover, intercepts and impacts" + note)
     return "<h3>Scenario map</h3>" + svg(fig, "map", used, "scenario map")
 
@@ -446,12 +448,13 @@ def land_arcs(bounds: tuple[float, float, float, float] | None = None) -> list[n
     """Coastline polylines (lon, lat degrees; list of arrays (n, 2)) from world-atlas land-50m.
 
     Decodes the TopoJSON quantized, delta-encoded arcs (TopoJSON specification, "transforms");
-    returns [] when the viewer's node_modules are not installed. ``bounds`` (lon0, lat0, lon1, lat1)
+    returns [] when the viewer's assets are not found (:mod:`amdsim.review.assets`). ``bounds`` (lon0, lat0, lon1, lat1)
     keeps only arcs with a point inside.
     """
-    if not LAND_FILE.exists():
+    land_file = asset_file(LAND_ASSET)
+    if land_file is None:
         return []
-    topo = json.loads(LAND_FILE.read_text())
+    topo = json.loads(land_file.read_text())
     scale = np.asarray(topo["transform"]["scale"], float)
     translate = np.asarray(topo["transform"]["translate"], float)
     out = []

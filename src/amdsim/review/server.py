@@ -4,7 +4,8 @@
 build on the same stack); :func:`make_server` binds it on a socket; :func:`serve` runs it until Ctrl-C.
 
 The app serves only (a) the viewer's static page (``viewer/static/``), (b) three whitelisted npm
-packages from ``viewer/node_modules/`` (leaflet, topojson-client, world-atlas) and (c) the run
+packages (leaflet, topojson-client, world-atlas) from the folder :mod:`amdsim.review.assets` finds (the
+wheel's ``viewer/vendor/``, else ``viewer/node_modules/``; 503 with the fix when neither has them) and (c) the run
 folder's data through a small JSON API:
 
 ``/api/run`` (summary, movers, sensors, replications, per-replication time span and bounds),
@@ -46,12 +47,12 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from amdsim.core.errors import InputError
+from amdsim.review.assets import NODE_MODULES as NODE_MODULES  # re-exported for the tests
+from amdsim.review.assets import NPM_PACKAGES, assets_dir, assets_missing
 from amdsim.review.data import check_folder, load_summary, replication_dirs
 
 VIEWER_DIR = Path(__file__).resolve().parent / "viewer"
 STATIC_DIR = VIEWER_DIR / "static"
-NODE_MODULES = VIEWER_DIR / "node_modules"
-NPM_PACKAGES = ("leaflet", "topojson-client", "world-atlas")
 MAX_URL = 2048
 MAX_HEADERS = 64
 MAX_HEADER_BYTES = 8192
@@ -373,9 +374,10 @@ def build_app(folder: str | Path, allowed_hosts: frozenset[str] | None = None, *
         rel = request.path_params["path"]
         if rel.split("/", 1)[0] not in NPM_PACKAGES:
             return _text(404, "not found")
-        if not NODE_MODULES.is_dir():
-            return _text(503, "viewer assets missing: run `npm --prefix src/amdsim/review/viewer ci`")
-        return static_file(NODE_MODULES, rel)
+        root = assets_dir()
+        if root is None:
+            return _text(503, assets_missing() or "viewer assets missing")
+        return static_file(root, rel)
 
     async def not_found(request, exc):
         return _text(getattr(exc, "status_code", 404), "not found")
@@ -446,12 +448,8 @@ def make_server(folder: str | Path, host: str = "127.0.0.1", port: int = 0,
 
 
 def viewer_assets_missing() -> str | None:
-    """A message if the npm packages the page needs are not installed, else None."""
-    missing = [p for p in NPM_PACKAGES if not (NODE_MODULES / p).is_dir()]
-    if missing:
-        return (f"viewer assets missing ({', '.join(missing)} not in {NODE_MODULES}); "
-                "run `npm --prefix src/amdsim/review/viewer ci` (or `make setup`)")
-    return None
+    """A message if the npm packages the page needs are not found, else None (:mod:`.assets`)."""
+    return assets_missing()
 
 
 def serve(folder: str | Path, host: str = "127.0.0.1", port: int = 8765, allow_hosts: tuple[str, ...] = ()) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from amdsim.core.errors import InputError, Problem
 from amdsim.core.literal import OversizedNumber, guard_int_literal, oversized_problems
+from amdsim.scenario.diagnose import format_field_path as format_field_path  # re-exported
+from amdsim.scenario.diagnose import problem_from_pydantic, references_of_what_parsed
 from amdsim.scenario.models import Scenario
 from amdsim.scenario.references import check_references
 
@@ -196,11 +197,14 @@ def _check_duplicate_keys(node: yaml.MappingNode, file: str) -> None:
 
 
 def scenario_from_dict(raw: dict, file: str = "<scenario>") -> Scenario:
-    """Validate a parsed scenario dict: schema first, then cross references."""
+    """Validate a parsed scenario dict: schema, then cross references; with schema errors, the
+    references of the parts that parsed are listed too (:mod:`amdsim.scenario.diagnose`)."""
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise InputError([_problem_from_pydantic(file, e) for e in exc.errors()]) from None
+        errors = exc.errors()
+        raise InputError([problem_from_pydantic(file, e) for e in errors]
+                         + references_of_what_parsed(raw, errors, file)) from None
     except RecursionError:
         raise InputError(Problem(file, "", "structure nested too deeply")) from None
     problems = check_references(scenario, file)
@@ -214,33 +218,3 @@ def scenario_hash(raw: dict) -> str:
     import json
 
     return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _problem_from_pydantic(file: str, err: ErrorDetails) -> Problem:
-    path = format_field_path(err.get("loc", ()))
-    kind = err.get("type", "")
-    msg = err.get("msg", "invalid value")
-    if kind == "value_error" and msg.startswith("Value error, "):  # our validators' own words
-        msg = msg[len("Value error, "):]
-    if kind == "extra_forbidden":
-        msg = "unknown field (check the spelling; `amdsim schema` lists the fields)"
-    elif kind == "missing":
-        msg = "required field is missing"
-    got = err.get("input")
-    if kind not in ("missing", "extra_forbidden") and not isinstance(got, dict | list):
-        shown = repr(got)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        msg = f"{msg} (got {shown})"
-    return Problem(file, path, msg)
-
-
-def format_field_path(loc: tuple) -> str:
-    """``('cruise_missiles', 2, 'target')`` -> ``cruise_missiles[2].target``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + (str(part) if part != "" else "''")
-    return out

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from amdsim.core.errors import Problem
+from amdsim.core.errors import Problem, did_you_mean
 from amdsim.core.geodesy import EARTH_MEAN_RADIUS, EARTH_MU, geodetic2ecef
 from amdsim.core.kepler import burnout_state
 from amdsim.scenario.models import (
@@ -36,6 +36,15 @@ class _Owned(Protocol):
     def force(self) -> str: ...
 
 
+def unknown_ref(kind: str, value: str, known) -> str:
+    """``unknown interceptor type 'pac3'; expected one of [...] (did you mean 'pac-3'?)``."""
+    names = sorted(known)
+    if not names:
+        return f"unknown {kind} {value!r}: the scenario defines none (expected the id of one it defines)"
+    shown = ", ".join(repr(n) for n in names[:12]) + (f", ... ({len(names)} in all)" if len(names) > 12 else "")
+    return f"unknown {kind} {value!r}; expected one of {shown}{did_you_mean(value, names)}"
+
+
 def check_references(sc: Scenario, file: str) -> list[Problem]:
     """Return every dangling or inconsistent reference, each with its field path."""
     problems: list[Problem] = []
@@ -60,7 +69,7 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
                 bad(f"{group}[{i}].id", f"id {item.id!r} is already used by {seen[item.id]}")
             seen.setdefault(item.id, f"{group}[{i}]")
             if item.force not in forces:
-                bad(f"{group}[{i}].force", f"unknown force {item.force!r}; expected one of {sorted(forces)}")
+                bad(f"{group}[{i}].force", unknown_ref("force", item.force, forces))
     red_groups = ("launch_sites", "cruise_missiles", "ballistic_missiles", "aircraft")
     for group, items in groups.items():
         want = "red" if group in red_groups else "blue"
@@ -80,17 +89,17 @@ def check_references(sc: Scenario, file: str) -> list[Problem]:
     for group in ("cruise_missiles", "ballistic_missiles", "aircraft"):
         for i, t in enumerate(threats[group]):
             if t.site is not None and t.site not in sites:
-                bad(f"{group}[{i}].site", f"unknown launch site {t.site!r}; expected one of {sorted(sites)}")
+                bad(f"{group}[{i}].site", unknown_ref("launch site", t.site, sites))
     for i, cm in enumerate(sc.cruise_missiles):
         if cm.target not in assets:
-            bad(f"cruise_missiles[{i}].target", f"unknown asset {cm.target!r}; expected one of {sorted(assets)}")
+            bad(f"cruise_missiles[{i}].target", unknown_ref("asset", cm.target, assets))
     for i, bm in enumerate(sc.ballistic_missiles):
         if bm.aim is not None and bm.aim not in assets:
-            bad(f"ballistic_missiles[{i}].aim", f"unknown asset {bm.aim!r}; expected one of {sorted(assets)}")
+            bad(f"ballistic_missiles[{i}].aim", unknown_ref("asset", bm.aim, assets))
     for group in ("batteries", "fighters"):
         for i, s in enumerate(shooters[group]):
             if s.interceptor not in itypes:
-                bad(f"{group}[{i}].interceptor", f"unknown interceptor type {s.interceptor!r}; expected one of {sorted(itypes)}")
+                bad(f"{group}[{i}].interceptor", unknown_ref("interceptor type", s.interceptor, itypes))
     n_launches = sum(len(t.launch_times()) for g in red_groups[1:] for t in threats[g])
     n_rounds = sum(b.launchers * b.interceptors_per_launcher + b.reloads
                    for b in [*sc.batteries, *(pb for p in sc.platforms for pb in p.batteries)]) + sum(
@@ -133,8 +142,8 @@ def check_platforms_and_bases(sc: Scenario, file: str) -> list[Problem]:
                                             "the id of another entity: expected a name used once"))
         for j, b in enumerate(p.batteries):
             if b.interceptor not in itypes:
-                problems.append(Problem(file, f"platforms[{i}].batteries[{j}].interceptor", f"unknown interceptor type "
-                                        f"{b.interceptor!r}; expected one of {sorted(itypes)}"))
+                problems.append(Problem(file, f"platforms[{i}].batteries[{j}].interceptor",
+                                        unknown_ref("interceptor type", b.interceptor, itypes)))
             if b.radar is not None and b.radar.el_min_deg >= b.radar.el_max_deg:
                 problems.append(Problem(file, f"platforms[{i}].batteries[{j}].radar.el_min_deg", "must be below el_max_deg"))
         for j, r in enumerate(p.radars):
@@ -148,8 +157,7 @@ def check_platforms_and_bases(sc: Scenario, file: str) -> list[Problem]:
                 continue
             base = bases.get(a.base)
             if base is None:
-                problems.append(Problem(file, f"{group}[{i}].base", f"unknown air base {a.base!r}; expected one of "
-                                        f"{sorted(bases)}"))
+                problems.append(Problem(file, f"{group}[{i}].base", unknown_ref("air base", a.base, bases)))
             elif isinstance(a, Fighters):
                 out_and_back = 2.0 * _transit_s(base, a.orbit, a.climb_rate_mps)
                 if a.endurance_s <= out_and_back:
@@ -182,7 +190,7 @@ def check_link_pairs(sc: Scenario, file: str) -> list[Problem]:
         for j, fid in enumerate((a, b)):
             if fid not in forces:
                 problems.append(Problem(file, f"links[{i}].between[{j}]",
-                                        f"unknown force {fid!r}; expected one of {sorted(forces)}"))
+                                        unknown_ref("force", fid, forces)))
                 known = False
         if not known:
             continue

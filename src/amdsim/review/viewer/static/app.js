@@ -39,6 +39,20 @@ async function getJSON(url) {
   return r.json();
 }
 
+// Without Leaflet or topojson-client (assets not installed) nothing below can run: say so on the page,
+// with the server's own explanation (the 503 body of the missing file), and stop.
+if (typeof L === "undefined" || typeof topojson === "undefined") {
+  const box = $("error");
+  box.className = "fatal";
+  showError("The map libraries (Leaflet, topojson-client) did not load: amdsim's viewer assets are missing. " +
+    "Fix: reinstall amdsim from a wheel built with its assets, or in a source checkout run `make install` " +
+    "(npm --prefix src/amdsim/review/viewer ci).");
+  fetch("/vendor/leaflet/dist/leaflet.js").then(async (r) => {
+    if (!r.ok) showError(`The map libraries did not load (${r.status}): ${await r.text()}`);
+  }).catch(() => {});
+  throw new Error("amdsim viewer: assets missing (Leaflet/topojson-client not loaded)");
+}
+
 const map = L.map("map", { preferCanvas: false, worldCopyJump: false, attributionControl: false });
 map.setView([30, 0], 3);
 const landPane = map.createPane("land"); landPane.style.zIndex = 250;
