@@ -3,7 +3,7 @@ PYTHON ?= python3
 PIP = $(PYTHON) -m pip
 VIEWER = src/amdsim/review/viewer
 
-.PHONY: install install-test system-deps demo test bench lint check
+.PHONY: install install-test system-deps demo test bench lint check docs schema dist
 
 install:
 	$(PIP) install --quiet --disable-pip-version-check -e .
@@ -13,7 +13,7 @@ install:
 	wait $$warm
 
 install-test: install system-deps
-	$(PIP) install --quiet --disable-pip-version-check -e ".[test]"
+	$(PIP) install --quiet --disable-pip-version-check -e ".[test,docs]"
 
 # Debian's chromium (browser tests) and tshark (DIS dissector); installed when missing and we are root.
 system-deps:
@@ -31,8 +31,22 @@ bench: install
 lint:
 	ruff check src tests
 
-# The house rules: lint, imports only downward (import-linter), types (mypy).
+# The house rules: lint, imports only downward (import-linter), types (mypy), and the documentation
+# site builds with every warning an error.
 check: install-test
 	ruff check src tests
 	lint-imports
 	mypy
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs build --strict --quiet --site-dir site
+
+# The documentation site (MkDocs Material) into site/; the scenario reference is generated from the models.
+docs:
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs build --strict --site-dir site
+
+# The editor schema shipped in the package (tests/scenario/test_schema_file.py fails when it is stale).
+schema:
+	amdsim schema --out src/amdsim/data/amdsim.schema.json
+
+# A wheel and an sdist in dist/, carrying the viewer's assets (setup.py's build hook).
+dist:
+	$(PYTHON) -m build --outdir dist .
