@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -92,8 +93,12 @@ def wheel_venv(tmp_path_factory) -> Path:
     own amdsim is the wheel's: checked below, PYTHONPATH unset."""
     tmp = tmp_path_factory.mktemp("wheel")
     dist = tmp / "dist"
+    egg_info = ROOT / "src" / "amdsim.egg-info"   # the sdist step writes it into the checkout
+    had_egg_info = egg_info.exists()
     build = subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
                            capture_output=True, text=True, timeout=600)
+    if not had_egg_info:
+        shutil.rmtree(egg_info, ignore_errors=True)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     wheel = next(dist.glob("amdsim-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()

@@ -21,6 +21,8 @@ CASES = [
      ["valid dictionary", "instance of"]),
     ("text-for-mapping", lambda r: r.update(link="fast"), "link",
      ["expected a mapping of Link's fields", "got the text 'fast'", "e.g. `link: {"], ["instance of"]),
+    ("text-for-list-entry", lambda r: r["forces"].__setitem__(0, "blue_a"), "forces[0]",
+     ["expected a mapping of Force's fields", "got the text 'blue_a'", "e.g. `forces: [{id: "], []),
     ("misspelled-field", lambda r: r["radars"][0].update(mast_hieght_m=12), "radars[0].mast_hieght_m",
      ["unknown field 'mast_hieght_m'", "did you mean 'mast_height_m'?", "fields of RadarSite"],
      ["Extra inputs"]),

@@ -152,13 +152,14 @@ def example(loc: tuple) -> str:
     key = next((p for p in reversed(loc) if isinstance(p, str)), None)
     if key is None:
         return ""
-    # the field itself, then the same field anywhere below the same parent key
     for data in _bundled():
         try:
             value = _lookup(data, loc)
         except KeyError:
             continue
-        if isinstance(value, list) and value:
+        if isinstance(loc[-1], int):      # an entry of a list: show it as one
+            value = [value]
+        elif isinstance(value, list) and value:
             value = value[:1]
         return f"{key}: {_flow(value)}"
     return ""
