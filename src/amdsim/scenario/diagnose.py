@@ -174,6 +174,8 @@ def _sketch(model: type[BaseModel]) -> str:
 # --- the message ----------------------------------------------------------------------------------
 
 def _shown(value: Any) -> str:
+    if value is None:
+        return "an empty value"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -201,7 +203,9 @@ def _unit(info: Any) -> str:
 
 
 def _quoted(text: str) -> list[str]:
-    return re.findall(r"'([^']*)'", text)
+    """The choices of pydantic's "'a', 'b' or 'c'" (or "0, 1 or 3")."""
+    quoted = re.findall(r"'([^']*)'", text)
+    return quoted or [c for c in re.split(r",\s*|\s+or\s+", text) if c]
 
 
 def problem_from_pydantic(file: str, err: ErrorDetails) -> Problem:
@@ -256,7 +260,8 @@ def problem_from_pydantic(file: str, err: ErrorDetails) -> Problem:
         msg = f"expected {desc[0].lower() + desc[1:].rstrip('.')}"
     elif kind in ("literal_error", "enum"):
         choices = _quoted(str(ctx.get("expected", "")))
-        msg = f"expected one of {', '.join(repr(c) for c in choices)}{did_you_mean(str(got), choices)}"
+        shown = ", ".join(c if c.lstrip("-").isdigit() else repr(c) for c in choices)
+        msg = f"expected one of {shown}{did_you_mean(str(got), choices)}"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         tags = _quoted(str(ctx.get("expected_tags", "")))
         disc = str(ctx.get("discriminator", "kind")).strip("'")
