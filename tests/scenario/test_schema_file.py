@@ -26,3 +26,21 @@ def test_bundled_scenario_points_its_editor_at_the_schema(name):
     assert first == "# yaml-language-server: $schema=amdsim.schema.json"
     assert (DATA / first.split("=", 1)[1]).is_file()  # relative to the YAML file, as the language server reads it
 
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.yaml")))
+def test_editor_checks_agree_with_amdsim(name):
+    """What the editor's language server checks with the shipped schema (JSON Schema 2020-12, the
+    jsonschema package): a bundled scenario passes; a misspelled field and a list where a mapping
+    belongs are flagged at their paths, as `amdsim validate` flags them."""
+    import jsonschema
+    import yaml
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()),
+                                                format_checker=jsonschema.FormatChecker())
+    raw = yaml.safe_load((DATA / name).read_text())
+    assert [e.message for e in validator.iter_errors(raw)] == []
+    raw["forces"][0]["sid"] = "blue"
+    raw["assets"][0]["position"] = [36.9, 126.95]
+    flagged = {tuple(e.absolute_path) for e in validator.iter_errors(raw)}
+    assert ("forces", 0) in flagged and ("assets", 0, "position") in flagged
