@@ -42,18 +42,32 @@ def _open(pw, url: str):
     return browser, pg, errors
 
 
+def _complete(folder: Path) -> Path:
+    for probe in ("leaflet/dist/leaflet.js", "topojson-client/dist/topojson-client.min.js",
+                  "world-atlas/land-50m.json"):
+        (folder / probe).parent.mkdir(parents=True, exist_ok=True)
+        (folder / probe).write_text("x")
+    return folder
+
+
 def test_asset_lookup_prefers_vendor_then_node_modules(monkeypatch, tmp_path):
     from amdsim.review import assets
 
     monkeypatch.delenv(assets.ENV_VAR, raising=False)
-    assert assets.candidate_dirs() == [assets.VENDOR_DIR, assets.NODE_MODULES]
-    monkeypatch.setenv(assets.ENV_VAR, str(tmp_path))
+    vendor, node_modules = tmp_path / "vendor", tmp_path / "node_modules"
+    monkeypatch.setattr(assets, "VENDOR_DIR", vendor)
+    monkeypatch.setattr(assets, "NODE_MODULES", node_modules)
+    assert assets.assets_dir() is None and "make install" in (assets.assets_missing() or "")
+    _complete(node_modules)
+    assert assets.assets_dir() == node_modules          # a source checkout after npm ci
+    (vendor / "leaflet").mkdir(parents=True)
+    assert assets.assets_dir() == node_modules          # an incomplete vendored copy is skipped
+    _complete(vendor)
+    assert assets.assets_dir() == vendor                # an installed wheel
+    assert assets.asset_file("world-atlas/land-50m.json") == vendor / "world-atlas/land-50m.json"
+    monkeypatch.setenv(assets.ENV_VAR, str(tmp_path / "elsewhere"))   # the override is the only place looked
     assert assets.assets_dir() is None and assets.asset_file("world-atlas/land-50m.json") is None
-    for probe in ("leaflet/dist/leaflet.js", "topojson-client/dist/topojson-client.min.js",
-                  "world-atlas/land-50m.json"):
-        (tmp_path / probe).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / probe).write_text("x")
-    assert assets.assets_dir() == tmp_path and assets.assets_missing() is None
+    assert assets.assets_dir() is None and str(tmp_path / "elsewhere") in (assets.assets_missing() or "")
 
 
 @pytest.mark.browser

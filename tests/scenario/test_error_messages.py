@@ -104,3 +104,12 @@ def test_example_comes_from_a_bundled_scenario():
 
     assert example(("radars", 3, "radar", "revisit_s")).startswith("revisit_s: ")
     assert example(("no_such_field",)) == ""
+
+
+def test_no_reference_noise_when_the_forces_themselves_are_wrong(tmp_path, monkeypatch, capsys):
+    """forces given as a mapping: one problem, not one 'unknown force' per entity."""
+    bad = _write(tmp_path, lambda r: r.update(forces={"id": "blue_a"}))
+    assert cli_in_process(monkeypatch, "validate", bad) == 2
+    err = capsys.readouterr().err
+    assert "forces: expected a list" in err and "unknown force" not in err
+

@@ -296,13 +296,16 @@ def references_of_what_parsed(raw: dict, errors: list[ErrorDetails], file: str) 
         else:
             bad_top.add(loc[0])
     pruned = {k: v for k, v in raw.items() if k not in bad_top}
-    for key in bad_top:  # a required top-level field (start_utc, duration_s) borrows a bundled value
+    for key in bad_top:  # a required scalar (start_utc, duration_s) borrows a bundled value; others: give up
         info = Scenario.model_fields.get(key)
         if info is not None and info.is_required():
             try:
-                pruned[key] = _lookup(_bundled()[0], (key,))
+                value = _lookup(_bundled()[0], (key,))
             except (KeyError, IndexError):
                 return []
+            if isinstance(value, dict | list):   # forces borrowed from the demo would dangle every reference
+                return []
+            pruned[key] = value
     kept: dict[str, list[int]] = {}
     dropped_ids: set[str] = set()
     for group, idx in bad_items.items():
