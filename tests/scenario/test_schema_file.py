@@ -4,6 +4,7 @@ JSON Schema, and every bundled scenario names it on its first line for yaml-lang
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,14 @@ def test_editor_checks_agree_with_amdsim(name):
     import jsonschema
     import yaml
 
+    class Yaml12Loader(yaml.SafeLoader):
+        """YAML 1.2's floats, as the language server reads them (``100.0e6``: PyYAML's YAML 1.1 says text)."""
+
+    Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
+        r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$"), list("-+0123456789."))
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()),
                                                 format_checker=jsonschema.FormatChecker())
-    raw = yaml.safe_load((DATA / name).read_text())
+    raw = yaml.load((DATA / name).read_text(), Loader=Yaml12Loader)   # a SafeLoader
     assert [e.message for e in validator.iter_errors(raw)] == []
     raw["forces"][0]["sid"] = "blue"
     raw["assets"][0]["position"] = [36.9, 126.95]
