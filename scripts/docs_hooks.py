@@ -81,7 +81,10 @@ def model_paths(schema: dict) -> dict[str, list[tuple]]:
 
 
 def _bundled() -> list[dict]:
-    return [yaml.safe_load((DATA / n).read_text()) for n in BUNDLED if (DATA / n).is_file()]
+    """The bundled scenarios, the demo and coalitions first, then any other (case studies)."""
+    names = [n for n in BUNDLED if (DATA / n).is_file()]
+    names += sorted(p.name for p in DATA.glob("*.yaml") if p.name not in names)
+    return [yaml.safe_load((DATA / n).read_text()) for n in names]
 
 
 def _lookup(data: Any, loc: tuple) -> Any:
