@@ -10,7 +10,7 @@ install:
 	@# compile the engine's numba kernels into their cache while npm installs the viewer (engine/warm.py)
 	@$(PYTHON) -m amdsim.engine.warm & warm=$$!; \
 	if [ -f $(VIEWER)/package.json ]; then npm --prefix $(VIEWER) ci --no-audit --no-fund --loglevel=error || npm --prefix $(VIEWER) install --no-audit --no-fund --loglevel=error; fi; \
-	wait $$warm
+	wait $$warm || echo "note: warming numba's cache failed; the first run will compile its kernels" >&2
 
 install-test: install system-deps
 	$(PIP) install --quiet --disable-pip-version-check -e ".[test,docs]"
