@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from amdsim.scenario.diagnose import value_at
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "amdsim" / "data"
 BUNDLED = ("demo.yaml", "three_nations.yaml", "six_nations.yaml")
@@ -85,24 +87,6 @@ def _bundled() -> list[dict]:
     names = [n for n in BUNDLED if (DATA / n).is_file()]
     names += sorted(p.name for p in DATA.glob("*.yaml") if p.name not in names)
     return [yaml.safe_load((DATA / n).read_text()) for n in names]
-
-
-def _lookup(data: Any, loc: tuple) -> Any:
-    if not loc:
-        return data
-    head, rest = loc[0], loc[1:]
-    if isinstance(head, int):
-        if not isinstance(data, list):
-            raise KeyError(head)
-        for item in data:
-            try:
-                return _lookup(item, rest)
-            except KeyError:
-                continue
-        raise KeyError(head)
-    if not isinstance(data, dict) or head not in data:
-        raise KeyError(head)
-    return _lookup(data[head], rest)
 
 
 def _flow(value: Any, limit: int = 70) -> str:
@@ -221,7 +205,7 @@ def scenario_reference(schema: dict | None = None) -> str:
             for loc in paths[name]:
                 for data in bundled:
                     try:
-                        example = f"`{field}: {_flow(_lookup(data, (*loc, field)))}`"
+                        example = f"`{field}: {_flow(value_at(data, (*loc, field)))}`"
                         break
                     except KeyError:
                         continue

@@ -122,7 +122,7 @@ def _bundled() -> tuple[dict, ...]:
     return tuple(d for d in out if isinstance(d, dict))
 
 
-def _lookup(data: Any, loc: tuple) -> Any:
+def value_at(data: Any, loc: tuple) -> Any:
     """The value at ``loc`` in ``data`` (any list entry that has it, for an index); KeyError if none."""
     if not loc:
         return data
@@ -132,13 +132,13 @@ def _lookup(data: Any, loc: tuple) -> Any:
             raise KeyError(head)
         for item in data:
             try:
-                return _lookup(item, rest)
+                return value_at(item, rest)
             except KeyError:
                 continue
         raise KeyError(head)
     if not isinstance(data, dict) or head not in data:
         raise KeyError(head)
-    return _lookup(data[head], rest)
+    return value_at(data[head], rest)
 
 
 def _flow(value: Any) -> str:
@@ -154,7 +154,7 @@ def example(loc: tuple) -> str:
         return ""
     for data in _bundled():
         try:
-            value = _lookup(data, loc)
+            value = value_at(data, loc)
         except KeyError:
             continue
         if isinstance(loc[-1], int):      # an entry of a list: show it as one
@@ -300,7 +300,7 @@ def references_of_what_parsed(raw: dict, errors: list[ErrorDetails], file: str) 
         info = Scenario.model_fields.get(key)
         if info is not None and info.is_required():
             try:
-                value = _lookup(_bundled()[0], (key,))
+                value = value_at(_bundled()[0], (key,))
             except (KeyError, IndexError):
                 return []
             if isinstance(value, dict | list):   # forces borrowed from the demo would dangle every reference
