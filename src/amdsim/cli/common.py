@@ -174,7 +174,8 @@ def _print_summary(summary: dict, out: Path, wall: float, duration: float) -> No
     t.add_row("still in flight at the end", str(n_flying) + (f" ({_names(in_flight)})" if n_flying else ""),
               style="yellow" if n_flying else None)
     t.add_row("interceptors expended", str(summary["interceptors_expended"]))
-    t.add_row("interceptors per kill", f"{summary['interceptors_per_kill']}")
+    ipk = summary["interceptors_per_kill"]
+    t.add_row("interceptors per kill", "- (no kill)" if ipk is None else f"{float(ipk):.2f}")
     t.add_row("double engagements", str(summary["double_engagements"]))
     t.add_row("wall time", f"{wall:.2f} s ({duration / max(wall, 1e-9):.0f}x real time)")
     console.print(t)
